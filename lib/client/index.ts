@@ -1,0 +1,13 @@
+export { ZkConnectError } from './errors/zk-connect.error.js';
+export { ZkError, type ZkOperation } from './errors/zk.error.js';
+export * from './errors/zk-operation.errors.js';
+export { ZkAcls } from './zk-acls.js';
+export { PROTECTED_PREFIX, ZkClient } from './zk-client.js';
+export {
+  ZK_CLIENT_DEFAULTS,
+  type ZkAuth,
+  type ZkClientOptions,
+  type ZkLogger,
+} from './zk-client.options.js';
+export type * from './zk-client.types.js';
+export { type ZkAclEntry, ZkPerm, type ZkStat } from './zk-native.js';

@@ -1,0 +1,410 @@
+import { randomBytes } from 'node:crypto';
+import { BehaviorSubject, type Observable, Subject } from 'rxjs';
+import { ZkConnectError } from './errors/zk-connect.error.js';
+import type { ZkError, ZkOperation } from './errors/zk.error.js';
+import {
+  ZkClosedError,
+  ZkConnectionLossError,
+  ZkNodeExistsError,
+  ZkSessionExpiredError,
+  ZkTimeoutError,
+} from './errors/zk-operation.errors.js';
+import {
+  type ResolvedZkClientOptions,
+  resolveZkClientOptions,
+  type ZkAuth,
+  type ZkClientOptions,
+} from './zk-client.options.js';
+import type {
+  ZkClientState,
+  ZkCreateMode,
+  ZkCreateOptions,
+  ZkRequestCounts,
+  ZkSessionEvent,
+  ZkWatcher,
+  ZkWatchEvent,
+} from './zk-client.types.js';
+import { errorFromCode } from './zk-error-codes.js';
+import {
+  NativeHandle,
+  type NativeWatcher,
+  type ZkAclEntry,
+  ZkCodes,
+  ZkEventTypes,
+  ZkFlags,
+  ZkSessionStates,
+  type ZkStat,
+} from './zk-native.js';
+
+type Raw = NativeHandle['raw'];
+type Complete<T> = (rc: number, value?: T) => void;
+
+const createFlags: Record<ZkCreateMode, number> = {
+  persistent: ZkFlags.PERSISTENT,
+  ephemeral: ZkFlags.EPHEMERAL,
+  'persistent-sequential': ZkFlags.PERSISTENT_SEQUENTIAL,
+  'ephemeral-sequential': ZkFlags.EPHEMERAL_SEQUENTIAL,
+  container: ZkFlags.CONTAINER,
+};
+
+const nodeEventTypes = new Map<number, 'created' | 'deleted' | 'changed' | 'children' | 'notwatching'>([
+  [ZkEventTypes.CREATED, 'created'],
+  [ZkEventTypes.DELETED, 'deleted'],
+  [ZkEventTypes.CHANGED, 'changed'],
+  [ZkEventTypes.CHILD, 'children'],
+  [ZkEventTypes.NOTWATCHING, 'notwatching'],
+]);
+
+/** Prefix of protected nodes, shared with go-zookeeper (go-kit) and Curator. */
+export const PROTECTED_PREFIX = '_c_';
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * A session-safe facade over the native `zookeeper` client: one stable object over replaceable
+ * native handles. On session expiry the old handle is dropped (never touched again), a new one is
+ * opened with the same credentials, and `sessions$` announces the new session so registrations and
+ * watches can be restored. Every operation is time-bounded and rejects with a typed `ZkError`.
+ */
+export class ZkClient {
+  private readonly options: ResolvedZkClientOptions;
+  private handle: NativeHandle | undefined;
+  private lastSessionId: string | undefined;
+  private expiryTimer: NodeJS.Timeout | undefined;
+  private readonly stateSubject = new BehaviorSubject<ZkClientState>('connecting');
+  private readonly sessionSubject = new Subject<ZkSessionEvent>();
+  private readonly counts: ZkRequestCounts = {
+    total: 0,
+    create: 0,
+    delete: 0,
+    exists: 0,
+    getData: 0,
+    setData: 0,
+    getChildren: 0,
+    getAcl: 0,
+    setAcl: 0,
+  };
+
+  /** Connection state; replays the current state to new subscribers. */
+  readonly state$: Observable<ZkClientState> = this.stateSubject.asObservable();
+  /** Each new session (the first one, and each one replacing an expired session). */
+  readonly sessions$: Observable<ZkSessionEvent> = this.sessionSubject.asObservable();
+
+  constructor(options: ZkClientOptions) {
+    this.options = resolveZkClientOptions(options);
+  }
+
+  /** Creates a client and waits for its first session; closes it again if none comes in time. */
+  static async connect(options: ZkClientOptions): Promise<ZkClient> {
+    const client = new ZkClient(options);
+    client.start();
+    try {
+      await client.waitUntilConnected();
+      return client;
+    } catch (error) {
+      await client.close();
+      throw error;
+    }
+  }
+
+  /** The ensemble's connect string, as given (normalised). */
+  get servers(): string {
+    return this.options.connectString;
+  }
+
+  get state(): ZkClientState {
+    return this.stateSubject.value;
+  }
+
+  /** The current session id (hex), or undefined while there is none. */
+  get sessionId(): string | undefined {
+    return this.state === 'connected' || this.state === 'disconnected' ? this.lastSessionId : undefined;
+  }
+
+  /** The session timeout granted by the server, or the requested one before the first session. */
+  get sessionTimeoutMs(): number {
+    const negotiated = this.handle?.negotiatedTimeoutMs ?? -1;
+    return negotiated > 0 ? negotiated : this.options.sessionTimeoutMs;
+  }
+
+  /** Requests sent so far, per operation. A snapshot: later requests do not change it. */
+  get requestCounts(): ZkRequestCounts {
+    return { ...this.counts };
+  }
+
+  /** Starts connecting in the background (idempotent). The native client retries until closed. */
+  start(): void {
+    if (this.handle || this.state === 'closed') return;
+    this.openHandle();
+  }
+
+  /**
+   * Resolves once connected; rejects with `ZkConnectError` (naming the servers) after `timeoutMs`.
+   * The client keeps trying after a rejection, until it is closed.
+   */
+  waitUntilConnected(timeoutMs = this.options.connectTimeoutMs): Promise<void> {
+    this.start();
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        subscription.unsubscribe();
+        reject(new ZkConnectError(this.options.connectString, timeoutMs));
+      }, timeoutMs);
+      const subscription = this.stateSubject.subscribe((state) => {
+        if (state !== 'connected' && state !== 'closed') return;
+        clearTimeout(timer);
+        queueMicrotask(() => subscription.unsubscribe());
+        if (state === 'connected') resolve();
+        else reject(new ZkClosedError('connect', ''));
+      });
+    });
+  }
+
+  /** Subscribes to new sessions; returns the unsubscribe function. */
+  onNewSession(listener: (event: ZkSessionEvent) => void): () => void {
+    const subscription = this.sessionSubject.subscribe(listener);
+    return () => subscription.unsubscribe();
+  }
+
+  /** Creates a node and returns its path (with the sequence suffix for sequential modes). */
+  async create(path: string, data: Buffer | string = EMPTY, options: ZkCreateOptions = {}): Promise<string> {
+    const flags = createFlags[options.mode ?? 'persistent'];
+    const created = await this.call<string>('create', path, (zk, done) =>
+      zk.a_create(path, toBuffer(data), flags, (rc, _err, createdPath) => done(rc, createdPath)),
+    );
+    const acl = options.acl ?? this.options.acl;
+    if (acl) await this.setAcl(created, acl);
+    return created;
+  }
+
+  /**
+   * Creates `path` and any missing ancestors, empty and persistent (or `container`); existing nodes
+   * are left as they are. One `exists` request when the path is already there.
+   */
+  async ensurePath(path: string, mode: 'persistent' | 'container' = 'persistent'): Promise<void> {
+    if (path === '/' || (await this.exists(path))) return;
+    const parts = path.split('/').filter(Boolean);
+    for (let depth = 1; depth <= parts.length; depth++) {
+      try {
+        await this.create(`/${parts.slice(0, depth).join('/')}`, EMPTY, { mode });
+      } catch (error) {
+        if (!(error instanceof ZkNodeExistsError)) throw error;
+      }
+    }
+  }
+
+  /**
+   * Creates `parent/_c_<32 hex guid>-<10 digit sequence>`, ephemeral and sequential, the layout of
+   * go-zookeeper and Curator. If the connection drops before the answer, the parent is listed and a
+   * child carrying our guid is taken as ours, so no duplicate is ever left behind.
+   */
+  async createProtectedEphemeralSequential(parent: string, data: Buffer | string): Promise<string> {
+    const guid = randomBytes(16).toString('hex');
+    const prefix = `${PROTECTED_PREFIX}${guid}-`;
+    const base = parent === '/' ? '' : parent;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.create(`${base}/${prefix}`, data, { mode: 'ephemeral-sequential' });
+      } catch (error) {
+        if (!(error instanceof ZkConnectionLossError || error instanceof ZkTimeoutError) || attempt >= 3) {
+          throw error;
+        }
+        await this.waitUntilConnected(this.options.operationTimeoutMs);
+        const ours = (await this.getChildren(parent)).find((child) => child.startsWith(prefix));
+        if (ours) return `${base}/${ours}`;
+      }
+    }
+  }
+
+  /** Stat of the node, or null when it does not exist. A watcher fires on create, delete or change. */
+  exists(path: string, watcher?: ZkWatcher): Promise<ZkStat | null> {
+    return this.call<ZkStat | null>('exists', path, (zk, done) => {
+      const cb = (rc: number, _err: string, stat: ZkStat) =>
+        rc === ZkCodes.NONODE ? done(ZkCodes.OK, null) : done(rc, stat);
+      return watcher ? zk.aw_exists(path, this.nativeWatcher(watcher), cb) : zk.a_exists(path, false, cb);
+    });
+  }
+
+  /** The node's data and stat. A watcher fires once when the data changes or the node is deleted. */
+  getData(path: string, watcher?: ZkWatcher): Promise<{ data: Buffer; stat: ZkStat }> {
+    return this.call('getData', path, (zk, done) => {
+      const cb = (rc: number, _err: string, stat: ZkStat, data: Buffer | null) =>
+        done(rc, { data: data ?? EMPTY, stat });
+      return watcher ? zk.aw_get(path, this.nativeWatcher(watcher), cb) : zk.a_get(path, false, cb);
+    });
+  }
+
+  /** Replaces the node's data; `version` -1 (default) means any version. */
+  setData(path: string, data: Buffer | string, version = -1): Promise<ZkStat> {
+    return this.call<ZkStat>('setData', path, (zk, done) =>
+      zk.a_set(path, toBuffer(data), version, (rc, _err, stat) => done(rc, stat)),
+    );
+  }
+
+  /** Deletes the node; `version` -1 (default) means any version. */
+  delete(path: string, version = -1): Promise<void> {
+    return this.call<void>('delete', path, (zk, done) => zk.a_delete_(path, version, (rc) => done(rc)));
+  }
+
+  /** The node's children names. A watcher fires once when a child is added or removed. */
+  async getChildren(path: string, watcher?: ZkWatcher): Promise<string[]> {
+    return (await this.getChildrenWithStat(path, watcher)).children;
+  }
+
+  /** The children names and the parent's stat (its `cversion` counts child changes). */
+  getChildrenWithStat(path: string, watcher?: ZkWatcher): Promise<{ children: string[]; stat: ZkStat }> {
+    return this.call('getChildren', path, (zk, done) => {
+      const cb = (rc: number, _err: string, children: string[], stat: ZkStat) =>
+        done(rc, { children: children ?? [], stat });
+      return watcher
+        ? zk.aw_get_children2(path, this.nativeWatcher(watcher), cb)
+        : zk.a_get_children2(path, false, cb);
+    });
+  }
+
+  getAcl(path: string): Promise<ZkAclEntry[]> {
+    return this.call<ZkAclEntry[]>('getAcl', path, (zk, done) =>
+      zk.a_get_acl(path, (rc, _err, acl) => done(rc, acl)),
+    );
+  }
+
+  setAcl(path: string, acl: readonly ZkAclEntry[], version = -1): Promise<void> {
+    return this.call<void>('setAcl', path, (zk, done) =>
+      zk.a_set_acl(path, version, acl.map((entry) => ({ ...entry })), (rc) => done(rc)),
+    );
+  }
+
+  /**
+   * Closes the session (its ephemeral nodes go at once) and the client. Idempotent and bounded:
+   * the native close only flushes the close request, it does not wait for an answer.
+   */
+  async close(): Promise<void> {
+    if (this.state === 'closed') return;
+    this.clearExpiryTimer();
+    const handle = this.handle;
+    this.handle = undefined;
+    this.setState('closed');
+    handle?.close();
+    this.stateSubject.complete();
+    this.sessionSubject.complete();
+  }
+
+  private openHandle(): void {
+    const handle: NativeHandle = new NativeHandle(this.options.connectString, this.options.sessionTimeoutMs, {
+      connected: () => this.handle === handle && this.onConnected(handle),
+      connecting: () => this.handle === handle && this.onConnectionLost(),
+      closed: (code) => this.handle === handle && this.onHandleClosed(code),
+    });
+    this.handle = handle;
+    for (const auth of this.options.auth) this.addAuth(handle, auth);
+  }
+
+  /** Queued by the C client before the handshake, and re-sent by it on every reconnect. */
+  private addAuth(handle: NativeHandle, { scheme, credentials }: ZkAuth): void {
+    handle.raw.add_auth(scheme, credentials, (rc) => {
+      if (rc !== ZkCodes.OK && this.handle === handle) {
+        this.options.logger.error(`ZooKeeper rejected the ${scheme} credentials (code ${rc}); check the \`auth\` option.`);
+      }
+    });
+  }
+
+  private onConnected(handle: NativeHandle): void {
+    this.clearExpiryTimer();
+    const sessionId = handle.sessionId ?? '';
+    const previous = this.lastSessionId;
+    const isNew = sessionId !== previous;
+    this.lastSessionId = sessionId;
+    this.setState('connected');
+    if (isNew) {
+      this.options.logger.log(`ZooKeeper session 0x${sessionId} established with ${this.options.connectString}`);
+      this.sessionSubject.next(previous ? { sessionId, previousSessionId: previous } : { sessionId });
+    }
+  }
+
+  private onConnectionLost(): void {
+    if (this.state !== 'connected') return;
+    this.setState('disconnected');
+    this.options.logger.warn(`ZooKeeper connection lost (session 0x${this.lastSessionId}); reconnecting`);
+    // The server expires a session it has not heard from for a whole session timeout. Expiry is
+    // only learnt on reconnect, so after that long without contact we treat it as expired here.
+    const timeoutMs = this.sessionTimeoutMs;
+    this.expiryTimer = setTimeout(() => this.expire(`no contact for ${timeoutMs} ms`), timeoutMs);
+  }
+
+  private onHandleClosed(code: number): void {
+    if (code === ZkSessionStates.EXPIRED) {
+      this.expire('the server expired it');
+    } else if (code === ZkSessionStates.AUTH_FAILED) {
+      this.options.logger.error('ZooKeeper authentication failed; check the `auth` option. Opening a new session.');
+      this.expire('authentication failed');
+    }
+  }
+
+  /** Drops the dead handle (never touched again) and opens a new session with the same auth. */
+  private expire(reason: string): void {
+    if (this.state === 'closed') return;
+    this.clearExpiryTimer();
+    this.options.logger.warn(`ZooKeeper session 0x${this.lastSessionId} expired (${reason}); opening a new session`);
+    this.handle?.close();
+    this.setState('expired');
+    this.openHandle();
+    this.setState('connecting');
+  }
+
+  private clearExpiryTimer(): void {
+    if (this.expiryTimer) clearTimeout(this.expiryTimer);
+    this.expiryTimer = undefined;
+  }
+
+  private setState(state: ZkClientState): void {
+    if (this.stateSubject.value !== state && !this.stateSubject.closed) this.stateSubject.next(state);
+  }
+
+  private nativeWatcher(watcher: ZkWatcher): NativeWatcher {
+    return (type, state, path) => {
+      const nodeType = nodeEventTypes.get(type);
+      const event: ZkWatchEvent = nodeType ? { kind: 'node', type: nodeType, path } : { kind: 'session', state };
+      watcher(event);
+    };
+  }
+
+  /**
+   * Runs one native operation with a deadline. The handle is checked first: a closed native handle
+   * must never be called (it segfaults), so a dead handle turns into a typed error here.
+   */
+  private call<T>(operation: ZkOperation, path: string, invoke: (zk: Raw, done: Complete<T>) => number): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const handle = this.handle;
+      if (!handle?.alive || this.state === 'closed') {
+        reject(new ZkClosedError(operation, path));
+        return;
+      }
+      this.counts.total++;
+      this.counts[operation as Exclude<ZkOperation, 'connect' | 'addAuth'>]++;
+      let settled = false;
+      const timeoutMs = this.options.operationTimeoutMs;
+      const timer = setTimeout(() => finish(undefined, new ZkTimeoutError(operation, path, timeoutMs)), timeoutMs);
+      const finish = (value: T | undefined, error?: ZkError) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        if (error) reject(error);
+        else resolve(value as T);
+      };
+      const done: Complete<T> = (rc, value) =>
+        rc === ZkCodes.OK ? finish(value) : finish(undefined, this.errorFor(operation, path, rc, handle));
+      const rc = invoke(handle.raw, done);
+      if (rc !== ZkCodes.OK) finish(undefined, this.errorFor(operation, path, rc, handle));
+    });
+  }
+
+  /** A handle closed under an operation means the client closed, or the session expired. */
+  private errorFor(operation: ZkOperation, path: string, rc: number, handle: NativeHandle): ZkError {
+    if ((rc === ZkCodes.CLOSING || rc === ZkCodes.INVALIDSTATE) && this.state !== 'closed' && handle !== this.handle) {
+      return new ZkSessionExpiredError(operation, path, rc);
+    }
+    return errorFromCode(operation, path, rc);
+  }
+}
+
+function toBuffer(data: Buffer | string): Buffer {
+  return typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+}

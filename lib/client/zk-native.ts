@@ -1,0 +1,168 @@
+/**
+ * The only module that imports the `zookeeper` package. It narrows the binding to the calls we use
+ * and guards the one rule the native client imposes: a handle must never be touched after it closed
+ * (the C client frees its memory and the next call segfaults the process).
+ */
+import ZooKeeper from 'zookeeper';
+
+/** A znode's stat, as the binding reports it. */
+export interface ZkStat {
+  czxid: number;
+  mzxid: number;
+  ctime: number;
+  mtime: number;
+  version: number;
+  cversion: number;
+  aversion: number;
+  ephemeralOwner: string;
+  dataLength: number;
+  numChildren: number;
+  pzxid: number;
+}
+
+/** One ACL entry. `perms` is a bit set of {@link ZkPerm}. */
+export interface ZkAclEntry {
+  perms: number;
+  scheme: string;
+  auth: string;
+}
+
+export type NativeWatcher = (type: number, state: number, path: string) => void;
+type Rc = number;
+
+/** The subset of the binding's handle this library uses. */
+interface NativeZooKeeper {
+  init(config: Record<string, unknown>): unknown;
+  close(): unknown;
+  on(event: 'connect' | 'connecting', listener: () => void): unknown;
+  on(event: 'close', listener: (client: unknown, code: number) => void): unknown;
+  removeAllListeners(): unknown;
+  readonly client_id: string;
+  readonly timeout: number;
+  a_create(path: string, data: Buffer, flags: number, cb: (rc: Rc, err: string, path: string) => void): Rc;
+  a_exists(path: string, watch: boolean, cb: (rc: Rc, err: string, stat: ZkStat) => void): Rc;
+  aw_exists(path: string, w: NativeWatcher, cb: (rc: Rc, err: string, stat: ZkStat) => void): Rc;
+  a_get(path: string, watch: boolean, cb: (rc: Rc, err: string, stat: ZkStat, data: Buffer | null) => void): Rc;
+  aw_get(path: string, w: NativeWatcher, cb: (rc: Rc, err: string, stat: ZkStat, data: Buffer | null) => void): Rc;
+  a_get_children2(path: string, watch: boolean, cb: (rc: Rc, err: string, children: string[], stat: ZkStat) => void): Rc;
+  aw_get_children2(path: string, w: NativeWatcher, cb: (rc: Rc, err: string, children: string[], stat: ZkStat) => void): Rc;
+  a_set(path: string, data: Buffer, version: number, cb: (rc: Rc, err: string, stat: ZkStat) => void): Rc;
+  a_delete_(path: string, version: number, cb: (rc: Rc, err: string) => void): Rc;
+  a_get_acl(path: string, cb: (rc: Rc, err: string, acl: ZkAclEntry[], stat: ZkStat) => void): Rc;
+  a_set_acl(path: string, version: number, acl: ZkAclEntry[], cb: (rc: Rc, err: string) => void): Rc;
+  add_auth(scheme: string, auth: string, cb: (rc: Rc, err: string) => void): Rc;
+}
+
+const NativeClass = ZooKeeper as unknown as new () => NativeZooKeeper;
+const constants = (ZooKeeper as unknown as { constants: Record<string, number> }).constants;
+
+/** Return codes and flags of the C client, read from the binding so they never drift. */
+export const ZkCodes = {
+  OK: constants.ZOK,
+  CONNECTIONLOSS: constants.ZCONNECTIONLOSS,
+  OPERATIONTIMEOUT: constants.ZOPERATIONTIMEOUT,
+  INVALIDSTATE: constants.ZINVALIDSTATE,
+  NONODE: constants.ZNONODE,
+  NOAUTH: constants.ZNOAUTH,
+  BADVERSION: constants.ZBADVERSION,
+  NOCHILDRENFOREPHEMERALS: constants.ZNOCHILDRENFOREPHEMERALS,
+  NODEEXISTS: constants.ZNODEEXISTS,
+  NOTEMPTY: constants.ZNOTEMPTY,
+  SESSIONEXPIRED: constants.ZSESSIONEXPIRED,
+  INVALIDACL: constants.ZINVALIDACL,
+  AUTHFAILED: constants.ZAUTHFAILED,
+  CLOSING: constants.ZCLOSING,
+  SESSIONMOVED: constants.ZSESSIONMOVED,
+} as const;
+
+export const ZkFlags = {
+  PERSISTENT: constants.ZOO_PERSISTENT,
+  EPHEMERAL: constants.ZOO_EPHEMERAL,
+  PERSISTENT_SEQUENTIAL: constants.ZOO_PERSISTENT_SEQUENTIAL,
+  EPHEMERAL_SEQUENTIAL: constants.ZOO_EPHEMERAL_SEQUENTIAL,
+  CONTAINER: constants.ZOO_CONTAINER,
+} as const;
+
+/** Session states reported in the close event and the session pseudo-watch. */
+export const ZkSessionStates = {
+  EXPIRED: constants.ZOO_EXPIRED_SESSION_STATE,
+  AUTH_FAILED: constants.ZOO_AUTH_FAILED_STATE,
+  CONNECTING: constants.ZOO_CONNECTING_STATE,
+  CONNECTED: constants.ZOO_CONNECTED_STATE,
+} as const;
+
+/** Watch event types of the C client; -1 is the session pseudo-event. */
+export const ZkEventTypes = {
+  SESSION: constants.ZOO_SESSION_EVENT,
+  CREATED: constants.ZOO_CREATED_EVENT,
+  DELETED: constants.ZOO_DELETED_EVENT,
+  CHANGED: constants.ZOO_CHANGED_EVENT,
+  CHILD: constants.ZOO_CHILD_EVENT,
+  NOTWATCHING: constants.ZOO_NOTWATCHING_EVENT,
+} as const;
+
+/** Permission bits for ACL entries. */
+export const ZkPerm = {
+  READ: constants.ZOO_PERM_READ,
+  WRITE: constants.ZOO_PERM_WRITE,
+  CREATE: constants.ZOO_PERM_CREATE,
+  DELETE: constants.ZOO_PERM_DELETE,
+  ADMIN: constants.ZOO_PERM_ADMIN,
+  ALL: constants.ZOO_PERM_ALL,
+} as const;
+
+export interface NativeHandleEvents {
+  connected(): void;
+  connecting(): void;
+  closed(code: number): void;
+}
+
+/**
+ * One native session handle. `alive` turns false the moment the handle is closed (by us or by the
+ * C client after an expiry); from then on every call is refused in JavaScript, never passed on.
+ */
+export class NativeHandle {
+  private readonly zk: NativeZooKeeper;
+  private isAlive = true;
+
+  constructor(connect: string, sessionTimeoutMs: number, events: NativeHandleEvents) {
+    this.zk = new NativeClass();
+    this.zk.on('connect', () => events.connected());
+    this.zk.on('connecting', () => events.connecting());
+    this.zk.on('close', (_client, code) => {
+      this.isAlive = false;
+      events.closed(code);
+    });
+    // debug_level 0 keeps the C client from writing its own log lines to the user's terminal.
+    this.zk.init({ connect, timeout: sessionTimeoutMs, debug_level: 0, host_order_deterministic: false });
+  }
+
+  get alive(): boolean {
+    return this.isAlive;
+  }
+
+  /** The binding's raw handle; callers must check {@link alive} first. */
+  get raw(): NativeZooKeeper {
+    return this.zk;
+  }
+
+  /** Session id as hex, or undefined before the first connection. */
+  get sessionId(): string | undefined {
+    if (!this.isAlive) return undefined;
+    const id = this.zk.client_id;
+    return id && id !== '0' ? id : undefined;
+  }
+
+  /** The session timeout the server granted, in ms. */
+  get negotiatedTimeoutMs(): number {
+    return this.isAlive ? this.zk.timeout : -1;
+  }
+
+  /** Closes the handle once; later calls do nothing. */
+  close(): void {
+    if (!this.isAlive) return;
+    this.isAlive = false;
+    this.zk.close();
+    this.zk.removeAllListeners();
+  }
+}
