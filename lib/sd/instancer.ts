@@ -1,0 +1,305 @@
+import type { Subscription } from 'rxjs';
+import { ZkNoNodeError } from '../client/errors/zk-operation.errors.js';
+import type { ZkClient } from '../client/zk-client.js';
+import type { ZkWatchEvent } from '../client/zk-client.types.js';
+import { decodeGoKitInstance, type InstanceDecoder } from './instance-decoder.js';
+import type { InstancerSnapshot, InstanceSource, SdLogger, ServiceInstance } from './service-instance.js';
+import { validateZnodePath } from './service-validation.js';
+
+export interface InstancerOptions {
+  /** Turns each child node into an instance. @default go-kit's format (data is a URL or text) */
+  decode?: InstanceDecoder;
+  /** First delay before re-reading after a failure; doubles up to `maxBackoffMs`. @default 100 */
+  initialBackoffMs?: number;
+  /** Cap of the re-read delay after failures. @default 5000 */
+  maxBackoffMs?: number;
+  /** @default a logger printing warnings and errors to the console */
+  logger?: SdLogger;
+}
+
+/** What the instancer holds for one child: its bytes, and the decoded instance if it decodes. */
+interface ChildEntry {
+  raw: Buffer;
+  instance: ServiceInstance | undefined;
+  /** Our data watch on the child is registered and has not fired yet. */
+  watched: boolean;
+}
+
+const consoleLogger: SdLogger = {
+  log: () => {},
+  warn: (message) => console.warn(`[Instancer] ${message}`),
+  error: (message) => console.error(`[Instancer] ${message}`),
+};
+
+/**
+ * Watches one path and publishes the instances registered under it (go-kit's `zk.Instancer`
+ * without its defects). A change reads the children once and fetches data only for added
+ * children, all at once; a failure, a missing path, a disconnect or an expiry produce a stale or
+ * error snapshot and a re-arm with capped backoff; it never stops watching until closed.
+ */
+export class Instancer implements InstanceSource {
+  readonly path: string;
+  private readonly decode: InstanceDecoder;
+  private readonly logger: SdLogger;
+  private readonly initialBackoffMs: number;
+  private readonly maxBackoffMs: number;
+  private readonly listeners = new Set<(snapshot: InstancerSnapshot) => void>();
+  private readonly children = new Map<string, ChildEntry>();
+  /** Keys (`id` + bytes) of undecodable nodes already logged, so each is logged once. */
+  private readonly reportedBadNodes = new Set<string>();
+  private readonly subscriptions: Subscription[] = [];
+  private current: InstancerSnapshot | undefined;
+  private childrenWatched = false;
+  /** The children list must be read again (first sync, children event, failure, new session). */
+  private childrenDirty = true;
+  private existsWatched = false;
+  private syncing = false;
+  private syncAgain = false;
+  private failures = 0;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly client: ZkClient,
+    path: string,
+    options: InstancerOptions = {},
+  ) {
+    this.path = validateZnodePath(path, 'instancer path');
+    this.decode = options.decode ?? decodeGoKitInstance;
+    this.logger = options.logger ?? consoleLogger;
+    this.initialBackoffMs = options.initialBackoffMs ?? 100;
+    this.maxBackoffMs = options.maxBackoffMs ?? 5000;
+    this.subscriptions.push(
+      client.state$.subscribe((state) => {
+        if (state === 'connected') this.markFresh();
+        else if (state !== 'closed') this.markStale();
+      }),
+      client.sessions$.subscribe(() => this.resyncAfterNewSession()),
+    );
+    this.requestSync();
+  }
+
+  get snapshot(): InstancerSnapshot | undefined {
+    return this.current;
+  }
+
+  subscribe(listener: (snapshot: InstancerSnapshot) => void): () => void {
+    this.listeners.add(listener);
+    if (this.current) listener(this.current);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  /**
+   * Resolves with the first snapshot (instances or an error), or with undefined after `timeoutMs`.
+   */
+  firstSnapshot(timeoutMs: number): Promise<InstancerSnapshot | undefined> {
+    if (this.current) return Promise.resolve(this.current);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        unsubscribe();
+        resolve(undefined);
+      }, timeoutMs);
+      const unsubscribe = this.subscribe((snapshot) => {
+        clearTimeout(timer);
+        queueMicrotask(unsubscribe);
+        resolve(snapshot);
+      });
+    });
+  }
+
+  /** Stops watching. Watches already registered in ZooKeeper fire once more and are ignored. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.retryTimer);
+    for (const subscription of this.subscriptions) subscription.unsubscribe();
+    this.listeners.clear();
+  }
+
+  private requestSync(): void {
+    if (this.closed) return;
+    if (this.syncing) {
+      this.syncAgain = true;
+      return;
+    }
+    this.syncing = true;
+    void this.sync().finally(() => {
+      this.syncing = false;
+      if (this.syncAgain) {
+        this.syncAgain = false;
+        this.requestSync();
+      }
+    });
+  }
+
+  private async sync(): Promise<void> {
+    try {
+      const names = this.childrenDirty ? await this.readChildren() : [...this.children.keys()];
+      if (this.closed) return;
+      if (names === undefined) {
+        this.children.clear();
+        this.publish([], undefined);
+      } else {
+        await this.applyChildren(names);
+        if (this.closed) return;
+        this.publish(this.decodedInstances(), undefined);
+      }
+      this.failures = 0;
+    } catch (error) {
+      if (this.closed) return;
+      this.childrenDirty = true;
+      this.onSyncFailure(error as Error);
+    }
+  }
+
+  /** The children names, arming the children watch; undefined when the path does not exist. */
+  private async readChildren(): Promise<string[] | undefined> {
+    this.childrenDirty = false;
+    try {
+      const watcher = this.childrenWatched ? undefined : this.onChildrenEvent;
+      const names = await this.client.getChildren(this.path, watcher);
+      if (watcher) this.childrenWatched = true;
+      return names;
+    } catch (error) {
+      if (!(error instanceof ZkNoNodeError)) throw error;
+    }
+    // The path is missing: wait for it with an exists watch (armed once), unless it just appeared.
+    const watcher = this.existsWatched ? undefined : this.onExistsEvent;
+    const stat = await this.client.exists(this.path, watcher);
+    if (watcher) this.existsWatched = true;
+    if (stat) {
+      this.childrenDirty = true;
+      this.syncAgain = true;
+    }
+    return undefined;
+  }
+
+  /** Drops removed children and reads the data of added ones, all requests in flight at once. */
+  private async applyChildren(names: string[]): Promise<void> {
+    const present = new Set(names);
+    for (const name of this.children.keys()) if (!present.has(name)) this.children.delete(name);
+    const toRead = names.filter((name) => !this.children.get(name)?.watched);
+    await Promise.all(toRead.map((name) => this.readChild(name)));
+  }
+
+  private async readChild(name: string): Promise<void> {
+    const path = this.childPath(name);
+    try {
+      const { data } = await this.client.getData(path, (event) => this.onChildDataEvent(name, event));
+      this.children.set(name, { raw: data, instance: this.decodeChild(name, path, data), watched: true });
+    } catch (error) {
+      // Removed between the children read and this read: the next children event drops it.
+      if (error instanceof ZkNoNodeError) this.children.delete(name);
+      else throw error;
+    }
+  }
+
+  private decodeChild(name: string, path: string, data: Buffer): ServiceInstance | undefined {
+    try {
+      return this.decode({ name, path, data });
+    } catch (error) {
+      const key = `${name}\u0000${data.toString('base64')}`;
+      if (!this.reportedBadNodes.has(key)) {
+        this.reportedBadNodes.add(key);
+        this.logger.warn((error as Error).message);
+      }
+      return undefined;
+    }
+  }
+
+  private decodedInstances(): ServiceInstance[] {
+    const instances: ServiceInstance[] = [];
+    for (const entry of this.children.values()) if (entry.instance) instances.push(entry.instance);
+    return instances.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  private readonly onChildrenEvent = (event: ZkWatchEvent): void => {
+    if (event.kind !== 'node') return;
+    this.childrenWatched = false;
+    this.childrenDirty = true;
+    this.requestSync();
+  };
+
+  private readonly onExistsEvent = (event: ZkWatchEvent): void => {
+    if (event.kind !== 'node') return;
+    this.existsWatched = false;
+    this.childrenDirty = true;
+    this.requestSync();
+  };
+
+  private onChildDataEvent(name: string, event: ZkWatchEvent): void {
+    if (event.kind !== 'node' || this.closed) return;
+    const entry = this.children.get(name);
+    if (!entry) return;
+    entry.watched = false;
+    // A deletion is handled by the children watch; a data change needs a re-read of this child.
+    if (event.type === 'changed') this.requestSync();
+  }
+
+  private onSyncFailure(error: Error): void {
+    this.failures++;
+    const delay = Math.min(this.maxBackoffMs, this.initialBackoffMs * 2 ** (this.failures - 1));
+    if (this.failures === 1) {
+      this.logger.warn(`Cannot read ${this.path}: ${error.message}; keeping the last known instances, retrying`);
+    }
+    this.publish(this.current?.instances ?? [], error);
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => this.requestSync(), delay);
+    this.retryTimer.unref();
+  }
+
+  /** A new session: every watch died with the old one; read everything again. */
+  private resyncAfterNewSession(): void {
+    this.childrenWatched = false;
+    this.existsWatched = false;
+    this.childrenDirty = true;
+    for (const entry of this.children.values()) entry.watched = false;
+    this.requestSync();
+  }
+
+  private markStale(): void {
+    if (this.current && !this.current.stale) this.emit({ ...this.current, stale: true });
+  }
+
+  private markFresh(): void {
+    // Same session: watches survived and missed events are delivered on reconnect.
+    if (this.current?.stale && !this.current.error && !this.syncing) this.emit({ ...this.current, stale: false });
+  }
+
+  private publish(instances: readonly ServiceInstance[], error: Error | undefined): void {
+    const stale = error !== undefined || this.client.state !== 'connected';
+    const updatedAt = error ? (this.current?.updatedAt ?? 0) : Date.now();
+    const next: InstancerSnapshot = error ? { instances, error, stale, updatedAt } : { instances, stale, updatedAt };
+    if (this.current && sameSnapshot(this.current, next)) {
+      this.current = next;
+      return;
+    }
+    this.emit(next);
+  }
+
+  private emit(snapshot: InstancerSnapshot): void {
+    this.current = snapshot;
+    for (const listener of this.listeners) {
+      try {
+        listener(snapshot);
+      } catch (error) {
+        this.logger.error(`A subscriber of ${this.path} threw: ${(error as Error).message}`);
+      }
+    }
+  }
+
+  private childPath(name: string): string {
+    return this.path === '/' ? `/${name}` : `${this.path}/${name}`;
+  }
+}
+
+function sameSnapshot(a: InstancerSnapshot, b: InstancerSnapshot): boolean {
+  if (a.stale !== b.stale || a.error?.message !== b.error?.message) return false;
+  if (a.instances.length !== b.instances.length) return false;
+  return a.instances.every((instance, i) => {
+    const other = b.instances[i]!;
+    return instance.id === other.id && instance.raw.equals(other.raw);
+  });
+}

@@ -1,0 +1,193 @@
+import type { Subscription } from 'rxjs';
+import { ZkNoNodeError } from '../client/errors/zk-operation.errors.js';
+import type { ZkClient } from '../client/zk-client.js';
+import type { SdLogger } from './service-instance.js';
+import { validateNodeData, validateServiceName, validateZnodePath } from './service-validation.js';
+
+/** go-kit's `zk.Service`: instances of `name` live under `path/name`. */
+export interface ServiceRegistration {
+  /** Parent of the service node, e.g. `/services/hello`. */
+  path: string;
+  /** The service node under `path`, e.g. `abc`: instances are `path/name/_c_<guid>-<seq>`. */
+  name: string;
+  /** The instance's data, conventionally its base URL (`http://10.0.0.5:8080`). */
+  data: Buffer | string;
+}
+
+export interface RegistrarOptions {
+  /** @default a logger printing warnings and errors to the console */
+  logger?: SdLogger;
+  /** First delay before retrying a failed re-registration; doubles up to 5 s. @default 200 */
+  retryInitialMs?: number;
+}
+
+export type RegistrationState = 'unregistered' | 'registering' | 'registered' | 'deregistered';
+
+const consoleLogger: SdLogger = {
+  log: () => {},
+  warn: (message) => console.warn(`[Registrar] ${message}`),
+  error: (message) => console.error(`[Registrar] ${message}`),
+};
+
+/**
+ * Keeps one instance node of a service in ZooKeeper (go-kit's `zk.Registrar`, fixed): a protected
+ * ephemeral-sequential node under `path/name`. After a new session (the old node died with the old
+ * one) it registers again; after a reconnect within the same session it does nothing.
+ */
+export class Registrar {
+  /** Where instances of this service live: `path/name`. */
+  readonly servicePath: string;
+  private data: Buffer;
+  private readonly logger: SdLogger;
+  private readonly retryInitialMs: number;
+  private node: string | undefined;
+  private wanted = false;
+  private currentState: RegistrationState = 'unregistered';
+  private inFlight: Promise<string> | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private retries = 0;
+  /** Counts new sessions, so a create that straddles an expiry is known to be void. */
+  private generation = 0;
+  private readonly sessionSubscription: Subscription;
+
+  constructor(
+    private readonly client: ZkClient,
+    service: ServiceRegistration,
+    options: RegistrarOptions = {},
+  ) {
+    const path = validateZnodePath(service?.path, 'registration path');
+    const name = validateServiceName(service?.name, 'registration name');
+    this.data = validateNodeData(service?.data, `registration data of ${path}/${name}`);
+    this.servicePath = path === '/' ? `/${name}` : `${path}/${name}`;
+    this.logger = options.logger ?? consoleLogger;
+    this.retryInitialMs = options.retryInitialMs ?? 200;
+    this.sessionSubscription = client.sessions$.subscribe((event) => {
+      if (event.previousSessionId) this.onNewSession();
+    });
+  }
+
+  /** The path of our instance node while registered. */
+  get nodePath(): string | undefined {
+    return this.node;
+  }
+
+  get state(): RegistrationState {
+    return this.currentState;
+  }
+
+  /**
+   * Creates our instance node (and the persistent parents). Idempotent: while registered it
+   * returns the existing node. Rejects with the client's typed error when ZooKeeper refuses.
+   */
+  register(): Promise<string> {
+    this.wanted = true;
+    if (this.node && this.currentState === 'registered') return Promise.resolve(this.node);
+    this.inFlight ??= this.createNode().finally(() => {
+      this.inFlight = undefined;
+    });
+    return this.inFlight;
+  }
+
+  /**
+   * Deletes exactly our node (never the service directory). Idempotent: a node already gone is
+   * success. Never rejects and never waits longer than `timeoutMs`: it is called during shutdown.
+   * Resolves true when the node is known to be gone.
+   */
+  async deregister(timeoutMs = 5000): Promise<boolean> {
+    this.wanted = false;
+    clearTimeout(this.retryTimer);
+    this.currentState = 'deregistered';
+    await this.inFlight?.catch(() => undefined);
+    const node = this.node;
+    this.node = undefined;
+    if (!node) return true;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => {
+        this.logger.warn(`Deregistering ${node} took over ${timeoutMs} ms; it goes when the session closes`);
+        resolve(false);
+      }, timeoutMs);
+    });
+    const removal = this.client.delete(node).then(
+      () => true,
+      (error: Error) => {
+        if (error instanceof ZkNoNodeError) return true;
+        this.logger.warn(`Could not delete ${node}: ${error.message}; it goes when the session closes`);
+        return false;
+      },
+    );
+    try {
+      return await Promise.race([removal, deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Replaces our node's data; kept for later re-registrations too. */
+  async update(data: Buffer | string): Promise<void> {
+    this.data = validateNodeData(data, `registration data of ${this.servicePath}`);
+    await this.inFlight?.catch(() => undefined);
+    if (this.node) await this.client.setData(this.node, this.data);
+  }
+
+  /** Stops reacting to new sessions. Does not deregister: call `deregister()` first. */
+  close(): void {
+    this.wanted = false;
+    clearTimeout(this.retryTimer);
+    this.sessionSubscription.unsubscribe();
+  }
+
+  private async createNode(): Promise<string> {
+    this.currentState = 'registering';
+    try {
+      let node: string;
+      let generation: number;
+      do {
+        generation = this.generation;
+        await this.client.ensurePath(this.servicePath);
+        node = await this.client.createProtectedEphemeralSequential(this.servicePath, this.data);
+        // A node created in a session that expired meanwhile died with it: create it again.
+      } while (generation !== this.generation && this.wanted);
+      if (!this.wanted) {
+        // deregister() was called while we were creating: take the node away again.
+        await this.client.delete(node).catch(() => undefined);
+        return node;
+      }
+      this.node = node;
+      this.currentState = 'registered';
+      this.retries = 0;
+      this.logger.log(`Registered ${node}`);
+      return node;
+    } catch (error) {
+      if (this.wanted) this.currentState = 'unregistered';
+      throw error;
+    }
+  }
+
+  /** Our node died with the old session: create it again, retrying with backoff until it works. */
+  private onNewSession(): void {
+    this.generation++;
+    if (!this.wanted || this.inFlight) return;
+    const previous = this.node;
+    this.node = undefined;
+    this.currentState = 'unregistered';
+    this.logger.warn(`New ZooKeeper session: registering ${this.servicePath} again`);
+    void this.reregister(previous);
+  }
+
+  private async reregister(previous: string | undefined): Promise<void> {
+    try {
+      // Belt and braces: should the server not have expired the old session yet, its node must
+      // not stand beside the new one.
+      if (previous) await this.client.delete(previous).catch(() => undefined);
+      await this.register();
+    } catch (error) {
+      if (!this.wanted) return;
+      const delay = Math.min(5000, this.retryInitialMs * 2 ** this.retries++);
+      this.logger.warn(`Re-registering ${this.servicePath} failed: ${(error as Error).message}; retrying in ${delay} ms`);
+      clearTimeout(this.retryTimer);
+      this.retryTimer = setTimeout(() => void this.reregister(undefined), delay);
+      this.retryTimer.unref();
+    }
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * One registered instance of a service, decoded from its znode. The same shape whatever wrote it,
+ * so endpoint factories and balancers never look at ZooKeeper bytes.
+ */
+export interface ServiceInstance {
+  /** Stable identity within the service: the znode name (`_c_<guid>-0000000003` for go-kit). */
+  readonly id: string;
+  /** The instance's full znode path. */
+  readonly path: string;
+  /** Host or IP the instance is reached at ('' when its data names none). */
+  readonly address: string;
+  /** Port the instance is reached at, when its data names one. */
+  readonly port: number | undefined;
+  /** Base URL to call (`http://10.0.0.5:8080`), when the data is or describes one. */
+  readonly url: string | undefined;
+  /** Free-form labels carried by the registration. */
+  readonly metadata: Readonly<Record<string, string>>;
+  /** The znode's bytes as read; two instances with equal `id` and `raw` are the same instance. */
+  readonly raw: Buffer;
+}
+
+/**
+ * What an instancer knows about a path at one moment. Events carry the whole state, never a delta.
+ * - `instances`: the decoded instances, sorted by `id`.
+ * - `error`: the last failure, while the instancer cannot read the path (cleared by a good read).
+ * - `stale`: true while the instances may be out of date (disconnected, expired, failing reads).
+ * - `updatedAt`: epoch ms of the last successful read of the path.
+ */
+export interface InstancerSnapshot {
+  readonly instances: readonly ServiceInstance[];
+  readonly error?: Error;
+  readonly stale: boolean;
+  readonly updatedAt: number;
+}
+
+/** Anything that publishes snapshots: the ZooKeeper instancer, or a fixed list in tests. */
+export interface InstanceSource {
+  /** The latest snapshot, or undefined before the first read finished. */
+  readonly snapshot: InstancerSnapshot | undefined;
+  /**
+   * Calls `listener` with the current snapshot at once (if there is one), then on every real
+   * change. Returns the unsubscribe function.
+   */
+  subscribe(listener: (snapshot: InstancerSnapshot) => void): () => void;
+}
+
+/** Where the discovery core reports; Nest's `Logger` fits this shape. */
+export interface SdLogger {
+  log(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+  debug?(message: string): void;
+}
