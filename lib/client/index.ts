@@ -1,5 +1,5 @@
-export { ZkConnectError } from './errors/zk-connect.error.js';
 export { ZkError, type ZkOperation } from './errors/zk.error.js';
+export { ZkConnectError } from './errors/zk-connect.error.js';
 export * from './errors/zk-operation.errors.js';
 export { ZkAcls } from './zk-acls.js';
 export { PROTECTED_PREFIX, ZkClient } from './zk-client.js';

@@ -69,7 +69,9 @@ const HOST_PORT = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
  */
 export function resolveZkClientOptions(options: ZkClientOptions): ResolvedZkClientOptions {
   if (options === null || typeof options !== 'object') {
-    throw new TypeError('ZkClient options must be an object such as { servers: "127.0.0.1:2181" }.');
+    throw new TypeError(
+      'ZkClient options must be an object such as { servers: "127.0.0.1:2181" }.',
+    );
   }
   return {
     connectString: toConnectString(options.servers),
@@ -83,7 +85,8 @@ export function resolveZkClientOptions(options: ZkClientOptions): ResolvedZkClie
 }
 
 function toConnectString(servers: ZkClientOptions['servers']): string {
-  const raw = typeof servers === 'string' ? servers : Array.isArray(servers) ? servers.join(',') : '';
+  const raw =
+    typeof servers === 'string' ? servers : Array.isArray(servers) ? servers.join(',') : '';
   const chrootAt = raw.indexOf('/');
   const hosts = chrootAt === -1 ? raw : raw.slice(0, chrootAt);
   const chroot = chrootAt === -1 ? '' : raw.slice(chrootAt);
@@ -92,7 +95,9 @@ function toConnectString(servers: ZkClientOptions['servers']): string {
   if (raw.trim() === '' || bad.length > 0) {
     throw new TypeError(
       `Invalid ZooKeeper \`servers\` option ${JSON.stringify(servers)}: ` +
-        (raw.trim() === '' ? 'it is empty' : `${bad.map((b) => JSON.stringify(b)).join(', ')} is not host:port`) +
+        (raw.trim() === ''
+          ? 'it is empty'
+          : `${bad.map((b) => JSON.stringify(b)).join(', ')} is not host:port`) +
         '. Give a comma-separated list such as "10.0.0.1:2181,10.0.0.2:2181" or an array of host:port.',
     );
   }
@@ -126,7 +131,9 @@ function positiveMs(options: ZkClientOptions, key: keyof typeof ZK_CLIENT_DEFAUL
 function validateAuth(auth: readonly ZkAuth[]): readonly ZkAuth[] {
   auth.forEach((entry, index) => {
     if (!entry || typeof entry.scheme !== 'string' || entry.scheme === '') {
-      throw new TypeError(`Invalid ZooKeeper option \`auth[${index}].scheme\`: give a scheme such as "digest".`);
+      throw new TypeError(
+        `Invalid ZooKeeper option \`auth[${index}].scheme\`: give a scheme such as "digest".`,
+      );
     }
     if (typeof entry.credentials !== 'string' || entry.credentials === '') {
       throw new TypeError(

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { BehaviorSubject, type Observable, Subject } from 'rxjs';
-import { ZkConnectError } from './errors/zk-connect.error.js';
 import type { ZkError, ZkOperation } from './errors/zk.error.js';
+import { ZkConnectError } from './errors/zk-connect.error.js';
 import {
   ZkClosedError,
   ZkConnectionLossError,
@@ -21,8 +21,8 @@ import type {
   ZkCreateOptions,
   ZkRequestCounts,
   ZkSessionEvent,
-  ZkWatcher,
   ZkWatchEvent,
+  ZkWatcher,
 } from './zk-client.types.js';
 import { errorFromCode } from './zk-error-codes.js';
 import {
@@ -47,7 +47,10 @@ const createFlags: Record<ZkCreateMode, number> = {
   container: ZkFlags.CONTAINER,
 };
 
-const nodeEventTypes = new Map<number, 'created' | 'deleted' | 'changed' | 'children' | 'notwatching'>([
+const nodeEventTypes = new Map<
+  number,
+  'created' | 'deleted' | 'changed' | 'children' | 'notwatching'
+>([
   [ZkEventTypes.CREATED, 'created'],
   [ZkEventTypes.DELETED, 'deleted'],
   [ZkEventTypes.CHANGED, 'changed'],
@@ -117,7 +120,9 @@ export class ZkClient {
 
   /** The current session id (hex), or undefined while there is none. */
   get sessionId(): string | undefined {
-    return this.state === 'connected' || this.state === 'disconnected' ? this.lastSessionId : undefined;
+    return this.state === 'connected' || this.state === 'disconnected'
+      ? this.lastSessionId
+      : undefined;
   }
 
   /** The session timeout granted by the server, or the requested one before the first session. */
@@ -165,7 +170,11 @@ export class ZkClient {
   }
 
   /** Creates a node and returns its path (with the sequence suffix for sequential modes). */
-  async create(path: string, data: Buffer | string = EMPTY, options: ZkCreateOptions = {}): Promise<string> {
+  async create(
+    path: string,
+    data: Buffer | string = EMPTY,
+    options: ZkCreateOptions = {},
+  ): Promise<string> {
     const flags = createFlags[options.mode ?? 'persistent'];
     const created = await this.call<string>('create', path, (zk, done) =>
       zk.a_create(path, toBuffer(data), flags, (rc, _err, createdPath) => done(rc, createdPath)),
@@ -204,7 +213,10 @@ export class ZkClient {
       try {
         return await this.create(`${base}/${prefix}`, data, { mode: 'ephemeral-sequential' });
       } catch (error) {
-        if (!(error instanceof ZkConnectionLossError || error instanceof ZkTimeoutError) || attempt >= 3) {
+        if (
+          !(error instanceof ZkConnectionLossError || error instanceof ZkTimeoutError) ||
+          attempt >= 3
+        ) {
           throw error;
         }
         await this.waitUntilConnected(this.options.operationTimeoutMs);
@@ -219,7 +231,9 @@ export class ZkClient {
     return this.call<ZkStat | null>('exists', path, (zk, done) => {
       const cb = (rc: number, _err: string, stat: ZkStat) =>
         rc === ZkCodes.NONODE ? done(ZkCodes.OK, null) : done(rc, stat);
-      return watcher ? zk.aw_exists(path, this.nativeWatcher(watcher), cb) : zk.a_exists(path, false, cb);
+      return watcher
+        ? zk.aw_exists(path, this.nativeWatcher(watcher), cb)
+        : zk.a_exists(path, false, cb);
     });
   }
 
@@ -241,7 +255,9 @@ export class ZkClient {
 
   /** Deletes the node; `version` -1 (default) means any version. */
   delete(path: string, version = -1): Promise<void> {
-    return this.call<void>('delete', path, (zk, done) => zk.a_delete_(path, version, (rc) => done(rc)));
+    return this.call<void>('delete', path, (zk, done) =>
+      zk.a_delete_(path, version, (rc) => done(rc)),
+    );
   }
 
   /** The node's children names. A watcher fires once when a child is added or removed. */
@@ -250,7 +266,10 @@ export class ZkClient {
   }
 
   /** The children names and the parent's stat (its `cversion` counts child changes). */
-  getChildrenWithStat(path: string, watcher?: ZkWatcher): Promise<{ children: string[]; stat: ZkStat }> {
+  getChildrenWithStat(
+    path: string,
+    watcher?: ZkWatcher,
+  ): Promise<{ children: string[]; stat: ZkStat }> {
     return this.call('getChildren', path, (zk, done) => {
       const cb = (rc: number, _err: string, children: string[], stat: ZkStat) =>
         done(rc, { children: children ?? [], stat });
@@ -268,7 +287,12 @@ export class ZkClient {
 
   setAcl(path: string, acl: readonly ZkAclEntry[], version = -1): Promise<void> {
     return this.call<void>('setAcl', path, (zk, done) =>
-      zk.a_set_acl(path, version, acl.map((entry) => ({ ...entry })), (rc) => done(rc)),
+      zk.a_set_acl(
+        path,
+        version,
+        acl.map((entry) => ({ ...entry })),
+        (rc) => done(rc),
+      ),
     );
   }
 
@@ -288,11 +312,15 @@ export class ZkClient {
   }
 
   private openHandle(): void {
-    const handle: NativeHandle = new NativeHandle(this.options.connectString, this.options.sessionTimeoutMs, {
-      connected: () => this.handle === handle && this.onConnected(handle),
-      connecting: () => this.handle === handle && this.onConnectionLost(),
-      closed: (code) => this.handle === handle && this.onHandleClosed(code),
-    });
+    const handle: NativeHandle = new NativeHandle(
+      this.options.connectString,
+      this.options.sessionTimeoutMs,
+      {
+        connected: () => this.handle === handle && this.onConnected(handle),
+        connecting: () => this.handle === handle && this.onConnectionLost(),
+        closed: (code) => this.handle === handle && this.onHandleClosed(code),
+      },
+    );
     this.handle = handle;
     for (const auth of this.options.auth) this.addAuth(handle, auth);
   }
@@ -301,7 +329,9 @@ export class ZkClient {
   private addAuth(handle: NativeHandle, { scheme, credentials }: ZkAuth): void {
     handle.raw.add_auth(scheme, credentials, (rc) => {
       if (rc !== ZkCodes.OK && this.handle === handle) {
-        this.options.logger.error(`ZooKeeper rejected the ${scheme} credentials (code ${rc}); check the \`auth\` option.`);
+        this.options.logger.error(
+          `ZooKeeper rejected the ${scheme} credentials (code ${rc}); check the \`auth\` option.`,
+        );
       }
     });
   }
@@ -314,15 +344,21 @@ export class ZkClient {
     this.lastSessionId = sessionId;
     this.setState('connected');
     if (isNew) {
-      this.options.logger.log(`ZooKeeper session 0x${sessionId} established with ${this.options.connectString}`);
-      this.sessionSubject.next(previous ? { sessionId, previousSessionId: previous } : { sessionId });
+      this.options.logger.log(
+        `ZooKeeper session 0x${sessionId} established with ${this.options.connectString}`,
+      );
+      this.sessionSubject.next(
+        previous ? { sessionId, previousSessionId: previous } : { sessionId },
+      );
     }
   }
 
   private onConnectionLost(): void {
     if (this.state !== 'connected') return;
     this.setState('disconnected');
-    this.options.logger.warn(`ZooKeeper connection lost (session 0x${this.lastSessionId}); reconnecting`);
+    this.options.logger.warn(
+      `ZooKeeper connection lost (session 0x${this.lastSessionId}); reconnecting`,
+    );
     // The server expires a session it has not heard from for a whole session timeout. Expiry is
     // only learnt on reconnect, so after that long without contact we treat it as expired here.
     const timeoutMs = this.sessionTimeoutMs;
@@ -333,7 +369,9 @@ export class ZkClient {
     if (code === ZkSessionStates.EXPIRED) {
       this.expire('the server expired it');
     } else if (code === ZkSessionStates.AUTH_FAILED) {
-      this.options.logger.error('ZooKeeper authentication failed; check the `auth` option. Opening a new session.');
+      this.options.logger.error(
+        'ZooKeeper authentication failed; check the `auth` option. Opening a new session.',
+      );
       this.expire('authentication failed');
     }
   }
@@ -342,7 +380,9 @@ export class ZkClient {
   private expire(reason: string): void {
     if (this.state === 'closed') return;
     this.clearExpiryTimer();
-    this.options.logger.warn(`ZooKeeper session 0x${this.lastSessionId} expired (${reason}); opening a new session`);
+    this.options.logger.warn(
+      `ZooKeeper session 0x${this.lastSessionId} expired (${reason}); opening a new session`,
+    );
     this.handle?.close();
     this.setState('expired');
     this.openHandle();
@@ -355,13 +395,16 @@ export class ZkClient {
   }
 
   private setState(state: ZkClientState): void {
-    if (this.stateSubject.value !== state && !this.stateSubject.closed) this.stateSubject.next(state);
+    if (this.stateSubject.value !== state && !this.stateSubject.closed)
+      this.stateSubject.next(state);
   }
 
   private nativeWatcher(watcher: ZkWatcher): NativeWatcher {
     return (type, state, path) => {
       const nodeType = nodeEventTypes.get(type);
-      const event: ZkWatchEvent = nodeType ? { kind: 'node', type: nodeType, path } : { kind: 'session', state };
+      const event: ZkWatchEvent = nodeType
+        ? { kind: 'node', type: nodeType, path }
+        : { kind: 'session', state };
       watcher(event);
     };
   }
@@ -370,7 +413,11 @@ export class ZkClient {
    * Runs one native operation with a deadline. The handle is checked first: a closed native handle
    * must never be called (it segfaults), so a dead handle turns into a typed error here.
    */
-  private call<T>(operation: ZkOperation, path: string, invoke: (zk: Raw, done: Complete<T>) => number): Promise<T> {
+  private call<T>(
+    operation: ZkOperation,
+    path: string,
+    invoke: (zk: Raw, done: Complete<T>) => number,
+  ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const handle = this.handle;
       if (!handle?.alive || this.state === 'closed') {
@@ -381,7 +428,10 @@ export class ZkClient {
       this.counts[operation as Exclude<ZkOperation, 'connect' | 'addAuth'>]++;
       let settled = false;
       const timeoutMs = this.options.operationTimeoutMs;
-      const timer = setTimeout(() => finish(undefined, new ZkTimeoutError(operation, path, timeoutMs)), timeoutMs);
+      const timer = setTimeout(
+        () => finish(undefined, new ZkTimeoutError(operation, path, timeoutMs)),
+        timeoutMs,
+      );
       const finish = (value: T | undefined, error?: ZkError) => {
         if (settled) return;
         settled = true;
@@ -390,15 +440,26 @@ export class ZkClient {
         else resolve(value as T);
       };
       const done: Complete<T> = (rc, value) =>
-        rc === ZkCodes.OK ? finish(value) : finish(undefined, this.errorFor(operation, path, rc, handle));
+        rc === ZkCodes.OK
+          ? finish(value)
+          : finish(undefined, this.errorFor(operation, path, rc, handle));
       const rc = invoke(handle.raw, done);
       if (rc !== ZkCodes.OK) finish(undefined, this.errorFor(operation, path, rc, handle));
     });
   }
 
   /** A handle closed under an operation means the client closed, or the session expired. */
-  private errorFor(operation: ZkOperation, path: string, rc: number, handle: NativeHandle): ZkError {
-    if ((rc === ZkCodes.CLOSING || rc === ZkCodes.INVALIDSTATE) && this.state !== 'closed' && handle !== this.handle) {
+  private errorFor(
+    operation: ZkOperation,
+    path: string,
+    rc: number,
+    handle: NativeHandle,
+  ): ZkError {
+    if (
+      (rc === ZkCodes.CLOSING || rc === ZkCodes.INVALIDSTATE) &&
+      this.state !== 'closed' &&
+      handle !== this.handle
+    ) {
       return new ZkSessionExpiredError(operation, path, rc);
     }
     return errorFromCode(operation, path, rc);

@@ -39,17 +39,48 @@ interface NativeZooKeeper {
   removeAllListeners(): unknown;
   readonly client_id: string;
   readonly timeout: number;
-  a_create(path: string, data: Buffer, flags: number, cb: (rc: Rc, err: string, path: string) => void): Rc;
+  a_create(
+    path: string,
+    data: Buffer,
+    flags: number,
+    cb: (rc: Rc, err: string, path: string) => void,
+  ): Rc;
   a_exists(path: string, watch: boolean, cb: (rc: Rc, err: string, stat: ZkStat) => void): Rc;
   aw_exists(path: string, w: NativeWatcher, cb: (rc: Rc, err: string, stat: ZkStat) => void): Rc;
-  a_get(path: string, watch: boolean, cb: (rc: Rc, err: string, stat: ZkStat, data: Buffer | null) => void): Rc;
-  aw_get(path: string, w: NativeWatcher, cb: (rc: Rc, err: string, stat: ZkStat, data: Buffer | null) => void): Rc;
-  a_get_children2(path: string, watch: boolean, cb: (rc: Rc, err: string, children: string[], stat: ZkStat) => void): Rc;
-  aw_get_children2(path: string, w: NativeWatcher, cb: (rc: Rc, err: string, children: string[], stat: ZkStat) => void): Rc;
-  a_set(path: string, data: Buffer, version: number, cb: (rc: Rc, err: string, stat: ZkStat) => void): Rc;
+  a_get(
+    path: string,
+    watch: boolean,
+    cb: (rc: Rc, err: string, stat: ZkStat, data: Buffer | null) => void,
+  ): Rc;
+  aw_get(
+    path: string,
+    w: NativeWatcher,
+    cb: (rc: Rc, err: string, stat: ZkStat, data: Buffer | null) => void,
+  ): Rc;
+  a_get_children2(
+    path: string,
+    watch: boolean,
+    cb: (rc: Rc, err: string, children: string[], stat: ZkStat) => void,
+  ): Rc;
+  aw_get_children2(
+    path: string,
+    w: NativeWatcher,
+    cb: (rc: Rc, err: string, children: string[], stat: ZkStat) => void,
+  ): Rc;
+  a_set(
+    path: string,
+    data: Buffer,
+    version: number,
+    cb: (rc: Rc, err: string, stat: ZkStat) => void,
+  ): Rc;
   a_delete_(path: string, version: number, cb: (rc: Rc, err: string) => void): Rc;
   a_get_acl(path: string, cb: (rc: Rc, err: string, acl: ZkAclEntry[], stat: ZkStat) => void): Rc;
-  a_set_acl(path: string, version: number, acl: ZkAclEntry[], cb: (rc: Rc, err: string) => void): Rc;
+  a_set_acl(
+    path: string,
+    version: number,
+    acl: ZkAclEntry[],
+    cb: (rc: Rc, err: string) => void,
+  ): Rc;
   add_auth(scheme: string, auth: string, cb: (rc: Rc, err: string) => void): Rc;
 }
 
@@ -134,7 +165,12 @@ export class NativeHandle {
       events.closed(code);
     });
     // debug_level 0 keeps the C client from writing its own log lines to the user's terminal.
-    this.zk.init({ connect, timeout: sessionTimeoutMs, debug_level: 0, host_order_deterministic: false });
+    this.zk.init({
+      connect,
+      timeout: sessionTimeoutMs,
+      debug_level: 0,
+      host_order_deterministic: false,
+    });
   }
 
   get alive(): boolean {

@@ -46,7 +46,11 @@ export class InstancerLease implements InstanceSource {
  * Leases the shared instancer of `path` on `client`, creating it on first use. Options apply when
  * the instancer is created; later leases share it as it is.
  */
-export function leaseInstancer(client: ZkClient, path: string, options?: InstancerOptions): InstancerLease {
+export function leaseInstancer(
+  client: ZkClient,
+  path: string,
+  options?: InstancerOptions,
+): InstancerLease {
   const normalized = validateZnodePath(path, 'instancer path');
   let registry = registries.get(client);
   if (!registry) {

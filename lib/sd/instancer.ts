@@ -3,7 +3,12 @@ import { ZkNoNodeError } from '../client/errors/zk-operation.errors.js';
 import type { ZkClient } from '../client/zk-client.js';
 import type { ZkWatchEvent } from '../client/zk-client.types.js';
 import { decodeGoKitInstance, type InstanceDecoder } from './instance-decoder.js';
-import type { InstancerSnapshot, InstanceSource, SdLogger, ServiceInstance } from './service-instance.js';
+import type {
+  InstancerSnapshot,
+  InstanceSource,
+  SdLogger,
+  ServiceInstance,
+} from './service-instance.js';
 import { validateZnodePath } from './service-validation.js';
 
 export interface InstancerOptions {
@@ -187,8 +192,14 @@ export class Instancer implements InstanceSource {
   private async readChild(name: string): Promise<void> {
     const path = this.childPath(name);
     try {
-      const { data } = await this.client.getData(path, (event) => this.onChildDataEvent(name, event));
-      this.children.set(name, { raw: data, instance: this.decodeChild(name, path, data), watched: true });
+      const { data } = await this.client.getData(path, (event) =>
+        this.onChildDataEvent(name, event),
+      );
+      this.children.set(name, {
+        raw: data,
+        instance: this.decodeChild(name, path, data),
+        watched: true,
+      });
     } catch (error) {
       // Removed between the children read and this read: the next children event drops it.
       if (error instanceof ZkNoNodeError) this.children.delete(name);
@@ -242,7 +253,9 @@ export class Instancer implements InstanceSource {
     this.failures++;
     const delay = Math.min(this.maxBackoffMs, this.initialBackoffMs * 2 ** (this.failures - 1));
     if (this.failures === 1) {
-      this.logger.warn(`Cannot read ${this.path}: ${error.message}; keeping the last known instances, retrying`);
+      this.logger.warn(
+        `Cannot read ${this.path}: ${error.message}; keeping the last known instances, retrying`,
+      );
     }
     this.publish(this.current?.instances ?? [], error);
     clearTimeout(this.retryTimer);
@@ -265,13 +278,16 @@ export class Instancer implements InstanceSource {
 
   private markFresh(): void {
     // Same session: watches survived and missed events are delivered on reconnect.
-    if (this.current?.stale && !this.current.error && !this.syncing) this.emit({ ...this.current, stale: false });
+    if (this.current?.stale && !this.current.error && !this.syncing)
+      this.emit({ ...this.current, stale: false });
   }
 
   private publish(instances: readonly ServiceInstance[], error: Error | undefined): void {
     const stale = error !== undefined || this.client.state !== 'connected';
     const updatedAt = error ? (this.current?.updatedAt ?? 0) : Date.now();
-    const next: InstancerSnapshot = error ? { instances, error, stale, updatedAt } : { instances, stale, updatedAt };
+    const next: InstancerSnapshot = error
+      ? { instances, error, stale, updatedAt }
+      : { instances, stale, updatedAt };
     if (this.current && sameSnapshot(this.current, next)) {
       this.current = next;
       return;

@@ -1,4 +1,4 @@
-import type { Subscription } from 'rxjs';
+import { BehaviorSubject, type Observable, type Subscription } from 'rxjs';
 import { ZkNoNodeError } from '../client/errors/zk-operation.errors.js';
 import type { ZkClient } from '../client/zk-client.js';
 import type { SdLogger } from './service-instance.js';
@@ -42,7 +42,9 @@ export class Registrar {
   private readonly retryInitialMs: number;
   private node: string | undefined;
   private wanted = false;
-  private currentState: RegistrationState = 'unregistered';
+  private readonly stateSubject = new BehaviorSubject<RegistrationState>('unregistered');
+  /** Registration state changes; replays the current state. */
+  readonly state$: Observable<RegistrationState> = this.stateSubject.asObservable();
   private inFlight: Promise<string> | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private retries = 0;
@@ -72,7 +74,7 @@ export class Registrar {
   }
 
   get state(): RegistrationState {
-    return this.currentState;
+    return this.stateSubject.value;
   }
 
   /**
@@ -81,7 +83,7 @@ export class Registrar {
    */
   register(): Promise<string> {
     this.wanted = true;
-    if (this.node && this.currentState === 'registered') return Promise.resolve(this.node);
+    if (this.node && this.state === 'registered') return Promise.resolve(this.node);
     this.inFlight ??= this.createNode().finally(() => {
       this.inFlight = undefined;
     });
@@ -96,7 +98,7 @@ export class Registrar {
   async deregister(timeoutMs = 5000): Promise<boolean> {
     this.wanted = false;
     clearTimeout(this.retryTimer);
-    this.currentState = 'deregistered';
+    this.setState('deregistered');
     await this.inFlight?.catch(() => undefined);
     const node = this.node;
     this.node = undefined;
@@ -104,7 +106,9 @@ export class Registrar {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<boolean>((resolve) => {
       timer = setTimeout(() => {
-        this.logger.warn(`Deregistering ${node} took over ${timeoutMs} ms; it goes when the session closes`);
+        this.logger.warn(
+          `Deregistering ${node} took over ${timeoutMs} ms; it goes when the session closes`,
+        );
         resolve(false);
       }, timeoutMs);
     });
@@ -112,7 +116,9 @@ export class Registrar {
       () => true,
       (error: Error) => {
         if (error instanceof ZkNoNodeError) return true;
-        this.logger.warn(`Could not delete ${node}: ${error.message}; it goes when the session closes`);
+        this.logger.warn(
+          `Could not delete ${node}: ${error.message}; it goes when the session closes`,
+        );
         return false;
       },
     );
@@ -135,10 +141,16 @@ export class Registrar {
     this.wanted = false;
     clearTimeout(this.retryTimer);
     this.sessionSubscription.unsubscribe();
+    this.stateSubject.complete();
+  }
+
+  private setState(state: RegistrationState): void {
+    if (this.stateSubject.value !== state && !this.stateSubject.closed)
+      this.stateSubject.next(state);
   }
 
   private async createNode(): Promise<string> {
-    this.currentState = 'registering';
+    this.setState('registering');
     try {
       let node: string;
       let generation: number;
@@ -154,12 +166,12 @@ export class Registrar {
         return node;
       }
       this.node = node;
-      this.currentState = 'registered';
+      this.setState('registered');
       this.retries = 0;
       this.logger.log(`Registered ${node}`);
       return node;
     } catch (error) {
-      if (this.wanted) this.currentState = 'unregistered';
+      if (this.wanted) this.setState('unregistered');
       throw error;
     }
   }
@@ -170,7 +182,7 @@ export class Registrar {
     if (!this.wanted || this.inFlight) return;
     const previous = this.node;
     this.node = undefined;
-    this.currentState = 'unregistered';
+    this.setState('unregistered');
     this.logger.warn(`New ZooKeeper session: registering ${this.servicePath} again`);
     void this.reregister(previous);
   }
@@ -184,7 +196,9 @@ export class Registrar {
     } catch (error) {
       if (!this.wanted) return;
       const delay = Math.min(5000, this.retryInitialMs * 2 ** this.retries++);
-      this.logger.warn(`Re-registering ${this.servicePath} failed: ${(error as Error).message}; retrying in ${delay} ms`);
+      this.logger.warn(
+        `Re-registering ${this.servicePath} failed: ${(error as Error).message}; retrying in ${delay} ms`,
+      );
       clearTimeout(this.retryTimer);
       this.retryTimer = setTimeout(() => void this.reregister(undefined), delay);
       this.retryTimer.unref();

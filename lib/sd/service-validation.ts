@@ -28,7 +28,9 @@ export function validateZnodePath(path: unknown, what: string): string {
     );
   }
   if (trimmed === '/zookeeper' || trimmed.startsWith('/zookeeper/')) {
-    throw new InvalidServiceError(`Invalid ${what} "${path}": /zookeeper is reserved by ZooKeeper. ${fix}`);
+    throw new InvalidServiceError(
+      `Invalid ${what} "${path}": /zookeeper is reserved by ZooKeeper. ${fix}`,
+    );
   }
   return trimmed;
 }
@@ -65,7 +67,15 @@ export function validateNodeData(data: unknown, what: string): Buffer {
   return bytes;
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what we reject
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+
 function isValidSegment(segment: string): boolean {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what we reject
-  return segment !== '' && segment !== '.' && segment !== '..' && !segment.includes('/') && !/[\u0000-\u001f\u007f]/.test(segment);
+  return (
+    segment !== '' &&
+    segment !== '.' &&
+    segment !== '..' &&
+    !segment.includes('/') &&
+    !CONTROL_CHARACTERS.test(segment)
+  );
 }

@@ -1,0 +1,53 @@
+/** Exponential backoff between retry attempts. */
+export interface BackoffOptions {
+  /** Wait after the first failed attempt, before jitter. @default 20 */
+  initialMs?: number;
+  /** Cap of the wait, before jitter. @default 1000 */
+  maxMs?: number;
+  /** Each further failed attempt multiplies the wait by this. @default 2 */
+  factor?: number;
+  /**
+   * Wait a random time in [wait/2, wait] instead of exactly `wait` ("equal jitter"), so callers
+   * failing together do not retry in lockstep, while the wait never collapses to zero.
+   * @default true
+   */
+  jitter?: boolean;
+}
+
+/** The wait, in ms, after failed attempt number `attempt` (1-based). */
+export type BackoffFunction = (attempt: number) => number;
+
+/** The defaults of `BackoffOptions`. */
+export const BACKOFF_DEFAULTS: Readonly<Required<BackoffOptions>> = Object.freeze({
+  initialMs: 20,
+  maxMs: 1000,
+  factor: 2,
+  jitter: true,
+});
+
+/**
+ * Turns options into a backoff function: `min(maxMs, initialMs * factor^(attempt-1))`, jittered.
+ * @throws RangeError on a negative or non-finite time, or a factor below 1.
+ */
+export function exponentialBackoff(options: BackoffOptions = {}): BackoffFunction {
+  const initialMs = options.initialMs ?? BACKOFF_DEFAULTS.initialMs;
+  // An initial wait above the default cap raises the cap rather than failing.
+  const maxMs = options.maxMs ?? Math.max(BACKOFF_DEFAULTS.maxMs, initialMs);
+  const factor = options.factor ?? BACKOFF_DEFAULTS.factor;
+  const jitter = options.jitter ?? BACKOFF_DEFAULTS.jitter;
+  if (!(initialMs >= 0 && Number.isFinite(initialMs))) {
+    throw new RangeError(`backoff.initialMs must be a finite number >= 0; got ${initialMs}`);
+  }
+  if (!(maxMs >= initialMs && Number.isFinite(maxMs))) {
+    throw new RangeError(
+      `backoff.maxMs must be finite and >= initialMs (${initialMs}); got ${maxMs}`,
+    );
+  }
+  if (!(factor >= 1 && Number.isFinite(factor))) {
+    throw new RangeError(`backoff.factor must be a finite number >= 1; got ${factor}`);
+  }
+  return (attempt) => {
+    const wait = Math.min(maxMs, initialMs * factor ** Math.max(0, attempt - 1));
+    return jitter ? wait / 2 + (Math.random() * wait) / 2 : wait;
+  };
+}

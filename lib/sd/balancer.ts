@@ -1,0 +1,12 @@
+import type { EndpointSource } from './endpoint-source.js';
+
+/**
+ * Picks one endpoint for the next call (go-kit's `lb.Balancer`). `pick` is O(1) and throws
+ * `NoEndpointsError` when the endpointer has none.
+ */
+export interface Balancer<E> {
+  /** The endpoint for the next call. @throws NoEndpointsError when there is none. */
+  pick(): E;
+  /** Where the endpoints come from; `retry` reads it to prefer another endpoint. */
+  readonly endpointer: EndpointSource<E>;
+}

@@ -1,0 +1,316 @@
+import type { EndpointFactory } from './endpoint-factory.js';
+
+export type { EndpointFactory, EndpointHandle } from './endpoint-factory.js';
+
+import type { EndpointSource } from './endpoint-source.js';
+import type {
+  InstancerSnapshot,
+  InstanceSource,
+  SdLogger,
+  ServiceInstance,
+} from './service-instance.js';
+
+/** Options of an `Endpointer`. */
+export interface EndpointerOptions {
+  /**
+   * How long discovery may keep failing (snapshots with `error` or `stale`) before the endpoints
+   * are dropped (closed and emptied) until a good snapshot arrives; go-kit's
+   * `InvalidateOnError(timeout)`. `0` drops them at the first failing snapshot.
+   * @default undefined: keep the last endpoints for as long as discovery fails (go-kit's default)
+   */
+  invalidateOnErrorMs?: number;
+  /** Where skipped instances, failing `close` calls and invalidations are reported. */
+  logger?: SdLogger;
+  /**
+   * Names the endpointer in log lines and in `NoEndpointsError`.
+   * @default the source's `path` when it has one (an `Instancer` does), else undefined
+   */
+  name?: string;
+}
+
+/** One live endpoint and the instance it was made from. */
+interface Entry<E> {
+  readonly instance: ServiceInstance;
+  readonly endpoint: E;
+  readonly close: (() => void | Promise<void>) | undefined;
+}
+
+/** A listener of endpoint-set changes. */
+export type EndpointsListener<E> = (
+  endpoints: readonly E[],
+  instances: readonly ServiceInstance[],
+) => void;
+
+const MAX_TIMER_MS = 2 ** 31 - 1;
+const EMPTY: readonly never[] = Object.freeze([]);
+
+/** @default logger: warnings and errors to the console, nothing else. */
+const consoleLogger: SdLogger = {
+  log: () => {},
+  warn: (message) => console.warn(`[Endpointer] ${message}`),
+  error: (message) => console.error(`[Endpointer] ${message}`),
+};
+
+/**
+ * Turns the instances a source publishes into endpoints through a factory, and keeps them in
+ * step (go-kit's `sd.Endpointer` and its endpoint cache). An instance that stays (same `id` and
+ * same bytes) keeps its endpoint object; a removed or changed one has its `close` called. A
+ * factory that throws skips that instance (logged once); the rest stand. `endpoints()` returns a
+ * cached frozen array, rebuilt only when the set changes.
+ *
+ * Through a discovery outage (snapshots with `error` or `stale`) the last endpoints are kept; with
+ * `invalidateOnErrorMs` they are dropped once the outage has lasted that long.
+ */
+export class Endpointer<E> implements EndpointSource<E> {
+  /** Names the endpointer in log lines and errors (the source's path when it has one). */
+  readonly name: string | undefined;
+  private readonly logger: SdLogger;
+  private readonly invalidateOnErrorMs: number | undefined;
+  private readonly listeners = new Set<EndpointsListener<E>>();
+  /** Keys are instance ids. */
+  private entries = new Map<string, Entry<E>>();
+  private cachedEndpoints: readonly E[] = EMPTY;
+  private cachedInstances: readonly ServiceInstance[] = EMPTY;
+  /** Bytes of instances whose factory call failed and was logged, by id: logged once per bytes. */
+  private readonly reportedFailures = new Map<string, Buffer>();
+  /** Endpoint `close` calls still running; `close()` waits for them. */
+  private readonly pendingCloses = new Set<Promise<void>>();
+  private current: InstancerSnapshot | undefined;
+  /** The endpoints were built from at least one snapshot. */
+  private applied = false;
+  /** The source has been failing since the last good snapshot. */
+  private failing = false;
+  private invalidated = false;
+  private invalidateTimer: NodeJS.Timeout | undefined;
+  private closing: Promise<void> | undefined;
+  private readonly unsubscribe: () => void;
+
+  /**
+   * Subscribes to `source` at once; the endpoints follow its snapshots until `close()`.
+   * @throws RangeError when `invalidateOnErrorMs` is negative, NaN or over 2^31-1 (not Infinity).
+   */
+  constructor(
+    source: InstanceSource,
+    private readonly factory: EndpointFactory<E>,
+    options: EndpointerOptions = {},
+  ) {
+    this.name = options.name ?? pathOf(source);
+    this.logger = options.logger ?? consoleLogger;
+    this.invalidateOnErrorMs = validateInvalidateMs(options.invalidateOnErrorMs);
+    this.unsubscribe = source.subscribe((snapshot) => this.onSnapshot(snapshot));
+  }
+
+  /** The latest snapshot received from the source, or undefined before the first one. */
+  get snapshot(): InstancerSnapshot | undefined {
+    return this.current;
+  }
+
+  /** True once `close()` was called. */
+  get closed(): boolean {
+    return this.closing !== undefined;
+  }
+
+  /**
+   * The current endpoints, ordered by instance id. The same frozen array object is returned until
+   * the set changes: no I/O and no allocation per call. Empty after `close()`.
+   */
+  endpoints(): readonly E[] {
+    return this.cachedEndpoints;
+  }
+
+  /** The instances behind `endpoints()`, in the same order (`instances()[i]` made `endpoints()[i]`). */
+  instances(): readonly ServiceInstance[] {
+    return this.cachedInstances;
+  }
+
+  /**
+   * Calls `listener` at once with the current endpoints and instances, then each time the set
+   * changes. A listener that throws is logged and stays subscribed. Returns the unsubscribe function.
+   */
+  subscribe(listener: EndpointsListener<E>): () => void {
+    if (this.closed) {
+      listener(EMPTY, EMPTY);
+      return () => {};
+    }
+    this.listeners.add(listener);
+    this.callListener(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  /**
+   * Stops following the source and closes every endpoint; `endpoints()` is empty from now on.
+   * Idempotent. Resolves when every endpoint's `close` (also those of earlier removals) settled.
+   */
+  close(): Promise<void> {
+    if (this.closing) return this.closing;
+    this.unsubscribe();
+    clearTimeout(this.invalidateTimer);
+    this.closing = Promise.resolve();
+    this.replace(new Map());
+    this.listeners.clear();
+    this.closing = Promise.allSettled([...this.pendingCloses]).then(() => undefined);
+    return this.closing;
+  }
+
+  private onSnapshot(snapshot: InstancerSnapshot): void {
+    if (this.closed) return;
+    this.current = snapshot;
+    if (snapshot.error === undefined && !snapshot.stale) {
+      this.failing = false;
+      this.invalidated = false;
+      clearTimeout(this.invalidateTimer);
+      this.apply(snapshot.instances);
+      return;
+    }
+    // Failing: keep what we have. With nothing built yet, the snapshot's instances (the source's
+    // last known set) are better than none, unless they are to be dropped at once anyway.
+    if (!this.applied && this.invalidateOnErrorMs !== 0) this.apply(snapshot.instances);
+    if (!this.failing) {
+      this.failing = true;
+      this.armInvalidation();
+    }
+  }
+
+  private armInvalidation(): void {
+    const ms = this.invalidateOnErrorMs;
+    if (ms === undefined || ms === Number.POSITIVE_INFINITY) return;
+    if (ms === 0) {
+      this.invalidate();
+      return;
+    }
+    this.invalidateTimer = setTimeout(() => this.invalidate(), ms);
+    this.invalidateTimer.unref();
+  }
+
+  private invalidate(): void {
+    if (this.closed || this.invalidated) return;
+    this.invalidated = true;
+    this.applied = true;
+    const count = this.entries.size;
+    const reason = this.current?.error?.message ?? 'the source is stale';
+    this.logger.warn(
+      `${this.label()}: discovery has been failing for ${this.invalidateOnErrorMs} ms (${reason}); ` +
+        `dropping ${count} endpoint(s) until the instance list can be read again`,
+    );
+    this.replace(new Map());
+  }
+
+  /** Rebuilds the entries from `instances`, reusing the endpoints of unchanged instances. */
+  private apply(instances: readonly ServiceInstance[]): void {
+    this.applied = true;
+    const next = new Map<string, Entry<E>>();
+    const seen = new Set<string>();
+    for (const instance of instances) {
+      if (seen.has(instance.id)) continue;
+      seen.add(instance.id);
+      const kept = this.entries.get(instance.id);
+      if (kept?.instance.raw.equals(instance.raw)) {
+        next.set(instance.id, kept);
+        continue;
+      }
+      const created = this.create(instance);
+      if (created) next.set(instance.id, created);
+    }
+    for (const id of this.reportedFailures.keys()) {
+      if (!seen.has(id)) this.reportedFailures.delete(id);
+    }
+    this.replace(next);
+  }
+
+  private create(instance: ServiceInstance): Entry<E> | undefined {
+    try {
+      const { endpoint, close } = this.factory(instance);
+      this.reportedFailures.delete(instance.id);
+      return { instance, endpoint, close };
+    } catch (error) {
+      if (!this.reportedFailures.get(instance.id)?.equals(instance.raw)) {
+        this.reportedFailures.set(instance.id, instance.raw);
+        this.logger.warn(
+          `${this.label()}: instance ${instance.id} (${instance.path}) skipped, its endpoint ` +
+            `factory failed: ${messageOf(error)}`,
+        );
+      }
+      return undefined;
+    }
+  }
+
+  /** Installs `next`, closes the entries it does not keep, and notifies when the set changed. */
+  private replace(next: Map<string, Entry<E>>): void {
+    let changed = next.size !== this.entries.size;
+    for (const [id, entry] of this.entries) {
+      if (next.get(id) === entry) continue;
+      changed = true;
+      this.closeEntry(entry);
+    }
+    if (!changed) {
+      for (const [id, entry] of next) {
+        if (this.entries.get(id) !== entry) {
+          changed = true;
+          break;
+        }
+      }
+    }
+    this.entries = next;
+    if (!changed) return;
+    const ordered = [...next.values()].sort((a, b) => compareIds(a.instance.id, b.instance.id));
+    this.cachedEndpoints = Object.freeze(ordered.map((entry) => entry.endpoint));
+    this.cachedInstances = Object.freeze(ordered.map((entry) => entry.instance));
+    for (const listener of this.listeners) this.callListener(listener);
+  }
+
+  private closeEntry(entry: Entry<E>): void {
+    if (!entry.close) return;
+    const fail = (error: unknown) =>
+      this.logger.error(
+        `${this.label()}: closing the endpoint of instance ${entry.instance.id} failed: ${messageOf(error)}`,
+      );
+    try {
+      const result = entry.close();
+      if (result === undefined) return;
+      const pending: Promise<void> = Promise.resolve(result)
+        .then(() => undefined, fail)
+        .finally(() => this.pendingCloses.delete(pending));
+      this.pendingCloses.add(pending);
+    } catch (error) {
+      fail(error);
+    }
+  }
+
+  private callListener(listener: EndpointsListener<E>): void {
+    try {
+      listener(this.cachedEndpoints, this.cachedInstances);
+    } catch (error) {
+      this.logger.error(`${this.label()}: an endpoints subscriber threw: ${messageOf(error)}`);
+    }
+  }
+
+  private label(): string {
+    return this.name ? `Endpointer ${this.name}` : 'Endpointer';
+  }
+}
+
+function pathOf(source: InstanceSource): string | undefined {
+  const path: unknown = (source as { path?: unknown }).path;
+  return typeof path === 'string' ? path : undefined;
+}
+
+function validateInvalidateMs(ms: number | undefined): number | undefined {
+  if (ms === undefined || ms === Number.POSITIVE_INFINITY) return ms;
+  if (!(ms >= 0 && ms <= MAX_TIMER_MS)) {
+    throw new RangeError(
+      `invalidateOnErrorMs must be between 0 and ${MAX_TIMER_MS} (or Infinity / undefined to keep ` +
+        `endpoints through any outage); got ${ms}`,
+    );
+  }
+  return ms;
+}
+
+function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,54 @@
+export {
+  BACKOFF_DEFAULTS,
+  type BackoffFunction,
+  type BackoffOptions,
+  exponentialBackoff,
+} from './backoff.js';
+export type { Balancer } from './balancer.js';
+export type { EndpointFactory, EndpointHandle } from './endpoint-factory.js';
+export type { EndpointSource } from './endpoint-source.js';
+export { Endpointer, type EndpointerOptions, type EndpointsListener } from './endpointer.js';
+export { HttpEndpointError } from './errors/http-endpoint.error.js';
+export { InstanceDecodeError } from './errors/instance-decode.error.js';
+export { InvalidInstanceError } from './errors/invalid-instance.error.js';
+export { InvalidServiceError } from './errors/invalid-service.error.js';
+export { NoEndpointsError } from './errors/no-endpoints.error.js';
+export { RetryError, type RetryErrorDetails, type RetryStopReason } from './errors/retry.error.js';
+export {
+  HTTP_ENDPOINT_DEFAULTS,
+  type HttpEndpoint,
+  type HttpEndpointFactoryOptions,
+  httpEndpointFactory,
+} from './http-endpoint.factory.js';
+export {
+  decodeGoKitInstance,
+  type InstanceDecoder,
+  type InstanceNode,
+} from './instance-decoder.js';
+export { Instancer, type InstancerOptions } from './instancer.js';
+export { InstancerLease, leaseInstancer } from './instancer-registry.js';
+export { random } from './random.balancer.js';
+export {
+  Registrar,
+  type RegistrarOptions,
+  type RegistrationState,
+  type ServiceRegistration,
+} from './registrar.js';
+export {
+  defaultShouldRetry,
+  RETRY_DEFAULTS,
+  type RetryCall,
+  type RetryContext,
+  type RetryExecutor,
+  type RetryOptions,
+  retry,
+} from './retry.js';
+export { roundRobin } from './round-robin.balancer.js';
+export type {
+  InstancerSnapshot,
+  InstanceSource,
+  SdLogger,
+  ServiceInstance,
+} from './service-instance.js';
+export { MAX_NODE_DATA_BYTES } from './service-validation.js';
+export { type CallContext, ZkEndpointer, type ZkEndpointerConfig } from './zk-endpointer.js';

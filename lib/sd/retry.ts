@@ -1,0 +1,241 @@
+import { type BackoffFunction, type BackoffOptions, exponentialBackoff } from './backoff.js';
+import type { Balancer } from './balancer.js';
+import { NoEndpointsError } from './errors/no-endpoints.error.js';
+import { RetryError, type RetryStopReason } from './errors/retry.error.js';
+
+/** Options of `retry`. */
+export interface RetryOptions {
+  /** Most attempts per call, the first included (an integer >= 1). @default 3 */
+  attempts?: number;
+  /**
+   * Total time budget of a call, attempts and waits included. When it runs out the attempt in
+   * flight is aborted through its `signal` and the call fails with a `RetryError`. `Infinity`
+   * means no budget. @default 10000
+   */
+  timeoutMs?: number;
+  /**
+   * Wait between attempts: exponential options, or a function of the failed attempt's number
+   * (1-based) returning milliseconds. A call also waits it when there were no endpoints.
+   * @default { initialMs: 20, maxMs: 1000, factor: 2, jitter: true }
+   */
+  backoff?: BackoffOptions | BackoffFunction;
+  /**
+   * Whether to try again after `error` failed attempt number `attempt` (1-based). Not consulted
+   * for `NoEndpointsError`, which is always retried (with backoff): it is discovery's transient
+   * state, not the call's failure.
+   * @default `defaultShouldRetry`: every error except an `AbortError` and errors carrying
+   *   `retryable: false` (e.g. an `HttpEndpointError` for a 4xx)
+   */
+  shouldRetry?: (error: unknown, attempt: number) => boolean;
+}
+
+/** What each attempt of a call receives beside its endpoint. */
+export interface RetryContext {
+  /** This attempt's number, from 1. */
+  readonly attempt: number;
+  /**
+   * Aborted when the call's time budget runs out or the caller cancels: pass it to `fetch` or
+   * whatever the attempt waits on. It is not aborted after a success.
+   */
+  readonly signal: AbortSignal;
+}
+
+/** One attempt of a call on one endpoint. */
+export type RetryCall<E, T> = (endpoint: E, context: RetryContext) => Promise<T>;
+
+/**
+ * Runs a call with retries; resolves with the first success, or rejects with a `RetryError`.
+ * `signal` lets the caller cancel: the attempt in flight is aborted (through its context's
+ * signal) and the call fails with `reason: 'cancelled'`.
+ */
+export type RetryExecutor<E> = <T>(call: RetryCall<E, T>, signal?: AbortSignal) => Promise<T>;
+
+/** The defaults of `RetryOptions`. */
+export const RETRY_DEFAULTS = Object.freeze({ attempts: 3, timeoutMs: 10_000 });
+
+/** Re-picks through the balancer, looking for an endpoint not tried yet, before scanning the list. */
+const REPICKS = 3;
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Wraps a balancer into a retrying executor (go-kit's `lb.Retry` without its spin): each attempt
+ * picks an endpoint, preferring one this call has not tried yet when there are several; failed
+ * attempts are followed by a backoff wait, also when there are no endpoints; the total time budget
+ * aborts the attempt in flight; failure is a `RetryError` keeping every attempt's error.
+ * @throws RangeError on invalid options (at once, not per call).
+ */
+export function retry<E>(balancer: Balancer<E>, options: RetryOptions = {}): RetryExecutor<E> {
+  const attempts = options.attempts ?? RETRY_DEFAULTS.attempts;
+  const timeoutMs = options.timeoutMs ?? RETRY_DEFAULTS.timeoutMs;
+  if (!(Number.isInteger(attempts) && attempts >= 1)) {
+    throw new RangeError(`retry attempts must be an integer >= 1; got ${attempts}`);
+  }
+  if (!(timeoutMs > 0 && (timeoutMs <= MAX_TIMER_MS || timeoutMs === Number.POSITIVE_INFINITY))) {
+    throw new RangeError(
+      `retry timeoutMs must be in (0, ${MAX_TIMER_MS}] or Infinity; got ${timeoutMs}`,
+    );
+  }
+  const settings: Settings<E> = {
+    balancer,
+    attempts,
+    timeoutMs,
+    backoff:
+      typeof options.backoff === 'function' ? options.backoff : exponentialBackoff(options.backoff),
+    shouldRetry: options.shouldRetry ?? defaultShouldRetry,
+  };
+  return (call, signal) => execute(settings, call, signal);
+}
+
+/**
+ * The default retry policy: every error is retried except an `AbortError` (someone cancelled on
+ * purpose; a `TimeoutError` is retried) and an error with `retryable: false`.
+ */
+export function defaultShouldRetry(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return true;
+  const { name, retryable } = error as { name?: unknown; retryable?: unknown };
+  return name !== 'AbortError' && retryable !== false;
+}
+
+interface Settings<E> {
+  readonly balancer: Balancer<E>;
+  readonly attempts: number;
+  readonly timeoutMs: number;
+  readonly backoff: BackoffFunction;
+  readonly shouldRetry: (error: unknown, attempt: number) => boolean;
+}
+
+async function execute<E, T>(
+  settings: Settings<E>,
+  call: RetryCall<E, T>,
+  outer: AbortSignal | undefined,
+): Promise<T> {
+  const { balancer, attempts, timeoutMs, backoff, shouldRetry } = settings;
+  const errors: unknown[] = [];
+  const fail = (reason: RetryStopReason) =>
+    new RetryError({
+      errors,
+      reason,
+      timeoutMs,
+      target: balancer.endpointer.name,
+      cancelReason: outer?.reason,
+    });
+  if (outer?.aborted) throw fail('cancelled');
+
+  const controller = new AbortController();
+  const { signal } = controller;
+  const stoppedBy = (): RetryStopReason => (outer?.aborted ? 'cancelled' : 'budget-spent');
+  const onOuterAbort = () => controller.abort(outer?.reason);
+  outer?.addEventListener('abort', onOuterAbort, { once: true });
+  const deadline = Date.now() + timeoutMs;
+  const budgetTimer =
+    timeoutMs === Number.POSITIVE_INFINITY
+      ? undefined
+      : setTimeout(() => controller.abort(budgetSpent(timeoutMs)), timeoutMs);
+  const tried = new Set<E>();
+  let previous: { endpoint: E } | undefined;
+
+  try {
+    for (let attempt = 1; ; attempt++) {
+      let error: unknown;
+      try {
+        const endpoint = pickPreferringUntried(balancer, tried, previous);
+        previous = { endpoint };
+        tried.add(endpoint);
+        return await untilAborted(invoke(call, endpoint, { attempt, signal }), signal);
+      } catch (caught) {
+        error = caught;
+      }
+      errors.push(error);
+      if (signal.aborted) throw fail(stoppedBy());
+      if (!(error instanceof NoEndpointsError) && !shouldRetry(error, attempt)) {
+        throw fail('not-retryable');
+      }
+      if (attempt >= attempts) throw fail('attempts-exhausted');
+      const wait = backoff(attempt);
+      // The next attempt could not start within the budget: say so now rather than idle until then.
+      if (Date.now() + wait >= deadline) throw fail('budget-spent');
+      await sleep(wait, signal);
+      if (signal.aborted) throw fail(stoppedBy());
+    }
+  } finally {
+    clearTimeout(budgetTimer);
+    outer?.removeEventListener('abort', onOuterAbort);
+  }
+}
+
+/**
+ * The balancer's pick, unless this call already tried that endpoint and others exist: then a few
+ * re-picks (keeping the balancer's policy), then the first untried endpoint in the list. Once
+ * every endpoint has been tried, it starts over avoiding only the previous one.
+ */
+function pickPreferringUntried<E>(
+  balancer: Balancer<E>,
+  tried: Set<E>,
+  previous: { endpoint: E } | undefined,
+): E {
+  const first = balancer.pick();
+  if (!tried.has(first)) return first;
+  const all = balancer.endpointer.endpoints();
+  if (all.length < 2) return first;
+  if (all.every((endpoint) => tried.has(endpoint))) {
+    tried.clear();
+    if (previous) tried.add(previous.endpoint);
+    if (!tried.has(first)) return first;
+  }
+  for (let i = 0; i < REPICKS; i++) {
+    const endpoint = balancer.pick();
+    if (!tried.has(endpoint)) return endpoint;
+  }
+  return all.find((endpoint) => !tried.has(endpoint)) ?? first;
+}
+
+function invoke<E, T>(call: RetryCall<E, T>, endpoint: E, context: RetryContext): Promise<T> {
+  try {
+    return Promise.resolve(call(endpoint, context));
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+/** Settles like `promise`, or rejects with the signal's reason as soon as it aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    if (signal.aborted) {
+      promise.catch(() => {});
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/** Resolves after `ms`, or as soon as `signal` aborts; leaves no timer or listener behind. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+function budgetSpent(timeoutMs: number): DOMException {
+  return new DOMException(
+    `aborted: the time budget of ${timeoutMs} ms ran out while this attempt was in flight`,
+    'TimeoutError',
+  );
+}

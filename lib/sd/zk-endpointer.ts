@@ -1,0 +1,99 @@
+import type { ZkClient } from '../client/zk-client.js';
+import type { Balancer } from './balancer.js';
+import type { EndpointFactory } from './endpoint-factory.js';
+import { Endpointer } from './endpointer.js';
+import type { InstanceDecoder } from './instance-decoder.js';
+import { type InstancerLease, leaseInstancer } from './instancer-registry.js';
+import { random } from './random.balancer.js';
+import { type RetryOptions, retry } from './retry.js';
+import { roundRobin } from './round-robin.balancer.js';
+import type { InstancerSnapshot, SdLogger, ServiceInstance } from './service-instance.js';
+
+export interface ZkEndpointerConfig<E> {
+  factory: EndpointFactory<E>;
+  /** @default 'roundRobin' */
+  balancer?: 'roundRobin' | 'random';
+  retry?: RetryOptions;
+  invalidateOnErrorMs?: number;
+  decode?: InstanceDecoder;
+  logger?: SdLogger;
+}
+
+/** Per-call context handed to `call()`'s function. */
+export interface CallContext {
+  attempt: number;
+  signal: AbortSignal;
+}
+
+/**
+ * What `@InjectEndpointer(path)` gives a provider: the live endpoints of the instances registered
+ * under `path` (shared instancer → endpointer), a balancer picking one, and `call()` running a
+ * function on a picked endpoint with retry, backoff and a time budget.
+ */
+export class ZkEndpointer<E> {
+  private readonly lease: InstancerLease;
+  private readonly endpointer: Endpointer<E>;
+  private readonly balancer: Balancer<E>;
+  private readonly execute: ReturnType<typeof retry<E>>;
+
+  constructor(client: ZkClient, path: string, config: ZkEndpointerConfig<E>) {
+    this.lease = leaseInstancer(client, path, { decode: config.decode, logger: config.logger });
+    this.endpointer = new Endpointer(this.lease, config.factory, {
+      invalidateOnErrorMs: config.invalidateOnErrorMs,
+      logger: config.logger,
+      name: this.lease.path,
+    });
+    this.balancer =
+      config.balancer === 'random' ? random(this.endpointer) : roundRobin(this.endpointer);
+    this.execute = retry(this.balancer, config.retry);
+  }
+
+  /** The normalized path watched. */
+  get path(): string {
+    return this.lease.path;
+  }
+
+  /** The latest snapshot of the path (instances, error, stale), or undefined before the first read. */
+  get snapshot(): InstancerSnapshot | undefined {
+    return this.lease.snapshot;
+  }
+
+  /** The current endpoints: a cached array, no I/O, no allocation. */
+  endpoints(): readonly E[] {
+    return this.endpointer.endpoints();
+  }
+
+  /** The instances behind `endpoints()`, in the same order. */
+  instances(): readonly ServiceInstance[] {
+    return this.endpointer.instances();
+  }
+
+  /** One endpoint chosen by the balancer; throws `NoEndpointsError` when there is none. */
+  pick(): E {
+    return this.balancer.pick();
+  }
+
+  /**
+   * Runs `fn` on a balanced endpoint; on failure retries on another instance with backoff, within
+   * the retry budget. Rejects with `RetryError` carrying every attempt's error.
+   */
+  call<T>(fn: (endpoint: E, context: CallContext) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    return this.execute(fn, signal);
+  }
+
+  /** Calls `listener` with the snapshot now and on every change; returns the unsubscribe function. */
+  subscribe(listener: (snapshot: InstancerSnapshot) => void): () => void {
+    return this.lease.subscribe(listener);
+  }
+
+  /** Resolves once the first read of the path is done (or after `timeoutMs`). */
+  async ready(timeoutMs = 5000): Promise<InstancerSnapshot | undefined> {
+    return this.lease.instancer.firstSnapshot(timeoutMs);
+  }
+
+  /** Closes every endpoint and gives the shared instancer back. Idempotent. */
+  async close(): Promise<void> {
+    this.lease.close();
+    await this.endpointer.close();
+  }
+}

@@ -1,0 +1,45 @@
+/** Every message the Nest layer shows a user: each names the value at fault and the fix. */
+
+export function endpointerOptionsConflict(path: string): string {
+  return (
+    `@InjectEndpointer('${path}', options) is used with different options in two places. ` +
+    'An endpointer is shared per path: pass the same options object (declare it once and import it), ' +
+    'or set defaults in ZkDiscoveryModule.forRoot({ endpointer }).'
+  );
+}
+
+export function forRootTwice(): string {
+  return (
+    'ZkDiscoveryModule.forRoot()/forRootAsync() is imported more than once in this application. ' +
+    'Import it once, in the root module (its providers are global), and use ZkDiscoveryModule.forFeature([...paths]) elsewhere.'
+  );
+}
+
+export function unknownOption(where: string, key: string, known: readonly string[]): string {
+  return `Unknown ZkDiscoveryModule option \`${where}${key}\`. Known options: ${known.join(', ')}. Check its spelling.`;
+}
+
+export function invalidOption(where: string, value: unknown, fix: string): string {
+  return `Invalid ZkDiscoveryModule option \`${where}\`: ${JSON.stringify(value)}. ${fix}`;
+}
+
+export function missingPort(path: string): string {
+  return (
+    `Cannot register ${path}: registration.mode is 'bootstrap' but no registration.port is set. ` +
+    'Give the port this instance serves on, e.g. registration: { ..., mode: "bootstrap", port: 3001 }.'
+  );
+}
+
+export function noHttpServer(path: string): string {
+  return (
+    `Cannot register ${path} on listen: this application has no HTTP server. For a microservice use ` +
+    "registration.mode 'bootstrap' with an explicit registration.port, or 'manual'."
+  );
+}
+
+export function unboundPort(path: string): string {
+  return (
+    `Cannot register ${path}: the HTTP server is listening without a port (a pipe?). ` +
+    'Set registration.port to the port consumers should call.'
+  );
+}

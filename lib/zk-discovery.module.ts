@@ -1,0 +1,34 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { getEndpointerToken } from './zk-discovery.decorators.js';
+import type {
+  ZkDiscoveryModuleAsyncOptions,
+  ZkDiscoveryModuleOptions,
+} from './zk-discovery.options.js';
+import { normalizeEndpointerPath } from './zk-discovery.paths.js';
+import { createEndpointerProviders } from './zk-discovery.providers.js';
+import { ZkDiscoveryCoreModule } from './zk-discovery-core.module.js';
+
+/**
+ * ZooKeeper service discovery for Nest. Import `forRoot()`/`forRootAsync()` once in the root
+ * module; inject `@InjectEndpointer(path)` anywhere, and `forFeature(paths)` in lazy-loaded modules.
+ */
+@Module({})
+export class ZkDiscoveryModule {
+  static forRoot(options: ZkDiscoveryModuleOptions): DynamicModule {
+    return { module: ZkDiscoveryModule, imports: [ZkDiscoveryCoreModule.forRoot(options)] };
+  }
+
+  static forRootAsync(options: ZkDiscoveryModuleAsyncOptions): DynamicModule {
+    return { module: ZkDiscoveryModule, imports: [ZkDiscoveryCoreModule.forRootAsync(options)] };
+  }
+
+  /** Endpointer providers for `paths`, for modules that cannot rely on decorator collection. */
+  static forFeature(paths: readonly string[]): DynamicModule {
+    const normalized = [...new Set(paths.map(normalizeEndpointerPath))];
+    return {
+      module: ZkDiscoveryModule,
+      providers: createEndpointerProviders(normalized),
+      exports: normalized.map(getEndpointerToken),
+    };
+  }
+}

@@ -1,0 +1,193 @@
+import { Logger, type LoggerService } from '@nestjs/common';
+import type { ZkClientOptions, ZkLogger } from './client/zk-client.options.js';
+import { validateServiceName, validateZnodePath } from './sd/service-validation.js';
+import { LOGGER_CONTEXT } from './zk-discovery.constants.js';
+import { invalidOption, unknownOption } from './zk-discovery.messages.js';
+import type {
+  RegistrationMode,
+  ZkDiscoveryModuleOptions,
+  ZkEndpointerOptions,
+  ZkRegistrationOptions,
+} from './zk-discovery.options.js';
+
+export interface ResolvedRegistration
+  extends Required<Omit<ZkRegistrationOptions, 'data' | 'host' | 'port'>> {
+  data: ZkRegistrationOptions['data'];
+  host: string | undefined;
+  port: number | undefined;
+}
+
+/** The module's options, checked, with every default filled in. */
+export interface ResolvedZkDiscoveryOptions {
+  client: ZkClientOptions;
+  registration: ResolvedRegistration | undefined;
+  endpointer: ZkEndpointerOptions;
+  logger: ZkLogger;
+}
+
+export const REGISTRATION_DEFAULTS = {
+  scheme: 'http',
+  mode: 'listen' as RegistrationMode,
+  failFast: true,
+  drainDelayMs: 1000,
+  deregisterTimeoutMs: 3000,
+};
+
+const moduleKeys = [
+  'servers',
+  'sessionTimeoutMs',
+  'connectTimeoutMs',
+  'operationTimeoutMs',
+  'auth',
+  'acl',
+  'registration',
+  'endpointer',
+  'logger',
+] as const satisfies readonly (keyof ZkDiscoveryModuleOptions)[];
+const registrationKeys = [
+  'path',
+  'name',
+  'data',
+  'host',
+  'port',
+  'scheme',
+  'mode',
+  'failFast',
+  'drainDelayMs',
+  'deregisterTimeoutMs',
+] as const satisfies readonly (keyof ZkRegistrationOptions)[];
+const endpointerKeys = [
+  'factory',
+  'balancer',
+  'retry',
+  'invalidateOnErrorMs',
+  'startupWaitMs',
+] as const satisfies readonly (keyof ZkEndpointerOptions)[];
+const modes: readonly RegistrationMode[] = ['listen', 'bootstrap', 'manual'];
+const wildcardHosts = new Set(['', '0.0.0.0', '::', '[::]', '*']);
+
+/**
+ * Checks the options given to `forRoot()`/`forRootAsync()`. Every error names the option and the
+ * fix; the client's own options are checked when the client is created.
+ */
+export function resolveZkDiscoveryOptions(
+  options: ZkDiscoveryModuleOptions,
+): ResolvedZkDiscoveryOptions {
+  if (!options || typeof options !== 'object') {
+    throw new TypeError(
+      invalidOption('', options, 'Pass an object such as { servers: "127.0.0.1:2181" }.'),
+    );
+  }
+  rejectUnknownKeys(options, moduleKeys, '');
+  const { registration, endpointer, logger, ...client } = options;
+  return {
+    client,
+    registration: registration === undefined ? undefined : resolveRegistration(registration),
+    endpointer: resolveEndpointer(endpointer ?? {}),
+    logger: toZkLogger(logger),
+  };
+}
+
+function resolveRegistration(registration: ZkRegistrationOptions): ResolvedRegistration {
+  if (!registration || typeof registration !== 'object') {
+    throw new TypeError(
+      invalidOption('registration', registration, 'Pass { path, name } or leave it out.'),
+    );
+  }
+  rejectUnknownKeys(registration, registrationKeys, 'registration.');
+  const mode = registration.mode ?? REGISTRATION_DEFAULTS.mode;
+  if (!modes.includes(mode)) {
+    throw new TypeError(
+      invalidOption('registration.mode', mode, `Use one of ${modes.join(', ')}.`),
+    );
+  }
+  const host = registration.host;
+  if (host !== undefined && (typeof host !== 'string' || wildcardHosts.has(host.trim()))) {
+    throw new TypeError(
+      invalidOption(
+        'registration.host',
+        host,
+        'Give the address consumers reach this instance at, never a wildcard.',
+      ),
+    );
+  }
+  const port = registration.port;
+  if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65535)) {
+    throw new TypeError(
+      invalidOption(
+        'registration.port',
+        port,
+        'Give the port consumers call (1-65535), or leave it out to use the port the HTTP server is bound to.',
+      ),
+    );
+  }
+  return {
+    path: validateZnodePath(registration.path, 'ZkDiscoveryModule option `registration.path`'),
+    name: validateServiceName(registration.name, 'ZkDiscoveryModule option `registration.name`'),
+    data: registration.data,
+    host,
+    port,
+    scheme: registration.scheme ?? REGISTRATION_DEFAULTS.scheme,
+    mode,
+    failFast: registration.failFast ?? REGISTRATION_DEFAULTS.failFast,
+    drainDelayMs: nonNegative(
+      registration.drainDelayMs,
+      'registration.drainDelayMs',
+      REGISTRATION_DEFAULTS.drainDelayMs,
+    ),
+    deregisterTimeoutMs: nonNegative(
+      registration.deregisterTimeoutMs,
+      'registration.deregisterTimeoutMs',
+      REGISTRATION_DEFAULTS.deregisterTimeoutMs,
+    ),
+  };
+}
+
+function resolveEndpointer(endpointer: ZkEndpointerOptions): ZkEndpointerOptions {
+  rejectUnknownKeys(endpointer, endpointerKeys, 'endpointer.');
+  if (
+    endpointer.balancer !== undefined &&
+    endpointer.balancer !== 'roundRobin' &&
+    endpointer.balancer !== 'random'
+  ) {
+    throw new TypeError(
+      invalidOption('endpointer.balancer', endpointer.balancer, 'Use "roundRobin" or "random".'),
+    );
+  }
+  if (endpointer.factory !== undefined && typeof endpointer.factory !== 'function') {
+    throw new TypeError(
+      invalidOption(
+        'endpointer.factory',
+        typeof endpointer.factory,
+        'Give a function (instance) => ({ endpoint }).',
+      ),
+    );
+  }
+  return endpointer;
+}
+
+function nonNegative(value: number | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new TypeError(
+      invalidOption(name, value, `Give a number of milliseconds ≥ 0 (default ${fallback}).`),
+    );
+  }
+  return value;
+}
+
+function rejectUnknownKeys(object: object, known: readonly string[], where: string): void {
+  const unknown = Object.keys(object).find((key) => !known.includes(key));
+  if (unknown !== undefined) throw new TypeError(unknownOption(where, unknown, known));
+}
+
+function toZkLogger(logger: LoggerService | false | undefined): ZkLogger {
+  if (logger === false) return { log: () => {}, warn: () => {}, error: () => {} };
+  if (!logger) return new Logger(LOGGER_CONTEXT);
+  return {
+    log: (message) => logger.log(message, LOGGER_CONTEXT),
+    warn: (message) => logger.warn(message, LOGGER_CONTEXT),
+    error: (message) => logger.error(message, undefined, LOGGER_CONTEXT),
+    debug: (message) => logger.debug?.(message, LOGGER_CONTEXT),
+  };
+}

@@ -1,0 +1,103 @@
+import type {
+  InjectionToken,
+  LoggerService,
+  ModuleMetadata,
+  OptionalFactoryDependency,
+  Type,
+} from '@nestjs/common';
+import type { ZkClientOptions } from './client/zk-client.options.js';
+import type { EndpointFactory } from './sd/endpoint-factory.js';
+import type { RetryOptions } from './sd/retry.js';
+
+/** When the app registers itself. */
+export type RegistrationMode =
+  /** Once the HTTP server is really listening (the default; needs an HTTP app). */
+  | 'listen'
+  /** At application bootstrap, with an explicit `port` (microservices, workers). */
+  | 'bootstrap'
+  /** Never by itself: call `ZkDiscoveryService.register()`. */
+  | 'manual';
+
+/** The address this instance is reached at, as registered. */
+export interface AdvertisedAddress {
+  scheme: string;
+  host: string;
+  port: number;
+}
+
+export interface ZkRegistrationOptions {
+  /** Parent of the service node, e.g. `/services/hello`. */
+  path: string;
+  /** The service node under `path`: instances are `path/name/_c_<guid>-<seq>` (go-kit's layout). */
+  name: string;
+  /**
+   * The node's data. @default `${scheme}://${host}:${port}`, the instance's base URL. A function
+   * receives the advertised address once it is known.
+   */
+  data?: string | Buffer | ((address: AdvertisedAddress) => string | Buffer);
+  /**
+   * Host or IP consumers use to reach this instance. Never a wildcard.
+   * @default the address the server is bound to; for a wildcard bind (`::`, `0.0.0.0`) the first
+   * non-internal IPv4 address of this host, else 127.0.0.1
+   */
+  host?: string;
+  /** Port to advertise. @default the port the HTTP server is bound to (required in `bootstrap` mode) */
+  port?: number;
+  /** @default 'http' */
+  scheme?: string;
+  /** @default 'listen' */
+  mode?: RegistrationMode;
+  /**
+   * `true`: startup fails when ZooKeeper cannot be reached (within `connectTimeoutMs`).
+   * `false`: the app starts anyway and registers in the background once ZooKeeper answers.
+   * @default true
+   */
+  failFast?: boolean;
+  /**
+   * After deregistering at shutdown, how long to keep serving so consumers see the instance go
+   * before the server stops accepting connections. @default 1000
+   */
+  drainDelayMs?: number;
+  /** Bound on the deregistration at shutdown. @default 3000 */
+  deregisterTimeoutMs?: number;
+}
+
+/** Defaults for every endpointer the module creates; `@InjectEndpointer(path, options)` overrides. */
+export interface ZkEndpointerOptions<E = unknown> {
+  /** Turns an instance into something callable. @default `httpEndpointFactory()` (fetch on the instance's URL) */
+  factory?: EndpointFactory<E>;
+  /** @default 'roundRobin' */
+  balancer?: 'roundRobin' | 'random';
+  /** Retry policy of `endpointer.call()`. @default `{ attempts: 3, timeoutMs: 10000 }` with backoff */
+  retry?: RetryOptions;
+  /**
+   * During a discovery outage keep the last endpoints this long, then empty them.
+   * @default undefined: keep them until discovery recovers (go-kit's default)
+   */
+  invalidateOnErrorMs?: number;
+  /** How long app startup waits for the first read of the path. @default 5000 */
+  startupWaitMs?: number;
+}
+
+export interface ZkDiscoveryModuleOptions extends Omit<ZkClientOptions, 'logger'> {
+  /** Register this app as an instance of a service. @default undefined: no registration */
+  registration?: ZkRegistrationOptions;
+  /** Defaults for endpointers. */
+  endpointer?: ZkEndpointerOptions;
+  /**
+   * Where the library logs. @default Nest's `Logger` with context `ZkDiscovery`; `false` for none.
+   */
+  logger?: LoggerService | false;
+}
+
+export interface ZkDiscoveryOptionsFactory {
+  createZkDiscoveryOptions(): ZkDiscoveryModuleOptions | Promise<ZkDiscoveryModuleOptions>;
+}
+
+export interface ZkDiscoveryModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
+  // biome-ignore lint/suspicious/noExplicitAny: the factory's arguments are whatever `inject` resolves to
+  useFactory?: (...args: any[]) => ZkDiscoveryModuleOptions | Promise<ZkDiscoveryModuleOptions>;
+  inject?: Array<InjectionToken | OptionalFactoryDependency>;
+  useClass?: Type<ZkDiscoveryOptionsFactory>;
+  useExisting?: Type<ZkDiscoveryOptionsFactory>;
+}

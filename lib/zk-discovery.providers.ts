@@ -1,0 +1,50 @@
+import type { FactoryProvider, Provider } from '@nestjs/common';
+import { ModulesContainer } from '@nestjs/core';
+import { ZkClient } from './client/zk-client.js';
+import { ZK_CLIENT, ZK_DISCOVERY_OPTIONS } from './zk-discovery.constants.js';
+import { getEndpointerToken } from './zk-discovery.decorators.js';
+import { forRootTwice } from './zk-discovery.messages.js';
+import type { ResolvedZkDiscoveryOptions } from './zk-discovery.options-resolver.js';
+import { ZkDiscoveryService } from './zk-discovery.service.js';
+
+/**
+ * The client, connected before anything else starts. With `registration.failFast` (the default)
+ * startup fails when no server answers within `connectTimeoutMs`; otherwise it connects in the
+ * background. Also where a second `forRoot()` in one application is caught, before any session.
+ */
+export function createZkClientProvider(coreModule: object): FactoryProvider<ZkClient> {
+  return {
+    provide: ZK_CLIENT,
+    inject: [ZK_DISCOVERY_OPTIONS, ModulesContainer],
+    useFactory: async (options: ResolvedZkDiscoveryOptions, modules: ModulesContainer) => {
+      const copies = [...modules.values()].filter(
+        (module) => module.metatype === coreModule,
+      ).length;
+      if (copies > 1) throw new Error(forRootTwice());
+      const client = new ZkClient({ ...options.client, logger: options.logger });
+      client.start();
+      const failFast = options.registration ? options.registration.failFast : false;
+      if (!failFast) return client;
+      try {
+        await client.waitUntilConnected();
+        return client;
+      } catch (error) {
+        await client.close();
+        throw error;
+      }
+    },
+  };
+}
+
+/** One provider per path: the shared endpointer, holding its first snapshot (bounded wait). */
+export function createEndpointerProvider(path: string): FactoryProvider {
+  return {
+    provide: getEndpointerToken(path),
+    inject: [ZkDiscoveryService],
+    useFactory: (discovery: ZkDiscoveryService) => discovery.getReadyEndpointer(path),
+  };
+}
+
+export function createEndpointerProviders(paths: readonly string[]): Provider[] {
+  return paths.map(createEndpointerProvider);
+}

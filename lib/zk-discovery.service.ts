@@ -1,0 +1,175 @@
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  BehaviorSubject,
+  filter,
+  firstValueFrom,
+  type Observable,
+  type Subscription,
+  timeout,
+} from 'rxjs';
+import type { ZkClient } from './client/zk-client.js';
+import { httpEndpointFactory } from './sd/http-endpoint.factory.js';
+import { Registrar, type RegistrationState } from './sd/registrar.js';
+import { ZkEndpointer } from './sd/zk-endpointer.js';
+import { ZK_CLIENT, ZK_DISCOVERY_OPTIONS } from './zk-discovery.constants.js';
+import type { AdvertisedAddress, ZkEndpointerOptions } from './zk-discovery.options.js';
+import type { ResolvedZkDiscoveryOptions } from './zk-discovery.options-resolver.js';
+import { declaredEndpointerOptions, normalizeEndpointerPath } from './zk-discovery.paths.js';
+
+const DEFAULT_STARTUP_WAIT_MS = 5000;
+
+/**
+ * The module's runtime: endpointers per path (one per path, shared by every injection), this app's
+ * registration, and the client's lifetime. Inject it for lazy modules (`getEndpointer`) and for
+ * manual registration.
+ */
+@Injectable()
+export class ZkDiscoveryService implements OnApplicationShutdown {
+  private readonly endpointers = new Map<string, ZkEndpointer<unknown>>();
+  private registrar: Registrar | undefined;
+  private registrarSubscription: Subscription | undefined;
+  private readonly registrationSubject = new BehaviorSubject<RegistrationState>('unregistered');
+  /** This app's registration state; replays the current state. */
+  readonly registration$: Observable<RegistrationState> = this.registrationSubject.asObservable();
+  private backgroundRetry: NodeJS.Timeout | undefined;
+  private shuttingDown = false;
+
+  constructor(
+    @Inject(ZK_DISCOVERY_OPTIONS) private readonly options: ResolvedZkDiscoveryOptions,
+    @Inject(ZK_CLIENT) readonly client: ZkClient,
+  ) {}
+
+  /**
+   * The endpointer of `path`, created on first use and shared afterwards. Works at any time, also
+   * from lazy-loaded modules; options apply when the endpointer is created.
+   */
+  getEndpointer<E = unknown>(path: string, options?: ZkEndpointerOptions<E>): ZkEndpointer<E> {
+    const normalized = normalizeEndpointerPath(path);
+    let endpointer = this.endpointers.get(normalized);
+    if (!endpointer) {
+      const merged = {
+        ...this.options.endpointer,
+        ...(declaredEndpointerOptions(normalized) ?? {}),
+        ...(options ?? {}),
+      };
+      endpointer = new ZkEndpointer<unknown>(this.client, normalized, {
+        factory: merged.factory ?? httpEndpointFactory(),
+        balancer: merged.balancer,
+        retry: merged.retry,
+        invalidateOnErrorMs: merged.invalidateOnErrorMs,
+        logger: this.options.logger,
+      });
+      this.endpointers.set(normalized, endpointer);
+    }
+    return endpointer as ZkEndpointer<E>;
+  }
+
+  /** The endpointer of `path`, once its first read is done (bounded by `startupWaitMs`). */
+  async getReadyEndpointer<E = unknown>(path: string): Promise<ZkEndpointer<E>> {
+    const endpointer = this.getEndpointer<E>(path);
+    const waitMs =
+      declaredEndpointerOptions(endpointer.path)?.startupWaitMs ??
+      this.options.endpointer.startupWaitMs ??
+      DEFAULT_STARTUP_WAIT_MS;
+    if (!(await endpointer.ready(waitMs))) {
+      this.options.logger.warn(
+        `No answer from ZooKeeper for ${endpointer.path} within ${waitMs} ms; starting empty`,
+      );
+    }
+    return endpointer;
+  }
+
+  /** State of this app's registration (`unregistered` when the module registers nothing). */
+  get registrationState(): RegistrationState {
+    return this.registrationSubject.value;
+  }
+
+  /** Resolves with our node once registered; rejects after `timeoutMs`. */
+  async whenRegistered(timeoutMs = 10_000): Promise<string> {
+    await firstValueFrom(
+      this.registration$.pipe(
+        filter((state) => state === 'registered'),
+        timeout({
+          first: timeoutMs,
+          with: () => Promise.reject(new Error(`Not registered within ${timeoutMs} ms`)),
+        }),
+      ),
+    );
+    return this.registeredNode!;
+  }
+
+  /** The znode of this app's instance while registered. */
+  get registeredNode(): string | undefined {
+    return this.registrar?.nodePath;
+  }
+
+  /**
+   * Registers this app at `address` (the configured registration's path and name). Called by the
+   * module on listen or bootstrap; call it yourself in `manual` mode.
+   */
+  async register(address: AdvertisedAddress): Promise<string> {
+    const registration = this.options.registration;
+    if (!registration) {
+      throw new Error(
+        'ZkDiscoveryService.register(): no `registration` option was given to ZkDiscoveryModule.forRoot().',
+      );
+    }
+    const data =
+      typeof registration.data === 'function'
+        ? registration.data(address)
+        : (registration.data ?? `${address.scheme}://${formatHost(address.host)}:${address.port}`);
+    this.registrarSubscription?.unsubscribe();
+    this.registrar?.close();
+    this.registrar = new Registrar(
+      this.client,
+      { path: registration.path, name: registration.name, data },
+      { logger: this.options.logger },
+    );
+    this.registrarSubscription = this.registrar.state$.subscribe((state) =>
+      this.registrationSubject.next(state),
+    );
+    return this.registrar.register();
+  }
+
+  /** Registers, retrying with backoff (up to 5 s apart) until it works or the app shuts down. */
+  registerInBackground(address: AdvertisedAddress, attempt = 0): void {
+    this.register(address).catch((error: Error) => {
+      if (this.shuttingDown) return;
+      const delay = Math.min(5000, 200 * 2 ** attempt);
+      this.options.logger.warn(`Registration failed (${error.message}); retrying in ${delay} ms`);
+      this.backgroundRetry = setTimeout(
+        () => this.registerInBackground(address, attempt + 1),
+        delay,
+      );
+      this.backgroundRetry.unref();
+    });
+  }
+
+  /** Deletes this app's instance node (bounded; never throws). */
+  async deregister(): Promise<boolean> {
+    this.shuttingDown = true;
+    clearTimeout(this.backgroundRetry);
+    const registrar = this.registrar;
+    if (!registrar) return true;
+    const removed = await registrar.deregister(this.options.registration?.deregisterTimeoutMs);
+    this.registrarSubscription?.unsubscribe();
+    registrar.close();
+    this.registrationSubject.next('deregistered');
+    return removed;
+  }
+
+  /** Closes every endpointer, then the session (which takes any ephemeral node left with it). */
+  async onApplicationShutdown(): Promise<void> {
+    this.shuttingDown = true;
+    clearTimeout(this.backgroundRetry);
+    this.registrar?.close();
+    await Promise.all([...this.endpointers.values()].map((endpointer) => endpointer.close()));
+    this.endpointers.clear();
+    await this.client.close();
+  }
+}
+
+/** IPv6 literals need brackets in a URL. */
+function formatHost(host: string): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+}

@@ -1,0 +1,70 @@
+import type { Server } from 'node:http';
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  Optional,
+} from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { advertisedAddress } from './zk-advertised-address.js';
+import { ZK_DISCOVERY_OPTIONS } from './zk-discovery.constants.js';
+import { missingPort, noHttpServer } from './zk-discovery.messages.js';
+import type { ResolvedZkDiscoveryOptions } from './zk-discovery.options-resolver.js';
+import { ZkDiscoveryService } from './zk-discovery.service.js';
+
+/**
+ * Ties registration to Nest's lifecycle: register once the HTTP server is really listening (or at
+ * bootstrap for microservices); at shutdown deregister while still serving, then wait
+ * `drainDelayMs` so consumers stop calling before the server closes. Needs
+ * `app.enableShutdownHooks()` for signals to reach it.
+ */
+@Injectable()
+export class ZkRegistrationLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private server: Server | undefined;
+  private readonly onListening = () => this.registerNow();
+
+  constructor(
+    @Inject(ZK_DISCOVERY_OPTIONS) private readonly options: ResolvedZkDiscoveryOptions,
+    private readonly discovery: ZkDiscoveryService,
+    @Optional() private readonly adapterHost?: HttpAdapterHost,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const registration = this.options.registration;
+    if (!registration || registration.mode === 'manual') return;
+    const where = `${registration.path}/${registration.name}`;
+    if (registration.mode === 'bootstrap') {
+      if (!registration.port) throw new Error(missingPort(where));
+      await this.registerNow();
+      return;
+    }
+    const server = this.adapterHost?.httpAdapter?.getHttpServer() as Server | undefined;
+    if (!server || typeof server.once !== 'function') throw new Error(noHttpServer(where));
+    this.server = server;
+    // `listen()` runs bootstrap hooks before it binds; a server may also be listening already.
+    if (server.listening) await this.registerNow();
+    else server.once('listening', this.onListening);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.server?.off('listening', this.onListening);
+    const registration = this.options.registration;
+    const wasRegistered = this.discovery.registrationState === 'registered';
+    await this.discovery.deregister();
+    if (registration && wasRegistered && registration.drainDelayMs > 0) {
+      await new Promise((resolve) => setTimeout(resolve, registration.drainDelayMs));
+    }
+  }
+
+  private async registerNow(): Promise<void> {
+    const registration = this.options.registration!;
+    const address = advertisedAddress(registration, this.server?.address());
+    if (registration.failFast && registration.mode === 'bootstrap') {
+      await this.discovery.register(address);
+    } else {
+      // After listen() there is no caller left to fail: keep trying in the background.
+      this.discovery.registerInBackground(address);
+    }
+  }
+}

@@ -1,0 +1,23 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { ZkDiscoveryModule } from '../../lib/index.js';
+import { GatewayController } from './gateway.controller.js';
+import { GatewayService } from './gateway.service.js';
+
+/** A gateway that discovers the hello instances and load-balances calls to them. */
+@Module({})
+export class GatewayModule {
+  static register(servers: string): DynamicModule {
+    return {
+      module: GatewayModule,
+      imports: [
+        ZkDiscoveryModule.forRoot({
+          servers,
+          endpointer: { balancer: 'roundRobin', retry: { attempts: 3, timeoutMs: 5000 } },
+          logger: false,
+        }),
+      ],
+      controllers: [GatewayController],
+      providers: [GatewayService],
+    };
+  }
+}

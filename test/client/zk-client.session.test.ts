@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ZkClient, type ZkClientState, type ZkSessionEvent } from '../../lib/client/index.js';
+import { FaultProxy, ZooKeeperEnsemble, ZooKeeperServer } from '../../lib/testing/index.js';
+import { uniqueRoot } from '../support/unique-root.js';
+import { waitFor } from '../support/wait-for.js';
+
+const SESSION_MS = 2000;
+
+describe('ZkClient sessions through a fault proxy', () => {
+  let server: ZooKeeperServer;
+  let proxy: FaultProxy;
+  let observer: ZkClient;
+
+  beforeAll(async () => {
+    server = await ZooKeeperServer.start();
+    proxy = await FaultProxy.start({ host: server.host, port: server.port });
+    observer = await ZkClient.connect({ servers: server.connectString });
+  });
+  afterAll(async () => {
+    await observer?.close();
+    await proxy?.close();
+    await server?.stop();
+  });
+
+  it('a partition longer than the session: disconnected → expired → connected, a new session that works', async () => {
+    const client = await ZkClient.connect({
+      servers: proxy.connectString,
+      sessionTimeoutMs: SESSION_MS,
+    });
+    const states: ZkClientState[] = [];
+    const sessions: ZkSessionEvent[] = [];
+    client.state$.subscribe((state) => states.push(state));
+    client.sessions$.subscribe((event) => sessions.push(event));
+    const root = uniqueRoot();
+    await client.ensurePath(root);
+    const firstSession = client.sessionId!;
+    const ephemeral = await client.create(`${root}/eph`, 'x', { mode: 'ephemeral' });
+
+    proxy.partition();
+    await waitFor(() => client.state === 'disconnected', { timeoutMs: SESSION_MS * 2 });
+    // The server expires the session on its own; the ephemeral node goes with it.
+    await waitFor(async () => (await observer.exists(ephemeral)) === null, {
+      timeoutMs: SESSION_MS * 3,
+    });
+    await waitFor(() => states.includes('expired'), { timeoutMs: SESSION_MS * 3 });
+    proxy.heal();
+    await waitFor(() => client.state === 'connected', { timeoutMs: 10_000 });
+
+    expect(client.sessionId).not.toBe(firstSession);
+    expect(sessions).toEqual([{ sessionId: client.sessionId, previousSessionId: firstSession }]);
+    expect(states.slice(states.indexOf('disconnected'))).toEqual([
+      'disconnected',
+      'expired',
+      'connecting',
+      'connected',
+    ]);
+    // The new handle works.
+    await client.create(`${root}/after`, 'ok', { mode: 'ephemeral' });
+    expect((await observer.getData(`${root}/after`)).data.toString()).toBe('ok');
+    await client.close();
+  });
+
+  it('a disconnect shorter than the session keeps the session and its ephemeral nodes', async () => {
+    const client = await ZkClient.connect({
+      servers: proxy.connectString,
+      sessionTimeoutMs: SESSION_MS * 2,
+    });
+    const sessions: ZkSessionEvent[] = [];
+    client.sessions$.subscribe((event) => sessions.push(event));
+    const root = uniqueRoot();
+    await client.ensurePath(root);
+    const ephemeral = await client.create(`${root}/eph`, 'x', { mode: 'ephemeral' });
+    const { stat: before } = await observer.getData(ephemeral);
+    const sessionId = client.sessionId;
+
+    proxy.dropConnections();
+    await waitFor(() => client.state === 'disconnected');
+    await waitFor(() => client.state === 'connected', { timeoutMs: SESSION_MS * 2 });
+
+    expect(client.sessionId).toBe(sessionId);
+    expect(sessions).toEqual([]);
+    const { stat: after } = await observer.getData(ephemeral);
+    expect(after.czxid).toBe(before.czxid);
+    await client.close();
+  });
+});
+
+describe('ZkClient against a 3-node ensemble', () => {
+  let ensemble: ZooKeeperEnsemble;
+
+  beforeAll(async () => {
+    ensemble = await ZooKeeperEnsemble.start(3);
+  });
+  afterAll(() => ensemble?.stop());
+
+  it('killing the server the client is connected to keeps the session', async () => {
+    const client = await ZkClient.connect({
+      servers: ensemble.connectString,
+      sessionTimeoutMs: 6000,
+    });
+    const root = uniqueRoot();
+    await client.ensurePath(root);
+    const ephemeral = await client.create(`${root}/eph`, 'x', { mode: 'ephemeral' });
+    const sessionId = client.sessionId;
+    const connectedTo = await ensemble.serverIndexOfSession(sessionId!);
+
+    await ensemble.kill(connectedTo);
+    await waitFor(() => client.state === 'disconnected');
+    await waitFor(() => client.state === 'connected', { timeoutMs: 15_000 });
+
+    expect(client.sessionId).toBe(sessionId);
+    expect(await client.exists(ephemeral)).not.toBeNull();
+    await client.close();
+    await ensemble.restart(connectedTo);
+  });
+});

@@ -1,0 +1,130 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ZkClient } from '../../lib/client/index.js';
+import { Instancer } from '../../lib/sd/instancer.js';
+import { Registrar } from '../../lib/sd/registrar.js';
+import type { InstancerSnapshot } from '../../lib/sd/service-instance.js';
+import { FaultProxy, ZooKeeperServer } from '../../lib/testing/index.js';
+import { uniqueRoot } from '../support/unique-root.js';
+import { waitFor } from '../support/wait-for.js';
+
+const SESSION_MS = 2000;
+const quiet = { log: () => {}, warn: () => {}, error: () => {} };
+
+describe('discovery under faults (real server, fault proxy)', () => {
+  let server: ZooKeeperServer;
+  let proxy: FaultProxy;
+  let observer: ZkClient;
+
+  beforeAll(async () => {
+    server = await ZooKeeperServer.start();
+    proxy = await FaultProxy.start({ host: server.host, port: server.port });
+    observer = await ZkClient.connect({ servers: server.connectString });
+  });
+  afterAll(async () => {
+    await observer?.close();
+    await proxy?.close();
+    await server?.stop();
+  });
+
+  it('go-kit defect 4: after a session expiry the instance registers again, once', async () => {
+    const root = uniqueRoot();
+    const client = await ZkClient.connect({
+      servers: proxy.connectString,
+      sessionTimeoutMs: SESSION_MS,
+    });
+    const registrar = new Registrar(
+      client,
+      { path: root, name: 'svc', data: 'http://127.0.0.1:7000' },
+      { logger: quiet },
+    );
+    const first = await registrar.register();
+
+    proxy.partition();
+    await waitFor(async () => (await observer.exists(first)) === null, {
+      timeoutMs: SESSION_MS * 3,
+    });
+    proxy.heal();
+    await waitFor(() => registrar.state === 'registered' && registrar.nodePath !== first, {
+      timeoutMs: 10_000,
+    });
+
+    const children = await observer.getChildren(`${root}/svc`);
+    expect(children).toHaveLength(1);
+    expect(`${root}/svc/${children[0]}`).toBe(registrar.nodePath);
+    const { data, stat } = await observer.getData(registrar.nodePath!);
+    expect(data.toString()).toBe('http://127.0.0.1:7000');
+    expect(stat.ephemeralOwner).toBe(client.sessionId);
+    await registrar.deregister();
+    await client.close();
+  });
+
+  it('go-kit defect 3: an outage produces a stale snapshot that keeps the last instances, then resyncs', async () => {
+    const root = uniqueRoot();
+    const path = `${root}/svc`;
+    await observer.ensurePath(path);
+    await observer.create(`${path}/i1`, 'http://127.0.0.1:1', { mode: 'ephemeral' });
+    const client = await ZkClient.connect({
+      servers: proxy.connectString,
+      sessionTimeoutMs: SESSION_MS,
+    });
+    const instancer = new Instancer(client, path, { logger: quiet });
+    const seen: InstancerSnapshot[] = [];
+    instancer.subscribe((snapshot) => seen.push(snapshot));
+    await waitFor(() => instancer.snapshot?.instances.length === 1);
+
+    proxy.partition();
+    await waitFor(() => instancer.snapshot?.stale === true, { timeoutMs: SESSION_MS * 2 });
+    expect(instancer.snapshot!.instances.map((i) => i.id)).toEqual(['i1']);
+    // A change during the outage, seen once the session is back (a new one: the old expired).
+    await observer.create(`${path}/i2`, 'http://127.0.0.1:2', { mode: 'ephemeral' });
+    await waitFor(() => client.state === 'connecting' || client.state === 'expired', {
+      timeoutMs: SESSION_MS * 3,
+    });
+    proxy.heal();
+    await waitFor(
+      () => instancer.snapshot?.stale === false && instancer.snapshot.instances.length === 2,
+      {
+        timeoutMs: 10_000,
+      },
+    );
+    expect(seen.some((snapshot) => snapshot.stale && snapshot.instances.length === 1)).toBe(true);
+    instancer.close();
+    await client.close();
+  });
+
+  it('a reconnect within the session: the node keeps its creation zxid, watchers see no change', async () => {
+    const root = uniqueRoot();
+    const client = await ZkClient.connect({
+      servers: proxy.connectString,
+      sessionTimeoutMs: SESSION_MS * 3,
+    });
+    const registrar = new Registrar(
+      client,
+      { path: root, name: 'svc', data: 'http://127.0.0.1:7001' },
+      { logger: quiet },
+    );
+    const node = await registrar.register();
+    const { stat: before } = await observer.getData(node);
+    const instancer = new Instancer(observer, `${root}/svc`, { logger: quiet });
+    await waitFor(() => instancer.snapshot?.instances.length === 1);
+    const instanceSets: string[][] = [];
+    instancer.subscribe((snapshot) => instanceSets.push(snapshot.instances.map((i) => i.id)));
+    const sessionId = client.sessionId;
+
+    proxy.dropConnections();
+    await waitFor(() => client.state === 'disconnected');
+    await waitFor(() => client.state === 'connected', { timeoutMs: SESSION_MS * 3 });
+
+    expect(client.sessionId).toBe(sessionId);
+    expect(registrar.nodePath).toBe(node);
+    const { stat: after } = await observer.getData(node);
+    expect(after.czxid).toBe(before.czxid);
+    expect(await observer.getChildren(`${root}/svc`)).toHaveLength(1);
+    expect(new Set(instanceSets.map((ids) => ids.join()))).toEqual(
+      new Set([node.split('/').pop()]),
+    );
+    instancer.close();
+    await registrar.deregister();
+    await client.close();
+  });
+});
