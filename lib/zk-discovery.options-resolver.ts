@@ -2,7 +2,7 @@ import { Logger, type LoggerService } from '@nestjs/common';
 import type { ZkClientOptions, ZkLogger } from './client/zk-client.options.js';
 import { validateServiceName, validateZnodePath } from './sd/service-validation.js';
 import { LOGGER_CONTEXT } from './zk-discovery.constants.js';
-import { invalidOption, unknownOption } from './zk-discovery.messages.js';
+import { invalidOption, missingPort, unknownOption } from './zk-discovery.messages.js';
 import type {
   RegistrationMode,
   ZkDiscoveryModuleOptions,
@@ -121,9 +121,12 @@ function resolveRegistration(registration: ZkRegistrationOptions): ResolvedRegis
       ),
     );
   }
+  const path = validateZnodePath(registration.path, 'ZkDiscoveryModule option `registration.path`');
+  const name = validateServiceName(registration.name, 'ZkDiscoveryModule option `registration.name`');
+  if (mode === 'bootstrap' && port === undefined) throw new TypeError(missingPort(`${path}/${name}`));
   return {
-    path: validateZnodePath(registration.path, 'ZkDiscoveryModule option `registration.path`'),
-    name: validateServiceName(registration.name, 'ZkDiscoveryModule option `registration.name`'),
+    path,
+    name,
     data: registration.data,
     host,
     port,

@@ -9,7 +9,7 @@ import {
 import { HttpAdapterHost } from '@nestjs/core';
 import { advertisedAddress } from './zk-advertised-address.js';
 import { ZK_DISCOVERY_OPTIONS } from './zk-discovery.constants.js';
-import { missingPort, noHttpServer } from './zk-discovery.messages.js';
+import { noHttpServer } from './zk-discovery.messages.js';
 import type { ResolvedZkDiscoveryOptions } from './zk-discovery.options-resolver.js';
 import { ZkDiscoveryService } from './zk-discovery.service.js';
 
@@ -35,7 +35,6 @@ export class ZkRegistrationLifecycle implements OnApplicationBootstrap, BeforeAp
     if (!registration || registration.mode === 'manual') return;
     const where = `${registration.path}/${registration.name}`;
     if (registration.mode === 'bootstrap') {
-      if (!registration.port) throw new Error(missingPort(where));
       await this.registerNow();
       return;
     }

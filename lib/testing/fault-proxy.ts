@@ -1,0 +1,206 @@
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { LOOPBACK_HOST } from './free-port.js';
+
+/** Where a {@link FaultProxy} forwards to. */
+export interface ProxyTarget {
+  /** Host of the target, e.g. `127.0.0.1`. */
+  host: string;
+  /** Port of the target. */
+  port: number;
+}
+
+/** Options of {@link FaultProxy.start}. */
+export interface FaultProxyOptions {
+  /** Port to listen on (127.0.0.1). @default a free port chosen by the kernel */
+  port?: number;
+}
+
+/** One accepted client connection and, unless it was blackholed, its upstream connection. */
+interface Link {
+  client: Socket;
+  upstream: Socket | undefined;
+  /** Accepted or alive during a partition: bytes were dropped, so it can never carry a stream again. */
+  cut: boolean;
+}
+
+/**
+ * A TCP proxy on 127.0.0.1 in front of one `host:port` (typically a ZooKeeper server) that can
+ * inject network faults a test needs to prove behaviour under failure:
+ *
+ * - `partition()`: nothing passes in either direction, but no socket is closed. Bytes are read
+ *   and dropped, so the client sees silence (its pings go unanswered, it times out and
+ *   reconnects) and the server sees a silent client (the session really expires after its
+ *   timeout). Connections accepted during the partition are blackholed: accepted, read and
+ *   dropped, and no upstream connection is opened.
+ * - `heal()`: new connections forward again. Every connection that lived through the partition
+ *   (blackholed, or open before it) is destroyed at that moment: bytes were dropped from its
+ *   stream, so resuming it would hand the peer a corrupt protocol stream. The client sees a
+ *   plain disconnect and reconnects cleanly through the healed proxy.
+ * - `dropConnections()`: destroys every current connection at once, a short disconnect that
+ *   stays within the session.
+ *
+ * Point the client at `proxy.connectString` instead of the server's.
+ */
+export class FaultProxy {
+  private readonly links = new Set<Link>();
+  private partitioned = false;
+  private dropped = 0;
+
+  private constructor(
+    private readonly server: Server,
+    /** Where the proxy forwards to. */
+    readonly target: ProxyTarget,
+    /** The port the proxy listens on, on 127.0.0.1. */
+    readonly port: number,
+  ) {
+    server.on('connection', (client) => this.accept(client));
+  }
+
+  /** Starts a proxy in front of `target`, listening on a free 127.0.0.1 port. */
+  static async start(target: ProxyTarget, options: FaultProxyOptions = {}): Promise<FaultProxy> {
+    const server = createServer();
+    const port = await new Promise<number>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ host: LOOPBACK_HOST, port: options.port ?? 0 }, () => {
+        server.off('error', reject);
+        const address = server.address();
+        if (address === null || typeof address === 'string') {
+          reject(new Error(`FaultProxy: unexpected listen address ${String(address)}`));
+          return;
+        }
+        resolve(address.port);
+      });
+    });
+    return new FaultProxy(server, { host: target.host, port: target.port }, port);
+  }
+
+  /**
+   * Starts one proxy per target, e.g. one per ensemble member:
+   * `FaultProxy.forEach(ensemble.servers)`. Join their `connectString`s with commas for a client.
+   */
+  static async forEach(targets: readonly ProxyTarget[]): Promise<FaultProxy[]> {
+    const started = await Promise.allSettled(targets.map((target) => FaultProxy.start(target)));
+    const proxies = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+    const failure = started.find((result) => result.status === 'rejected');
+    if (failure) {
+      await Promise.all(proxies.map((proxy) => proxy.close()));
+      throw failure.reason;
+    }
+    return proxies;
+  }
+
+  /** `127.0.0.1:<port>`: the connect string that goes through the proxy. */
+  get connectString(): string {
+    return `${LOOPBACK_HOST}:${this.port}`;
+  }
+
+  /** The number of client connections currently open on the proxy (forwarding or not). */
+  get connectionCount(): number {
+    return this.links.size;
+  }
+
+  /** Whether the proxy is partitioned (between `partition()` and `heal()`). */
+  get isPartitioned(): boolean {
+    return this.partitioned;
+  }
+
+  /**
+   * Bytes read and thrown away because of a partition, in both directions. Lets a test wait
+   * for proof that traffic reached the proxy and was dropped, instead of sleeping.
+   */
+  get droppedBytes(): number {
+    return this.dropped;
+  }
+
+  /** Stops forwarding in both directions without closing any socket. Idempotent. */
+  partition(): void {
+    this.partitioned = true;
+    for (const link of this.links) {
+      link.cut = true;
+      // A paused side (backpressure) must keep being read so its bytes are dropped.
+      link.client.resume();
+      link.upstream?.resume();
+    }
+  }
+
+  /**
+   * Ends the partition: destroys every connection that lived through it (see the class doc)
+   * and forwards new connections again. Idempotent.
+   */
+  heal(): void {
+    this.partitioned = false;
+    for (const link of this.links) {
+      if (link.cut) this.destroy(link);
+    }
+  }
+
+  /** Destroys every current connection on both sides at once; new connections are accepted. */
+  dropConnections(): void {
+    for (const link of this.links) this.destroy(link);
+  }
+
+  /** Destroys every connection and stops listening. */
+  async close(): Promise<void> {
+    this.partitioned = false;
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.dropConnections();
+    await closed;
+  }
+
+  private accept(client: Socket): void {
+    client.setNoDelay(true);
+    const link: Link = { client, upstream: undefined, cut: this.partitioned };
+    this.links.add(link);
+    client.on('error', () => this.onSideClosed(link));
+    client.on('close', () => this.onSideClosed(link));
+    if (link.cut) {
+      // Blackholed: read and drop everything, never open an upstream connection.
+      client.on('data', (chunk: Buffer) => {
+        this.dropped += chunk.length;
+      });
+      return;
+    }
+    const upstream = connect({ host: this.target.host, port: this.target.port });
+    upstream.setNoDelay(true);
+    link.upstream = upstream;
+    upstream.on('error', () => this.onSideClosed(link));
+    upstream.on('close', () => this.onSideClosed(link));
+    this.forward(link, client, upstream);
+    this.forward(link, upstream, client);
+  }
+
+  private forward(link: Link, from: Socket, to: Socket): void {
+    from.on('data', (chunk: Buffer) => {
+      if (link.cut) {
+        this.dropped += chunk.length;
+        return;
+      }
+      if (!to.write(chunk)) {
+        from.pause();
+        to.once('drain', () => {
+          if (!link.cut) from.resume();
+        });
+      }
+    });
+  }
+
+  /**
+   * One side closed or failed. Forwarding: close the other side too, as a real end-to-end
+   * connection would. Cut: the other side must not learn anything; it stays open (silent) until
+   * `heal()`, `dropConnections()` or `close()`.
+   */
+  private onSideClosed(link: Link): void {
+    if (link.cut && !this.isGone(link.client)) return;
+    this.destroy(link);
+  }
+
+  private isGone(socket: Socket): boolean {
+    return socket.destroyed;
+  }
+
+  private destroy(link: Link): void {
+    this.links.delete(link);
+    link.client.destroy();
+    link.upstream?.destroy();
+  }
+}

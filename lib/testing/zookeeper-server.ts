@@ -1,0 +1,373 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { delimiter, join, resolve } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import {
+  type FourLetterWordOptions,
+  fourLetterWord,
+  parseSrvr,
+  type SrvrReport,
+  type ZooKeeperMode,
+} from './four-letter-word.js';
+import { freePort, LOOPBACK_HOST } from './free-port.js';
+import { forgetDir, forgetPid, reapOnExit, removeDirOnExit } from './jvm-reaper.js';
+import { type QuorumConfig, renderZooCfg } from './zookeeper-config.js';
+import { findZooKeeperInstall, type ZooKeeperInstall } from './zookeeper-install.js';
+import { type ZooKeeperLogLevel, writeLoggingConfig } from './zookeeper-logging.js';
+import { ZooKeeperStartError } from './zookeeper-start.error.js';
+
+/** Options of {@link ZooKeeperServer.start}. */
+export interface ZooKeeperServerOptions {
+  /** Client port on 127.0.0.1. @default a free loopback port */
+  port?: number;
+  /**
+   * ZooKeeper's tick. Session timeouts are bounded by 2..20 ticks by default, so a short tick
+   * lets tests use short session timeouts (expiry in well under a second).
+   * @default 200
+   */
+  tickTimeMs?: number;
+  /** Smallest session timeout the server grants. @default 2 * tickTimeMs */
+  minSessionTimeoutMs?: number;
+  /** Largest session timeout the server grants. @default 60000 */
+  maxSessionTimeoutMs?: number;
+  /**
+   * Directory for the server's data, configuration and logs. A directory given here is kept by
+   * `stop()`; the default one is removed.
+   * @default a fresh directory under os.tmpdir()
+   */
+  dataDir?: string;
+  /** How long `start()` and `restart()` wait for the server to serve. @default 30000 */
+  startTimeoutMs?: number;
+  /** Level of `<dataDir>/zookeeper.log`. @default 'INFO' */
+  logLevel?: ZooKeeperLogLevel;
+  /** Java and classpath to use. @default findZooKeeperInstall() */
+  install?: ZooKeeperInstall;
+  /**
+   * Makes the server a member of an ensemble. Set by {@link ZooKeeperEnsemble}; a standalone
+   * server leaves it out.
+   */
+  quorum?: QuorumConfig;
+}
+
+/** Options of {@link ZooKeeperServer.stop}. */
+export interface ZooKeeperStopOptions {
+  /** Keep the kit-created data dir so that `restart()` can bring the same data back. @default false */
+  keepData?: boolean;
+  /** How long to wait after SIGTERM before sending SIGKILL. @default 10000 */
+  timeoutMs?: number;
+}
+
+interface ServerSettings {
+  install: ZooKeeperInstall;
+  port: number;
+  dataDir: string;
+  ownsDataDir: boolean;
+  tickTimeMs: number;
+  minSessionTimeoutMs: number;
+  maxSessionTimeoutMs: number;
+  startTimeoutMs: number;
+  logLevel: ZooKeeperLogLevel;
+  quorum: QuorumConfig | undefined;
+}
+
+interface ExitInfo {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  error?: Error;
+}
+
+const MAIN_CLASS = 'org.apache.zookeeper.server.quorum.QuorumPeerMain';
+const KILL_WAIT_MS = 5_000;
+const AUTO_PORT_ATTEMPTS = 3;
+
+/**
+ * A real ZooKeeper server (Java) on 127.0.0.1, started for tests and stopped by its pid, like
+ * Curator's TestingServer. Its JVM writes nothing to the terminal: the server log goes to
+ * `<dataDir>/zookeeper.log`, the JVM's own output to `<dataDir>/jvm.out`.
+ *
+ * ```ts
+ * const zk = await ZooKeeperServer.start();
+ * // connect to zk.connectString ...
+ * await zk.stop();
+ * ```
+ */
+export class ZooKeeperServer {
+  /** The address the server listens on. */
+  readonly host = LOOPBACK_HOST;
+  private child: ChildProcess | undefined;
+  private exitInfo: ExitInfo | undefined;
+  private exited: Promise<ExitInfo> = Promise.resolve({ code: null, signal: null });
+  private lastPid = 0;
+  private dataRemoved = false;
+
+  private constructor(private readonly settings: ServerSettings) {}
+
+  /**
+   * Starts a server and resolves once it answers `ruok` with `imok` and `srvr` reports a mode
+   * (standalone, or leader/follower for an ensemble member). When the port was chosen by the kit
+   * and turns out to be taken, it retries with another one.
+   * @throws ZooKeeperNotInstalledError when ZooKeeper or Java is missing (says what to install).
+   * @throws ZooKeeperStartError when the JVM exits early or the deadline passes (with log tail).
+   */
+  static async start(options: ZooKeeperServerOptions = {}): Promise<ZooKeeperServer> {
+    const install = options.install ?? findZooKeeperInstall();
+    const tickTimeMs = options.tickTimeMs ?? 200;
+    for (let attempt = 1; ; attempt++) {
+      const server = new ZooKeeperServer({
+        install,
+        port: options.port ?? (await freePort()),
+        dataDir: options.dataDir
+          ? resolve(options.dataDir)
+          : await mkdtemp(join(tmpdir(), 'zk-testing-')),
+        ownsDataDir: options.dataDir === undefined,
+        tickTimeMs,
+        minSessionTimeoutMs: options.minSessionTimeoutMs ?? 2 * tickTimeMs,
+        maxSessionTimeoutMs: options.maxSessionTimeoutMs ?? 60_000,
+        startTimeoutMs: options.startTimeoutMs ?? 30_000,
+        logLevel: options.logLevel ?? 'INFO',
+        quorum: options.quorum,
+      });
+      if (server.settings.ownsDataDir) removeDirOnExit(server.dataDir);
+      try {
+        await server.launch();
+        return server;
+      } catch (error) {
+        await server.stop();
+        const retry =
+          error instanceof ZooKeeperStartError &&
+          error.portInUse &&
+          options.port === undefined &&
+          options.quorum === undefined &&
+          attempt < AUTO_PORT_ATTEMPTS;
+        if (!retry) throw error;
+      }
+    }
+  }
+
+  /** The client port on 127.0.0.1. */
+  get port(): number {
+    return this.settings.port;
+  }
+
+  /** `127.0.0.1:<port>`, the connect string for a ZooKeeper client. */
+  get connectString(): string {
+    return `${this.host}:${this.port}`;
+  }
+
+  /** The pid of the server's JVM (of the latest one after a restart). */
+  get pid(): number {
+    return this.lastPid;
+  }
+
+  /** Whether the JVM is running (started and not yet exited). */
+  get running(): boolean {
+    return this.child !== undefined && this.exitInfo === undefined;
+  }
+
+  /** The directory holding the server's data (`version-2/`), `conf/` and logs. */
+  get dataDir(): string {
+    return this.settings.dataDir;
+  }
+
+  /** The server's log file (ZooKeeper's own log lines). */
+  get logFile(): string {
+    return join(this.dataDir, 'zookeeper.log');
+  }
+
+  /** The JVM's stdout and stderr (normally empty; crashes and JVM warnings land here). */
+  get jvmOutputFile(): string {
+    return join(this.dataDir, 'jvm.out');
+  }
+
+  /**
+   * Stops the server: SIGTERM to its pid, SIGKILL if it has not exited after `timeoutMs`, then
+   * removes the data dir if the kit created it (unless `keepData`). A data dir given in the
+   * options is always kept. Idempotent.
+   */
+  async stop(options: ZooKeeperStopOptions = {}): Promise<void> {
+    if (this.running) {
+      this.signal('SIGTERM');
+      if (!(await this.waitForExit(options.timeoutMs ?? 10_000))) await this.kill();
+    }
+    if (this.settings.ownsDataDir && !options.keepData && !this.dataRemoved) {
+      await rm(this.dataDir, { recursive: true, force: true });
+      forgetDir(this.dataDir);
+      this.dataRemoved = true;
+    }
+  }
+
+  /**
+   * Kills the JVM with SIGKILL (a crash: no clean shutdown, sessions are not closed) and waits
+   * until it has exited. The data stays, so `restart()` can bring the server back.
+   */
+  async kill(): Promise<void> {
+    if (!this.running) return;
+    this.signal('SIGKILL');
+    if (!(await this.waitForExit(KILL_WAIT_MS))) {
+      throw new Error(`ZooKeeper pid ${this.pid} did not exit within ${KILL_WAIT_MS} ms of SIGKILL`);
+    }
+  }
+
+  /**
+   * Starts the server again on the same port with the same data, after `kill()` or
+   * `stop({ keepData: true })` (a running server is stopped first, keeping its data). Resolves
+   * when it serves again; an ensemble member has then rejoined as follower or leader.
+   */
+  async restart(): Promise<void> {
+    if (this.dataRemoved) {
+      throw new Error(
+        `Cannot restart the ZooKeeper server on port ${this.port}: stop() removed its data dir. ` +
+          'Use kill() or stop({ keepData: true }) before restart().',
+      );
+    }
+    if (this.running) await this.stop({ keepData: true });
+    try {
+      await this.launch();
+    } catch (error) {
+      await this.kill();
+      throw error;
+    }
+  }
+
+  /** Sends a four-letter word (`mntr`, `wchs`, `cons`, `srvr`, ...) and returns the answer. */
+  fourLetter(word: string, options?: FourLetterWordOptions): Promise<string> {
+    return fourLetterWord(this.host, this.port, word, options);
+  }
+
+  /** The server's `srvr` report, parsed. */
+  async srvr(options?: FourLetterWordOptions): Promise<SrvrReport> {
+    return parseSrvr(await this.fourLetter('srvr', options));
+  }
+
+  /** The mode `srvr` reports, or undefined when the server does not serve (or is down). */
+  async mode(options?: FourLetterWordOptions): Promise<ZooKeeperMode | undefined> {
+    try {
+      return (await this.srvr(options)).mode;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async launch(): Promise<void> {
+    const { install, quorum } = this.settings;
+    const confDir = join(this.dataDir, 'conf');
+    await mkdir(confDir, { recursive: true });
+    const zooCfg = join(confDir, 'zoo.cfg');
+    await writeFile(
+      zooCfg,
+      renderZooCfg({
+        dataDir: this.dataDir,
+        clientHost: this.host,
+        clientPort: this.port,
+        tickTimeMs: this.settings.tickTimeMs,
+        minSessionTimeoutMs: this.settings.minSessionTimeoutMs,
+        maxSessionTimeoutMs: this.settings.maxSessionTimeoutMs,
+        quorum,
+      }),
+    );
+    if (quorum) await writeFile(join(this.dataDir, 'myid'), `${quorum.myId}\n`);
+    const loggingFlags = await writeLoggingConfig(confDir, this.logFile, this.settings.logLevel);
+    const args = [
+      '-Xmx256m',
+      '-XX:+UseSerialGC',
+      '-XX:TieredStopAtLevel=1',
+      '-XX:-UsePerfData',
+      '-Djava.awt.headless=true',
+      // A member killed between its first transaction and its first snapshot must still restart.
+      '-Dzookeeper.snapshot.trust.empty=true',
+      ...loggingFlags,
+      '-cp',
+      [confDir, ...install.classpath].join(delimiter),
+      MAIN_CLASS,
+      zooCfg,
+    ];
+    const output = openSync(this.jvmOutputFile, 'a');
+    try {
+      this.exitInfo = undefined;
+      const child = spawn(install.java, args, { cwd: this.dataDir, stdio: ['ignore', output, output] });
+      this.child = child;
+      this.exited = new Promise((resolveExit) => {
+        const done = (info: ExitInfo): void => {
+          if (this.child === child && this.exitInfo === undefined) this.exitInfo = info;
+          if (child.pid !== undefined) forgetPid(child.pid);
+          resolveExit(info);
+        };
+        child.once('exit', (code, signal) => done({ code, signal }));
+        child.once('error', (error) => done({ code: null, signal: null, error }));
+      });
+      // The JVM must not keep the test runner alive; the reaper kills it at exit.
+      child.unref();
+      if (child.pid !== undefined) {
+        this.lastPid = child.pid;
+        reapOnExit(child.pid);
+      }
+    } finally {
+      closeSync(output);
+    }
+    await this.waitUntilServing();
+  }
+
+  private async waitUntilServing(): Promise<void> {
+    const timeoutMs = this.settings.startTimeoutMs;
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (this.exitInfo) {
+        const { code, signal, error } = this.exitInfo;
+        const how = error ? `could not run ${this.settings.install.java}: ${error.message}` : `exited (code ${code}, signal ${signal})`;
+        throw new ZooKeeperStartError(
+          `ZooKeeper on ${this.connectString} ${how} before serving`,
+          await this.logTail(),
+        );
+      }
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) {
+        this.signal('SIGKILL');
+        await this.waitForExit(KILL_WAIT_MS);
+        throw new ZooKeeperStartError(
+          `ZooKeeper on ${this.connectString} (pid ${this.pid}) did not serve within ${timeoutMs} ms`,
+          await this.logTail(),
+        );
+      }
+      if (await this.isServing(Math.min(1_000, remaining))) return;
+      await delay(Math.min(50, Math.max(0, deadline - Date.now())));
+    }
+  }
+
+  private async isServing(timeoutMs: number): Promise<boolean> {
+    try {
+      if ((await this.fourLetter('ruok', { timeoutMs })) !== 'imok') return false;
+      return (await this.mode({ timeoutMs })) !== undefined;
+    } catch {
+      return false;
+    }
+  }
+
+  private signal(signal: NodeJS.Signals): void {
+    try {
+      process.kill(this.pid, signal);
+    } catch {
+      // Exited in the meantime.
+    }
+  }
+
+  private async waitForExit(timeoutMs: number): Promise<boolean> {
+    if (!this.running) return true;
+    const controller = new AbortController();
+    const timedOut = delay(timeoutMs, false, { signal: controller.signal }).catch(() => false);
+    const exited = await Promise.race([this.exited.then(() => true), timedOut]);
+    controller.abort();
+    return exited;
+  }
+
+  private async logTail(lines = 40): Promise<string> {
+    const parts: string[] = [];
+    for (const file of [this.logFile, this.jvmOutputFile]) {
+      const text = await readFile(file, 'utf8').catch(() => '');
+      if (text.trim() === '') continue;
+      parts.push(`[${file}]`, ...text.trimEnd().split('\n').slice(-lines));
+    }
+    return parts.length > 0 ? parts.join('\n') : '(no log output)';
+  }
+}
