@@ -122,8 +122,12 @@ function resolveRegistration(registration: ZkRegistrationOptions): ResolvedRegis
     );
   }
   const path = validateZnodePath(registration.path, 'ZkDiscoveryModule option `registration.path`');
-  const name = validateServiceName(registration.name, 'ZkDiscoveryModule option `registration.name`');
-  if (mode === 'bootstrap' && port === undefined) throw new TypeError(missingPort(`${path}/${name}`));
+  const name = validateServiceName(
+    registration.name,
+    'ZkDiscoveryModule option `registration.name`',
+  );
+  if (mode === 'bootstrap' && port === undefined)
+    throw new TypeError(missingPort(`${path}/${name}`));
   return {
     path,
     name,

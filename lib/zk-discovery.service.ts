@@ -131,18 +131,29 @@ export class ZkDiscoveryService implements OnApplicationShutdown {
     return this.registrar.register();
   }
 
-  /** Registers, retrying with backoff (up to 5 s apart) until it works or the app shuts down. */
+  /**
+   * Registers once the session is up, retrying with backoff (up to 5 s apart) until it works or
+   * the app shuts down.
+   */
   registerInBackground(address: AdvertisedAddress, attempt = 0): void {
-    this.register(address).catch((error: Error) => {
-      if (this.shuttingDown) return;
-      const delay = Math.min(5000, 200 * 2 ** attempt);
-      this.options.logger.warn(`Registration failed (${error.message}); retrying in ${delay} ms`);
-      this.backgroundRetry = setTimeout(
-        () => this.registerInBackground(address, attempt + 1),
-        delay,
-      );
-      this.backgroundRetry.unref();
-    });
+    const connected = firstValueFrom(
+      this.client.state$.pipe(filter((state) => state === 'connected' || state === 'closed')),
+    );
+    connected
+      .then(() => {
+        if (this.shuttingDown || this.client.state === 'closed') return;
+        return this.register(address);
+      })
+      .catch((error: Error) => {
+        if (this.shuttingDown) return;
+        const delay = Math.min(5000, 200 * 2 ** attempt);
+        this.options.logger.warn(`Registration failed (${error.message}); retrying in ${delay} ms`);
+        this.backgroundRetry = setTimeout(
+          () => this.registerInBackground(address, attempt + 1),
+          delay,
+        );
+        this.backgroundRetry.unref();
+      });
   }
 
   /** Deletes this app's instance node (bounded; never throws). */

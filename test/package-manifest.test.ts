@@ -16,7 +16,11 @@ const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? sourceFiles(join(dir, entry.name)) : entry.name.endsWith('.ts') ? [join(dir, entry.name)] : [],
+    entry.isDirectory()
+      ? sourceFiles(join(dir, entry.name))
+      : entry.name.endsWith('.ts')
+        ? [join(dir, entry.name)]
+        : [],
   );
 }
 
@@ -27,7 +31,10 @@ function packageName(specifier: string): string {
 
 describe('package manifest', () => {
   it('declares every package imported from lib/ as a dependency or peer dependency', () => {
-    const declared = new Set([...Object.keys(manifest.dependencies ?? {}), ...Object.keys(manifest.peerDependencies ?? {})]);
+    const declared = new Set([
+      ...Object.keys(manifest.dependencies ?? {}),
+      ...Object.keys(manifest.peerDependencies ?? {}),
+    ]);
     const builtins = new Set(builtinModules);
     const undeclared: string[] = [];
     for (const file of sourceFiles(join(root, 'lib'))) {
@@ -46,16 +53,29 @@ describe('package manifest', () => {
     expect(manifest.type).toBe('module');
     for (const [entry, target] of Object.entries(manifest.exports)) {
       if (entry === './package.json') continue;
-      expect(target, entry).toMatchObject({ types: expect.stringMatching(/\.d\.ts$/), default: expect.stringMatching(/\.js$/) });
+      expect(target, entry).toMatchObject({
+        types: expect.stringMatching(/\.d\.ts$/),
+        default: expect.stringMatching(/\.js$/),
+      });
     }
   });
 
   it('the built package imports cleanly through its exports map', () => {
     const outDir = join(root, '.build', 'package-check');
     rmSync(outDir, { recursive: true, force: true });
-    execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', outDir], {
-      cwd: root,
-    });
+    execFileSync(
+      process.execPath,
+      [
+        join(root, 'node_modules/typescript/bin/tsc'),
+        '-p',
+        'tsconfig.build.json',
+        '--outDir',
+        outDir,
+      ],
+      {
+        cwd: root,
+      },
+    );
     const names = execFileSync(
       process.execPath,
       [
@@ -69,9 +89,18 @@ describe('package manifest', () => {
     );
     const exported = JSON.parse(names) as { main: string[]; testing: string[] };
     expect(exported.main).toEqual(
-      expect.arrayContaining(['ZkDiscoveryModule', 'InjectEndpointer', 'ZkClient', 'Registrar', 'Instancer', 'retry']),
+      expect.arrayContaining([
+        'ZkDiscoveryModule',
+        'InjectEndpointer',
+        'ZkClient',
+        'Registrar',
+        'Instancer',
+        'retry',
+      ]),
     );
-    expect(exported.testing).toEqual(expect.arrayContaining(['ZooKeeperServer', 'ZooKeeperEnsemble', 'FaultProxy']));
+    expect(exported.testing).toEqual(
+      expect.arrayContaining(['ZooKeeperServer', 'ZooKeeperEnsemble', 'FaultProxy']),
+    );
     rmSync(outDir, { recursive: true, force: true });
   });
 });

@@ -73,10 +73,15 @@ describe('ZkClient sessions through a fault proxy', () => {
     const { stat: before } = await observer.getData(ephemeral);
     const sessionId = client.sessionId;
 
+    const states: string[] = [];
+    const recording = client.state$.subscribe((state) => states.push(state));
     proxy.dropConnections();
-    await waitFor(() => client.state === 'disconnected');
+    // The reconnect can be faster than any poll: read the recorded transitions.
+    await waitFor(() => states.includes('disconnected'));
     await waitFor(() => client.state === 'connected', { timeoutMs: SESSION_MS * 2 });
 
+    recording.unsubscribe();
+    expect(states).toEqual(['connected', 'disconnected', 'connected']);
     expect(client.sessionId).toBe(sessionId);
     expect(sessions).toEqual([]);
     const { stat: after } = await observer.getData(ephemeral);

@@ -61,13 +61,21 @@ describe('ZkDiscoveryModule API', () => {
         ZkDiscoveryModule.forRootAsync({
           imports: [ConfigModule],
           inject: [ConfigService],
-          useFactory: (config: ConfigService) => ({ servers: config.getOrThrow<string>('zk.servers'), logger: false }),
+          useFactory: (config: ConfigService) => ({
+            servers: config.getOrThrow<string>('zk.servers'),
+            logger: false,
+          }),
         }),
       ],
       providers: [Holder],
     }).compile();
     await moduleRef.init();
-    expect(moduleRef.get(Holder).endpointer.instances().map((i) => i.url)).toEqual(['http://127.0.0.1:1234']);
+    expect(
+      moduleRef
+        .get(Holder)
+        .endpointer.instances()
+        .map((i) => i.url),
+    ).toEqual(['http://127.0.0.1:1234']);
     await moduleRef.close();
   });
 
@@ -88,13 +96,15 @@ describe('ZkDiscoveryModule API', () => {
 
   it('forFeature provides endpointers for a module of its own; getEndpointer works at runtime', async () => {
     const featurePath = `${ROOT}/feature/x`;
-    @Module({ imports: [ZkDiscoveryModule.forFeature([featurePath.slice(1) + '/'])] })
+    @Module({ imports: [ZkDiscoveryModule.forFeature([`${featurePath.slice(1)}/`])] })
     class FeatureModule {}
     const moduleRef = await Test.createTestingModule({
       imports: [ZkDiscoveryModule.forRoot({ servers, logger: false }), FeatureModule],
     }).compile();
     await moduleRef.init();
-    const fromFeature = moduleRef.select(FeatureModule).get<ZkEndpointer<unknown>>(getEndpointerToken(featurePath));
+    const fromFeature = moduleRef
+      .select(FeatureModule)
+      .get<ZkEndpointer<unknown>>(getEndpointerToken(featurePath));
     const runtime = moduleRef.get(ZkDiscoveryService).getEndpointer(PATH);
     await runtime.ready();
     expect(runtime.instances().map((i) => i.id)).toEqual(['i1']);
@@ -134,11 +144,15 @@ describe('ZkDiscoveryModule API', () => {
       Test.createTestingModule({ imports: [ZkDiscoveryModule.forRoot(options as never)] })
         .compile()
         .catch((e: unknown) => String(e));
-    expect(await start({ servers, sesionTimeoutMs: 1 })).toMatch(/Unknown ZkDiscoveryModule option `sesionTimeoutMs`.*spelling/);
+    expect(await start({ servers, sesionTimeoutMs: 1 })).toMatch(
+      /Unknown ZkDiscoveryModule option `sesionTimeoutMs`.*spelling/,
+    );
     expect(await start({ servers, registration: { path: 'rel', name: 'a' } })).toMatch(
       /registration.path.*"rel": it is relative/,
     );
-    expect(await start({ servers, registration: { path: '/s', name: '' } })).toMatch(/registration.name.*empty/);
+    expect(await start({ servers, registration: { path: '/s', name: '' } })).toMatch(
+      /registration.name.*empty/,
+    );
     expect(await start({ servers, registration: { path: '/s', name: 'a', port: 0 } })).toMatch(
       /registration.port`: 0/,
     );

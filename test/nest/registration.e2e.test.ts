@@ -1,9 +1,9 @@
-import { afterEach, describe, expect, inject, it } from 'vitest';
 import type { INestApplication } from '@nestjs/common';
+import { afterEach, describe, expect, inject, it } from 'vitest';
 import { ZkClient } from '../../lib/index.js';
+import { startConsumerApp, startServiceApp } from '../support/nest-apps.js';
 import { uniqueRoot } from '../support/unique-root.js';
 import { waitFor } from '../support/wait-for.js';
-import { startConsumerApp, startServiceApp } from '../support/nest-apps.js';
 
 const servers = inject('zkConnect');
 
@@ -15,7 +15,12 @@ describe('registration and discovery between Nest apps (real ZooKeeper)', () => 
 
   it("app B's @InjectEndpointer sees app A with A's real port, and a call through B's balancer reaches A", async () => {
     const root = uniqueRoot();
-    const a = await startServiceApp({ servers, path: `${root}/hello`, name: 'abc', instanceName: 'A' });
+    const a = await startServiceApp({
+      servers,
+      path: `${root}/hello`,
+      name: 'abc',
+      instanceName: 'A',
+    });
     apps.push(a.app);
     const b = await startConsumerApp(servers, `${root}/hello/abc`);
     apps.push(b.app);
@@ -23,7 +28,9 @@ describe('registration and discovery between Nest apps (real ZooKeeper)', () => 
     // Already there when B has bootstrapped: no waiting.
     expect(b.endpointer.instances().map((instance) => instance.port)).toEqual([a.port]);
     expect(b.endpointer.instances()[0]!.url).toBe(`http://127.0.0.1:${a.port}`);
-    const answer = await b.endpointer.call((endpoint, { signal }) => endpoint.json<{ name: string }>('/whoami', { signal }));
+    const answer = await b.endpointer.call((endpoint, { signal }) =>
+      endpoint.json<{ name: string }>('/whoami', { signal }),
+    );
     expect(answer).toEqual({ name: 'A' });
   });
 
@@ -49,7 +56,9 @@ describe('registration and discovery between Nest apps (real ZooKeeper)', () => 
 
     const counts = new Map<string, number>();
     for (let i = 0; i < 300; i++) {
-      const { name } = await consumer.endpointer.call((endpoint) => endpoint.json<{ name: string }>('/whoami'));
+      const { name } = await consumer.endpointer.call((endpoint) =>
+        endpoint.json<{ name: string }>('/whoami'),
+      );
       counts.set(name, (counts.get(name) ?? 0) + 1);
     }
     expect(Object.fromEntries(counts)).toEqual({ A1: 100, A2: 100, A3: 100 });
@@ -71,7 +80,9 @@ describe('registration and discovery between Nest apps (real ZooKeeper)', () => 
     const load = (async () => {
       while (!stop) {
         calls++;
-        await consumer.endpointer.call((endpoint) => endpoint.json('/whoami')).catch((error) => failures.push(error));
+        await consumer.endpointer
+          .call((endpoint) => endpoint.json('/whoami'))
+          .catch((error) => failures.push(error));
       }
     })();
     await leaving.app.close();
@@ -83,14 +94,23 @@ describe('registration and discovery between Nest apps (real ZooKeeper)', () => 
     expect(calls).toBeGreaterThan(10);
     expect(leftAt).toBeGreaterThan(0);
     expect(leftAt).toBeLessThan(serverClosedAt);
-    expect(consumer.endpointer.instances().map((i) => i.port).sort()).toEqual(
-      [instances[0]!.port, instances[2]!.port].sort(),
-    );
+    expect(
+      consumer.endpointer
+        .instances()
+        .map((i) => i.port)
+        .sort(),
+    ).toEqual([instances[0]!.port, instances[2]!.port].sort());
   });
 
   it('works on Fastify too', async () => {
     const root = uniqueRoot();
-    const a = await startServiceApp({ servers, path: root, name: 'f', instanceName: 'F', adapter: 'fastify' });
+    const a = await startServiceApp({
+      servers,
+      path: root,
+      name: 'f',
+      instanceName: 'F',
+      adapter: 'fastify',
+    });
     apps.push(a.app);
     const b = await startConsumerApp(servers, `${root}/f`);
     apps.push(b.app);

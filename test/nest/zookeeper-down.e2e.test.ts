@@ -3,7 +3,12 @@ import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { type MicroserviceOptions, Transport } from '@nestjs/microservices';
 import { describe, expect, inject, it } from 'vitest';
-import { ZkClient, ZkConnectError, ZkDiscoveryModule, ZkDiscoveryService } from '../../lib/index.js';
+import {
+  ZkClient,
+  ZkConnectError,
+  ZkDiscoveryModule,
+  ZkDiscoveryService,
+} from '../../lib/index.js';
 import { freePort, ZooKeeperServer } from '../../lib/testing/index.js';
 import { startServiceApp } from '../support/nest-apps.js';
 import { uniqueRoot } from '../support/unique-root.js';
@@ -35,6 +40,8 @@ describe('ZooKeeper unavailable at startup or shutdown', () => {
       name: 'bg',
       instanceName: 'BG',
       registration: { failFast: false },
+      // The native client retries a cluster it could not reach every sessionTimeout/3.
+      module: { sessionTimeoutMs: 3000 },
       waitForRegistration: false,
     });
     const response = await fetch(`${service.url}/whoami`);
@@ -82,7 +89,15 @@ describe('microservices', () => {
         ZkDiscoveryModule.forRoot({
           servers,
           logger: false,
-          registration: { path: root, name: 'tcp', mode: 'bootstrap', scheme: 'tcp', host: '127.0.0.1', port, drainDelayMs: 0 },
+          registration: {
+            path: root,
+            name: 'tcp',
+            mode: 'bootstrap',
+            scheme: 'tcp',
+            host: '127.0.0.1',
+            port,
+            drainDelayMs: 0,
+          },
         }),
       ],
     })
@@ -105,15 +120,19 @@ describe('microservices', () => {
     }
   });
 
-  it("bootstrap mode without a port fails with a message naming registration.port", async () => {
+  it('bootstrap mode without a port fails with a message naming registration.port', async () => {
     @Module({
       imports: [
-        ZkDiscoveryModule.forRoot({ servers, logger: false, registration: { path: uniqueRoot(), name: 'x', mode: 'bootstrap' } }),
+        ZkDiscoveryModule.forRoot({
+          servers,
+          logger: false,
+          registration: { path: uniqueRoot(), name: 'x', mode: 'bootstrap' },
+        }),
       ],
     })
     class NoPortModule {}
-    await expect(NestFactory.createApplicationContext(NoPortModule, { logger: false, abortOnError: false })).rejects.toThrow(
-      /mode is 'bootstrap' but no registration.port/,
-    );
+    await expect(
+      NestFactory.createApplicationContext(NoPortModule, { logger: false, abortOnError: false }),
+    ).rejects.toThrow(/mode is 'bootstrap' but no registration.port/);
   });
 });

@@ -111,10 +111,15 @@ describe('discovery under faults (real server, fault proxy)', () => {
     instancer.subscribe((snapshot) => instanceSets.push(snapshot.instances.map((i) => i.id)));
     const sessionId = client.sessionId;
 
+    const states: string[] = [];
+    const recording = client.state$.subscribe((state) => states.push(state));
     proxy.dropConnections();
-    await waitFor(() => client.state === 'disconnected');
+    // The reconnect can be faster than any poll: read the recorded transitions.
+    await waitFor(() => states.includes('disconnected'));
     await waitFor(() => client.state === 'connected', { timeoutMs: SESSION_MS * 3 });
 
+    recording.unsubscribe();
+    expect(states).toEqual(['connected', 'disconnected', 'connected']);
     expect(client.sessionId).toBe(sessionId);
     expect(registrar.nodePath).toBe(node);
     const { stat: after } = await observer.getData(node);

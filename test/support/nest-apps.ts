@@ -1,6 +1,14 @@
 import 'reflect-metadata';
 import type { Server } from 'node:http';
-import { Controller, type DynamicModule, Get, Inject, type INestApplication, Module, type Type } from '@nestjs/common';
+import {
+  Controller,
+  type DynamicModule,
+  Get,
+  type INestApplication,
+  Inject,
+  Module,
+  type Type,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import {
@@ -58,7 +66,12 @@ export async function startServiceApp(options: ServiceAppOptions): Promise<Servi
             servers: options.servers,
             logger: false,
             ...options.module,
-            registration: { path: options.path, name: options.name, drainDelayMs: 200, ...options.registration },
+            registration: {
+              path: options.path,
+              name: options.name,
+              drainDelayMs: 200,
+              ...options.registration,
+            },
           }),
         ],
         controllers: [WhoAmIController],
@@ -68,7 +81,10 @@ export async function startServiceApp(options: ServiceAppOptions): Promise<Servi
   }
   const app =
     options.adapter === 'fastify'
-      ? await NestFactory.create(ServiceModule.register(), new FastifyAdapter(), { logger: false, abortOnError: false })
+      ? await NestFactory.create(ServiceModule.register(), new FastifyAdapter(), {
+          logger: false,
+          abortOnError: false,
+        })
       : await NestFactory.create(ServiceModule.register(), { logger: false, abortOnError: false });
   await app.listen(0, '127.0.0.1');
   const server = app.getHttpServer() as Server;
