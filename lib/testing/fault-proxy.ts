@@ -19,7 +19,7 @@ export interface FaultProxyOptions {
 interface Link {
   client: Socket;
   upstream: Socket | undefined;
-  /** Accepted or alive during a partition: bytes were dropped, so it can never carry a stream again. */
+  /** Accepted or open during a partition: bytes were dropped, so it is dead for good. */
   cut: boolean;
 }
 
@@ -30,12 +30,14 @@ interface Link {
  * - `partition()`: nothing passes in either direction, but no socket is closed. Bytes are read
  *   and dropped, so the client sees silence (its pings go unanswered, it times out and
  *   reconnects) and the server sees a silent client (the session really expires after its
- *   timeout). Connections accepted during the partition are blackholed: accepted, read and
- *   dropped, and no upstream connection is opened.
+ *   timeout). A hang-up on either side is not passed on either. Connections accepted during
+ *   the partition are blackholed: accepted, read and dropped, no upstream connection opened.
  * - `heal()`: new connections forward again. Every connection that lived through the partition
  *   (blackholed, or open before it) is destroyed at that moment: bytes were dropped from its
  *   stream, so resuming it would hand the peer a corrupt protocol stream. The client sees a
- *   plain disconnect and reconnects cleanly through the healed proxy.
+ *   plain disconnect and reconnects cleanly through the healed proxy. Unlike a real network,
+ *   where TCP would retransmit, even a partition shorter than the client's timeout therefore
+ *   ends in a (within-session) reconnect.
  * - `dropConnections()`: destroys every current connection at once, a short disconnect that
  *   stays within the session.
  *
@@ -80,7 +82,9 @@ export class FaultProxy {
    */
   static async forEach(targets: readonly ProxyTarget[]): Promise<FaultProxy[]> {
     const started = await Promise.allSettled(targets.map((target) => FaultProxy.start(target)));
-    const proxies = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+    const proxies = started.flatMap((result) =>
+      result.status === 'fulfilled' ? [result.value] : [],
+    );
     const failure = started.find((result) => result.status === 'rejected');
     if (failure) {
       await Promise.all(proxies.map((proxy) => proxy.close()));
@@ -94,9 +98,11 @@ export class FaultProxy {
     return `${LOOPBACK_HOST}:${this.port}`;
   }
 
-  /** The number of client connections currently open on the proxy (forwarding or not). */
+  /** The number of client connections currently open on the proxy (forwarding or cut). */
   get connectionCount(): number {
-    return this.links.size;
+    let count = 0;
+    for (const link of this.links) if (!link.client.destroyed) count++;
+    return count;
   }
 
   /** Whether the proxy is partitioned (between `partition()` and `heal()`). */
@@ -185,17 +191,16 @@ export class FaultProxy {
   }
 
   /**
-   * One side closed or failed. Forwarding: close the other side too, as a real end-to-end
-   * connection would. Cut: the other side must not learn anything; it stays open (silent) until
-   * `heal()`, `dropConnections()` or `close()`.
+   * One side closed or failed. Forwarding: close the other side too, as an end-to-end
+   * connection would. Cut: the other side must not learn anything, so it stays open and silent
+   * until `heal()`, `dropConnections()` or `close()`; the link is forgotten once both are gone.
    */
   private onSideClosed(link: Link): void {
-    if (link.cut && !this.isGone(link.client)) return;
-    this.destroy(link);
-  }
-
-  private isGone(socket: Socket): boolean {
-    return socket.destroyed;
+    if (!link.cut) {
+      this.destroy(link);
+    } else if (link.client.destroyed && (link.upstream?.destroyed ?? true)) {
+      this.links.delete(link);
+    }
   }
 
   private destroy(link: Link): void {

@@ -31,7 +31,9 @@ export function fourLetterWord(
     const socket = connect({ host, port });
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(new Error(`'${word}' to ${host}:${port} got no complete answer within ${timeoutMs} ms`));
+      reject(
+        new Error(`'${word}' to ${host}:${port} got no complete answer within ${timeoutMs} ms`),
+      );
     }, timeoutMs);
     socket.on('connect', () => socket.write(word));
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -84,4 +86,24 @@ function isMode(value: string | undefined): value is ZooKeeperMode {
   return (
     value === 'standalone' || value === 'leader' || value === 'follower' || value === 'observer'
   );
+}
+
+/**
+ * The session ids of the client connections listed by `cons` (connections without a session
+ * yet are skipped).
+ */
+export function parseConsSessionIds(text: string): bigint[] {
+  return [...text.matchAll(/sid=0x([0-9a-f]+)/gi)].map((match) => BigInt(`0x${match[1]}`));
+}
+
+/**
+ * A session id as ZooKeeper clients print it (`'1000a3f6c3a0000'`, `'0x1000a3f6c3a0000'`) or as a
+ * bigint, as a bigint.
+ */
+export function toSessionId(sessionId: string | bigint): bigint {
+  if (typeof sessionId === 'bigint') return sessionId;
+  const hex = sessionId.trim().replace(/^0x/i, '');
+  if (!/^[0-9a-f]+$/i.test(hex))
+    throw new TypeError(`Not a hexadecimal session id: '${sessionId}'`);
+  return BigInt(`0x${hex}`);
 }

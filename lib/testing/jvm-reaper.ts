@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import type { Socket } from 'node:net';
 
 const livePids = new Set<number>();
+const releaseWatchdog = new Map<number, () => void>();
 const ownedDirs = new Set<string>();
 let exitHandlerInstalled = false;
 
@@ -9,20 +11,24 @@ let exitHandlerInstalled = false;
  * Makes sure the JVM `pid` does not outlive this process:
  * - one process-wide `exit` handler (installed once, whatever the number of servers) sends
  *   SIGKILL to every JVM still tracked; it runs on `process.exit()` and a natural exit;
- * - a tiny detached `sh` watchdog per JVM kills it if this process dies without running exit
- *   handlers (SIGKILL, or a SIGTERM with no handler, as a test runner does to its workers).
+ * - a tiny detached `sh` watchdog per JVM, blocked reading a pipe from this process, kills it
+ *   when the pipe closes without a "done": this process died without running exit handlers
+ *   (SIGKILL, or a SIGTERM with no handler, as a test runner may do to its workers).
+ * The watchdog also removes `ownedDataDir` (a temporary dir the kit created) after the kill.
  * The JVM is not spawned detached, so a Ctrl-C on the terminal reaches it as well.
  * @internal
  */
-export function reapOnExit(pid: number): void {
+export function reapOnExit(pid: number, ownedDataDir?: string): void {
   installExitHandler();
   livePids.add(pid);
-  spawnWatchdog(pid);
+  spawnWatchdog(pid, ownedDataDir);
 }
 
 /** Stops tracking a JVM that has exited. @internal */
 export function forgetPid(pid: number): void {
   livePids.delete(pid);
+  releaseWatchdog.get(pid)?.();
+  releaseWatchdog.delete(pid);
 }
 
 /** Removes `dir` (a temporary data dir the kit created) when this process exits. @internal */
@@ -57,26 +63,38 @@ function installExitHandler(): void {
   });
 }
 
-// Polls once a second while both processes live. Kills the JVM only if the parent is gone: if
-// the JVM exited first its pid may already belong to someone else.
+// Blocks on its stdin, a pipe from this process, without polling. Every way this process can
+// end closes the pipe (EOF: kill the JVM, remove its temporary dir); a JVM that exits normally
+// is reported with "done".
 const WATCHDOG_SCRIPT = [
-  'while kill -0 "$1" 2>/dev/null && kill -0 "$2" 2>/dev/null; do sleep 1; done',
-  'kill -0 "$1" 2>/dev/null || kill -9 "$2" 2>/dev/null',
+  'read line',
+  '[ "$line" = done ] && exit 0',
+  'kill -9 "$1" 2>/dev/null',
+  '[ -n "$2" ] && rm -rf "$2"',
   'exit 0',
 ].join('\n');
 
-function spawnWatchdog(pid: number): void {
+function spawnWatchdog(pid: number, ownedDataDir: string | undefined): void {
   if (process.platform === 'win32') return;
   try {
     const watchdog = spawn(
       '/bin/sh',
-      ['-c', WATCHDOG_SCRIPT, 'zk-testing-watchdog', String(process.pid), String(pid)],
-      { detached: true, stdio: 'ignore' },
+      ['-c', WATCHDOG_SCRIPT, 'zk-testing-watchdog', String(pid), ownedDataDir ?? ''],
+      {
+        detached: true,
+        stdio: ['pipe', 'ignore', 'ignore'],
+      },
     );
     watchdog.on('error', () => {
       // No /bin/sh: the exit handler still covers normal exits.
     });
+    // With stdio 'pipe', stdin is a net.Socket; neither it nor the watchdog may keep this
+    // process alive.
+    const pipe = watchdog.stdin as Socket;
+    pipe.on('error', () => {});
+    pipe.unref();
     watchdog.unref();
+    releaseWatchdog.set(pid, () => pipe.end('done\n'));
   } catch {
     // Same as above.
   }

@@ -36,9 +36,12 @@ export async function pollUntil<T>(
     const remaining = deadline - Date.now();
     if (remaining <= 0) {
       const reason = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
-      throw new Error(`Timed out after ${options.timeoutMs} ms waiting for ${options.description}${reason}`, {
-        cause: lastError,
-      });
+      throw new Error(
+        `Timed out after ${options.timeoutMs} ms waiting for ${options.description}${reason}`,
+        {
+          cause: lastError,
+        },
+      );
     }
     await delay(Math.min(intervalMs, remaining));
   }

@@ -1,13 +1,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ZooKeeperMode } from './four-letter-word.js';
+import { toSessionId, type ZooKeeperMode } from './four-letter-word.js';
 import { freePorts, LOOPBACK_HOST } from './free-port.js';
 import { forgetDir, removeDirOnExit } from './jvm-reaper.js';
 import { pollUntil } from './poll-until.js';
 import type { QuorumMember } from './zookeeper-config.js';
 import { findZooKeeperInstall } from './zookeeper-install.js';
-import { ZooKeeperServer, type ZooKeeperServerOptions } from './zookeeper-server.js';
+import { ZooKeeperServer } from './zookeeper-server.js';
+import type { ZooKeeperServerOptions } from './zookeeper-server.options.js';
 
 /** Options of {@link ZooKeeperEnsemble.start}: those of a server, applied to every member. */
 export type ZooKeeperEnsembleOptions = Omit<ZooKeeperServerOptions, 'port' | 'dataDir' | 'quorum'>;
@@ -69,7 +70,9 @@ export class ZooKeeperEnsemble {
         }),
       ),
     );
-    const servers = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+    const servers = started.flatMap((result) =>
+      result.status === 'fulfilled' ? [result.value] : [],
+    );
     const ensemble = new ZooKeeperEnsemble(servers, baseDir);
     const failure = started.find((result) => result.status === 'rejected');
     if (failure) {
@@ -112,9 +115,7 @@ export class ZooKeeperEnsemble {
 
   /** The mode of every member, in order; undefined for a member that is down or has no quorum. */
   async modes(): Promise<(ZooKeeperMode | undefined)[]> {
-    return Promise.all(
-      this.servers.map((server) => (server.running ? server.mode() : undefined)),
-    );
+    return Promise.all(this.servers.map((server) => (server.running ? server.mode() : undefined)));
   }
 
   /** The index of the member that currently reports `leader`, or -1 if none does. */
@@ -157,10 +158,40 @@ export class ZooKeeperEnsemble {
     );
   }
 
+  /**
+   * The index of the member the client of `sessionId` is connected to, found with `cons`.
+   * Polls until a member lists it (a client may be between two servers).
+   * @param sessionId as the client prints it (hex, with or without `0x`) or a bigint.
+   * @throws Error when no running member lists the session before the deadline (default 5 s).
+   */
+  async serverIndexOfSession(
+    sessionId: string | bigint,
+    options: EnsembleWaitOptions = {},
+  ): Promise<number> {
+    const wanted = toSessionId(sessionId);
+    return pollUntil(
+      async () => {
+        const lists = await Promise.all(
+          this.servers.map((server): Promise<bigint[]> | bigint[] =>
+            server.running ? server.connectedSessionIds().catch(() => []) : [],
+          ),
+        );
+        const index = lists.findIndex((ids) => ids.includes(wanted));
+        return index >= 0 ? index : undefined;
+      },
+      {
+        timeoutMs: options.timeoutMs ?? 5_000,
+        description: `a member of ${this.connectString} serving session 0x${wanted.toString(16)}`,
+      },
+    );
+  }
+
   private member(index: number): ZooKeeperServer {
     const server = this.servers[index];
     if (!server) {
-      throw new RangeError(`No ensemble member ${index}: indexes are 0..${this.servers.length - 1}`);
+      throw new RangeError(
+        `No ensemble member ${index}: indexes are 0..${this.servers.length - 1}`,
+      );
     }
     return server;
   }

@@ -33,8 +33,8 @@ export interface FindZooKeeperInstallOptions {
 /**
  * Locates ZooKeeper and Java. ZooKeeper: `ZOOKEEPER_HOME` if set (an Apache binary install with
  * `lib/*.jar` and/or `zookeeper*.jar`, or a Debian jar directory such as `/usr/share/java` or
- * `/usr/share/zookeeper`), else Debian's `/usr/share/java/zookeeper.jar`. Java: `$JAVA_HOME/bin/java`
- * if `JAVA_HOME` is set, else `java` on `PATH`.
+ * `/usr/share/zookeeper`), else Debian's `/usr/share/java/zookeeper.jar`.
+ * Java: `$JAVA_HOME/bin/java` if `JAVA_HOME` is set, else `java` on `PATH`.
  * @throws ZooKeeperNotInstalledError naming the missing part and the install command.
  */
 export function findZooKeeperInstall(options: FindZooKeeperInstallOptions = {}): ZooKeeperInstall {
@@ -78,7 +78,10 @@ function findZooKeeperJars(
   const home = env.ZOOKEEPER_HOME;
   if (home) return jarsFromHome(resolve(home));
   if (existsSync(join(debianJavaDir, 'zookeeper.jar'))) {
-    return { classpath: debianClasspath(debianJavaDir), source: `Debian package (${debianJavaDir})` };
+    return {
+      classpath: debianClasspath(debianJavaDir),
+      source: `Debian package (${debianJavaDir})`,
+    };
   }
   throw new ZooKeeperNotInstalledError(
     'zookeeper',

@@ -1,76 +1,27 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import {
   type FourLetterWordOptions,
   fourLetterWord,
+  parseConsSessionIds,
   parseSrvr,
   type SrvrReport,
   type ZooKeeperMode,
 } from './four-letter-word.js';
 import { freePort, LOOPBACK_HOST } from './free-port.js';
 import { forgetDir, forgetPid, reapOnExit, removeDirOnExit } from './jvm-reaper.js';
-import { type QuorumConfig, renderZooCfg } from './zookeeper-config.js';
-import { findZooKeeperInstall, type ZooKeeperInstall } from './zookeeper-install.js';
-import { type ZooKeeperLogLevel, writeLoggingConfig } from './zookeeper-logging.js';
+import { findZooKeeperInstall } from './zookeeper-install.js';
+import { writeServerFiles } from './zookeeper-jvm.js';
+import type {
+  ServerSettings,
+  ZooKeeperServerOptions,
+  ZooKeeperStopOptions,
+} from './zookeeper-server.options.js';
 import { ZooKeeperStartError } from './zookeeper-start.error.js';
-
-/** Options of {@link ZooKeeperServer.start}. */
-export interface ZooKeeperServerOptions {
-  /** Client port on 127.0.0.1. @default a free loopback port */
-  port?: number;
-  /**
-   * ZooKeeper's tick. Session timeouts are bounded by 2..20 ticks by default, so a short tick
-   * lets tests use short session timeouts (expiry in well under a second).
-   * @default 200
-   */
-  tickTimeMs?: number;
-  /** Smallest session timeout the server grants. @default 2 * tickTimeMs */
-  minSessionTimeoutMs?: number;
-  /** Largest session timeout the server grants. @default 60000 */
-  maxSessionTimeoutMs?: number;
-  /**
-   * Directory for the server's data, configuration and logs. A directory given here is kept by
-   * `stop()`; the default one is removed.
-   * @default a fresh directory under os.tmpdir()
-   */
-  dataDir?: string;
-  /** How long `start()` and `restart()` wait for the server to serve. @default 30000 */
-  startTimeoutMs?: number;
-  /** Level of `<dataDir>/zookeeper.log`. @default 'INFO' */
-  logLevel?: ZooKeeperLogLevel;
-  /** Java and classpath to use. @default findZooKeeperInstall() */
-  install?: ZooKeeperInstall;
-  /**
-   * Makes the server a member of an ensemble. Set by {@link ZooKeeperEnsemble}; a standalone
-   * server leaves it out.
-   */
-  quorum?: QuorumConfig;
-}
-
-/** Options of {@link ZooKeeperServer.stop}. */
-export interface ZooKeeperStopOptions {
-  /** Keep the kit-created data dir so that `restart()` can bring the same data back. @default false */
-  keepData?: boolean;
-  /** How long to wait after SIGTERM before sending SIGKILL. @default 10000 */
-  timeoutMs?: number;
-}
-
-interface ServerSettings {
-  install: ZooKeeperInstall;
-  port: number;
-  dataDir: string;
-  ownsDataDir: boolean;
-  tickTimeMs: number;
-  minSessionTimeoutMs: number;
-  maxSessionTimeoutMs: number;
-  startTimeoutMs: number;
-  logLevel: ZooKeeperLogLevel;
-  quorum: QuorumConfig | undefined;
-}
 
 interface ExitInfo {
   code: number | null;
@@ -78,7 +29,6 @@ interface ExitInfo {
   error?: Error;
 }
 
-const MAIN_CLASS = 'org.apache.zookeeper.server.quorum.QuorumPeerMain';
 const KILL_WAIT_MS = 5_000;
 const AUTO_PORT_ATTEMPTS = 3;
 
@@ -118,9 +68,10 @@ export class ZooKeeperServer {
       const server = new ZooKeeperServer({
         install,
         port: options.port ?? (await freePort()),
-        dataDir: options.dataDir
-          ? resolve(options.dataDir)
-          : await mkdtemp(join(tmpdir(), 'zk-testing-')),
+        dataDir:
+          options.dataDir === undefined
+            ? await mkdtemp(join(tmpdir(), 'zk-testing-'))
+            : resolve(options.dataDir),
         ownsDataDir: options.dataDir === undefined,
         tickTimeMs,
         minSessionTimeoutMs: options.minSessionTimeoutMs ?? 2 * tickTimeMs,
@@ -206,7 +157,9 @@ export class ZooKeeperServer {
     if (!this.running) return;
     this.signal('SIGKILL');
     if (!(await this.waitForExit(KILL_WAIT_MS))) {
-      throw new Error(`ZooKeeper pid ${this.pid} did not exit within ${KILL_WAIT_MS} ms of SIGKILL`);
+      throw new Error(
+        `ZooKeeper pid ${this.pid} did not exit within ${KILL_WAIT_MS} ms of SIGKILL`,
+      );
     }
   }
 
@@ -250,43 +203,24 @@ export class ZooKeeperServer {
     }
   }
 
+  /** Ids of the sessions whose clients are connected to this server right now (from `cons`). */
+  async connectedSessionIds(options?: FourLetterWordOptions): Promise<bigint[]> {
+    return parseConsSessionIds(await this.fourLetter('cons', options));
+  }
+
   private async launch(): Promise<void> {
-    const { install, quorum } = this.settings;
-    const confDir = join(this.dataDir, 'conf');
-    await mkdir(confDir, { recursive: true });
-    const zooCfg = join(confDir, 'zoo.cfg');
-    await writeFile(
-      zooCfg,
-      renderZooCfg({
-        dataDir: this.dataDir,
-        clientHost: this.host,
-        clientPort: this.port,
-        tickTimeMs: this.settings.tickTimeMs,
-        minSessionTimeoutMs: this.settings.minSessionTimeoutMs,
-        maxSessionTimeoutMs: this.settings.maxSessionTimeoutMs,
-        quorum,
-      }),
-    );
-    if (quorum) await writeFile(join(this.dataDir, 'myid'), `${quorum.myId}\n`);
-    const loggingFlags = await writeLoggingConfig(confDir, this.logFile, this.settings.logLevel);
-    const args = [
-      '-Xmx256m',
-      '-XX:+UseSerialGC',
-      '-XX:TieredStopAtLevel=1',
-      '-XX:-UsePerfData',
-      '-Djava.awt.headless=true',
-      // A member killed between its first transaction and its first snapshot must still restart.
-      '-Dzookeeper.snapshot.trust.empty=true',
-      ...loggingFlags,
-      '-cp',
-      [confDir, ...install.classpath].join(delimiter),
-      MAIN_CLASS,
-      zooCfg,
-    ];
+    const { install } = this.settings;
+    const args = await writeServerFiles(this.settings, {
+      host: this.host,
+      logFile: this.logFile,
+    });
     const output = openSync(this.jvmOutputFile, 'a');
     try {
       this.exitInfo = undefined;
-      const child = spawn(install.java, args, { cwd: this.dataDir, stdio: ['ignore', output, output] });
+      const child = spawn(install.java, args, {
+        cwd: this.dataDir,
+        stdio: ['ignore', output, output],
+      });
       this.child = child;
       this.exited = new Promise((resolveExit) => {
         const done = (info: ExitInfo): void => {
@@ -301,7 +235,7 @@ export class ZooKeeperServer {
       child.unref();
       if (child.pid !== undefined) {
         this.lastPid = child.pid;
-        reapOnExit(child.pid);
+        reapOnExit(child.pid, this.settings.ownsDataDir ? this.dataDir : undefined);
       }
     } finally {
       closeSync(output);
@@ -315,7 +249,9 @@ export class ZooKeeperServer {
     for (;;) {
       if (this.exitInfo) {
         const { code, signal, error } = this.exitInfo;
-        const how = error ? `could not run ${this.settings.install.java}: ${error.message}` : `exited (code ${code}, signal ${signal})`;
+        const how = error
+          ? `could not run ${this.settings.install.java}: ${error.message}`
+          : `exited (code ${code}, signal ${signal})`;
         throw new ZooKeeperStartError(
           `ZooKeeper on ${this.connectString} ${how} before serving`,
           await this.logTail(),

@@ -1,0 +1,61 @@
+import type { QuorumConfig } from './zookeeper-config.js';
+import type { ZooKeeperInstall } from './zookeeper-install.js';
+import type { ZooKeeperLogLevel } from './zookeeper-logging.js';
+
+/** Options of {@link ZooKeeperServer.start}. */
+export interface ZooKeeperServerOptions {
+  /** Client port on 127.0.0.1. @default a free loopback port */
+  port?: number;
+  /**
+   * ZooKeeper's tick. Session timeouts are bounded by 2..20 ticks by default, so a short tick
+   * lets tests use short session timeouts (expiry in well under a second).
+   * @default 200
+   */
+  tickTimeMs?: number;
+  /** Smallest session timeout the server grants. @default 2 * tickTimeMs */
+  minSessionTimeoutMs?: number;
+  /** Largest session timeout the server grants. @default 60000 */
+  maxSessionTimeoutMs?: number;
+  /**
+   * Directory for the server's data, configuration and logs. A directory given here is kept by
+   * `stop()`; the default one is removed.
+   * @default a fresh directory under os.tmpdir()
+   */
+  dataDir?: string;
+  /** How long `start()` and `restart()` wait for the server to serve. @default 30000 */
+  startTimeoutMs?: number;
+  /** Level of `<dataDir>/zookeeper.log`. @default 'INFO' */
+  logLevel?: ZooKeeperLogLevel;
+  /** Java and classpath to use. @default findZooKeeperInstall() */
+  install?: ZooKeeperInstall;
+  /**
+   * Makes the server a member of an ensemble. Set by `ZooKeeperEnsemble`; a standalone
+   * server leaves it out.
+   */
+  quorum?: QuorumConfig;
+}
+
+/** Options of {@link ZooKeeperServer.stop}. */
+export interface ZooKeeperStopOptions {
+  /**
+   * Keep the kit-created data dir so that `restart()` can bring the same data back.
+   * @default false
+   */
+  keepData?: boolean;
+  /** How long to wait after SIGTERM before sending SIGKILL. @default 10000 */
+  timeoutMs?: number;
+}
+
+/** The resolved options of one server. @internal */
+export interface ServerSettings {
+  install: ZooKeeperInstall;
+  port: number;
+  dataDir: string;
+  ownsDataDir: boolean;
+  tickTimeMs: number;
+  minSessionTimeoutMs: number;
+  maxSessionTimeoutMs: number;
+  startTimeoutMs: number;
+  logLevel: ZooKeeperLogLevel;
+  quorum: QuorumConfig | undefined;
+}
