@@ -27,14 +27,13 @@ import type {
 import { errorFromCode } from './zk-error-codes.js';
 import {
   NativeHandle,
-  type NativeWatcher,
   type ZkAclEntry,
   ZkCodes,
-  ZkEventTypes,
   ZkFlags,
   ZkSessionStates,
   type ZkStat,
 } from './zk-native.js';
+import { type WatchKind, WatchRegistry } from './zk-watch-registry.js';
 
 type Raw = NativeHandle['raw'];
 type Complete<T> = (rc: number, value?: T) => void;
@@ -46,17 +45,6 @@ const createFlags: Record<ZkCreateMode, number> = {
   'ephemeral-sequential': ZkFlags.EPHEMERAL_SEQUENTIAL,
   container: ZkFlags.CONTAINER,
 };
-
-const nodeEventTypes = new Map<
-  number,
-  'created' | 'deleted' | 'changed' | 'children' | 'notwatching'
->([
-  [ZkEventTypes.CREATED, 'created'],
-  [ZkEventTypes.DELETED, 'deleted'],
-  [ZkEventTypes.CHANGED, 'changed'],
-  [ZkEventTypes.CHILD, 'children'],
-  [ZkEventTypes.NOTWATCHING, 'notwatching'],
-]);
 
 /** Prefix of protected nodes, shared with go-zookeeper (go-kit) and Curator. */
 export const PROTECTED_PREFIX = '_c_';
@@ -75,6 +63,7 @@ export class ZkClient {
   private expiryTimer: NodeJS.Timeout | undefined;
   private readonly stateSubject = new BehaviorSubject<ZkClientState>('connecting');
   private readonly sessionSubject = new Subject<ZkSessionEvent>();
+  private readonly watches = new WatchRegistry();
   private readonly counts: ZkRequestCounts = {
     total: 0,
     create: 0,
@@ -226,24 +215,29 @@ export class ZkClient {
     }
   }
 
-  /** Stat of the node, or null when it does not exist. A watcher fires on create, delete or change. */
-  exists(path: string, watcher?: ZkWatcher): Promise<ZkStat | null> {
-    return this.call<ZkStat | null>('exists', path, (zk, done) => {
-      const cb = (rc: number, _err: string, stat: ZkStat) =>
-        rc === ZkCodes.NONODE ? done(ZkCodes.OK, null) : done(rc, stat);
-      return watcher
-        ? zk.aw_exists(path, this.nativeWatcher(watcher), cb)
-        : zk.a_exists(path, false, cb);
-    });
+  /**
+   * Stat of the node, or null when it does not exist. A watcher fires once when the node is
+   * created, deleted or changed (also when it did not exist: the watch waits for it).
+   */
+  async exists(path: string, watcher?: ZkWatcher): Promise<ZkStat | null> {
+    const stat = await this.call<ZkStat | null>('exists', path, (zk, done) =>
+      zk.a_exists(path, watcher !== undefined, (rc, _err, stat) =>
+        rc === ZkCodes.NONODE ? done(ZkCodes.OK, null) : done(rc, stat),
+      ),
+    );
+    this.armed('exists', path, watcher);
+    return stat;
   }
 
   /** The node's data and stat. A watcher fires once when the data changes or the node is deleted. */
-  getData(path: string, watcher?: ZkWatcher): Promise<{ data: Buffer; stat: ZkStat }> {
-    return this.call('getData', path, (zk, done) => {
-      const cb = (rc: number, _err: string, stat: ZkStat, data: Buffer | null) =>
-        done(rc, { data: data ?? EMPTY, stat });
-      return watcher ? zk.aw_get(path, this.nativeWatcher(watcher), cb) : zk.a_get(path, false, cb);
-    });
+  async getData(path: string, watcher?: ZkWatcher): Promise<{ data: Buffer; stat: ZkStat }> {
+    const result = await this.call<{ data: Buffer; stat: ZkStat }>('getData', path, (zk, done) =>
+      zk.a_get(path, watcher !== undefined, (rc, _err, stat, data) =>
+        done(rc, { data: data ?? EMPTY, stat }),
+      ),
+    );
+    this.armed('data', path, watcher);
+    return result;
   }
 
   /** Replaces the node's data; `version` -1 (default) means any version. */
@@ -266,17 +260,33 @@ export class ZkClient {
   }
 
   /** The children names and the parent's stat (its `cversion` counts child changes). */
-  getChildrenWithStat(
+  async getChildrenWithStat(
     path: string,
     watcher?: ZkWatcher,
   ): Promise<{ children: string[]; stat: ZkStat }> {
-    return this.call('getChildren', path, (zk, done) => {
-      const cb = (rc: number, _err: string, children: string[], stat: ZkStat) =>
-        done(rc, { children: children ?? [], stat });
-      return watcher
-        ? zk.aw_get_children2(path, this.nativeWatcher(watcher), cb)
-        : zk.a_get_children2(path, false, cb);
-    });
+    const result = await this.call<{ children: string[]; stat: ZkStat }>(
+      'getChildren',
+      path,
+      (zk, done) =>
+        zk.a_get_children2(path, watcher !== undefined, (rc, _err, children, stat) =>
+          done(rc, { children: children ?? [], stat }),
+        ),
+    );
+    this.armed('children', path, watcher);
+    return result;
+  }
+
+  /**
+   * Removes `watcher` from every watch it holds on `path` before it fires: a consumer that goes
+   * away leaves nothing behind (the native watch, one per path and kind, stays until it fires).
+   */
+  unwatch(path: string, watcher: ZkWatcher): void {
+    this.watches.remove(path, watcher);
+  }
+
+  /** Watchers registered and not fired yet (for leak checks). */
+  get watcherCount(): number {
+    return this.watches.size;
   }
 
   getAcl(path: string): Promise<ZkAclEntry[]> {
@@ -306,6 +316,7 @@ export class ZkClient {
     const handle = this.handle;
     this.handle = undefined;
     this.setState('closed');
+    this.watches.clear();
     handle?.close();
     this.stateSubject.complete();
     this.sessionSubject.complete();
@@ -319,6 +330,7 @@ export class ZkClient {
         connected: () => this.handle === handle && this.onConnected(handle),
         connecting: () => this.handle === handle && this.onConnectionLost(),
         closed: (code) => this.handle === handle && this.onHandleClosed(code),
+        node: (event, path) => this.handle === handle && this.watches.dispatch(event, path),
       },
     );
     this.handle = handle;
@@ -384,6 +396,8 @@ export class ZkClient {
       `ZooKeeper session 0x${this.lastSessionId} expired (${reason}); opening a new session`,
     );
     this.handle?.close();
+    // The watches died with the session; their owners re-read on `sessions$`.
+    this.watches.clear();
     this.setState('expired');
     this.openHandle();
     this.setState('connecting');
@@ -399,14 +413,12 @@ export class ZkClient {
       this.stateSubject.next(state);
   }
 
-  private nativeWatcher(watcher: ZkWatcher): NativeWatcher {
-    return (type, state, path) => {
-      const nodeType = nodeEventTypes.get(type);
-      const event: ZkWatchEvent = nodeType
-        ? { kind: 'node', type: nodeType, path }
-        : { kind: 'session', state };
-      watcher(event);
-    };
+  /**
+   * Registers a watcher once its read succeeded: ZooKeeper delivers a watch event after the answer
+   * of the read that armed it, so nothing can be missed in between.
+   */
+  private armed(kind: WatchKind, path: string, watcher: ZkWatcher | undefined): void {
+    if (watcher && this.state !== 'closed') this.watches.add(kind, path, watcher);
   }
 
   /**

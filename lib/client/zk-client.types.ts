@@ -18,24 +18,16 @@ export interface ZkSessionEvent {
   previousSessionId?: string;
 }
 
-/** A one-shot change of a watched node. After it fires, re-arm by reading again with a watcher. */
-export interface ZkNodeWatchEvent {
-  kind: 'node';
+/**
+ * A one-shot change of a watched node. After it fires, re-arm by reading again with a watcher.
+ * Connection and session changes are not watch events: follow `state$` and `sessions$` (a new
+ * session has none of the old watches; read again).
+ */
+export interface ZkWatchEvent {
   type: 'created' | 'deleted' | 'changed' | 'children' | 'notwatching';
   path: string;
 }
 
-/**
- * The C client's session pseudo-event (type -1): the connection state changed. It is not a change
- * of the node and does not consume the watch; a new session is announced on `sessions$`.
- */
-export interface ZkSessionWatchEvent {
-  kind: 'session';
-  /** The C client's state number (1 connecting, 3 connected, -112 expired). */
-  state: number;
-}
-
-export type ZkWatchEvent = ZkNodeWatchEvent | ZkSessionWatchEvent;
 export type ZkWatcher = (event: ZkWatchEvent) => void;
 
 /** How a node is created. */

@@ -27,7 +27,15 @@ export interface ZkAclEntry {
   auth: string;
 }
 
-export type NativeWatcher = (type: number, state: number, path: string) => void;
+/** Node events of the default watcher, as the binding emits them. */
+export type NativeNodeEvent = 'created' | 'deleted' | 'changed' | 'child' | 'notwatching';
+const nativeNodeEvents: readonly NativeNodeEvent[] = [
+  'created',
+  'deleted',
+  'changed',
+  'child',
+  'notwatching',
+];
 type Rc = number;
 
 /** The subset of the binding's handle this library uses. */
@@ -36,6 +44,7 @@ interface NativeZooKeeper {
   close(): unknown;
   on(event: 'connect' | 'connecting', listener: () => void): unknown;
   on(event: 'close', listener: (client: unknown, code: number) => void): unknown;
+  on(event: NativeNodeEvent, listener: (emitter: unknown, path: string) => void): unknown;
   removeAllListeners(): unknown;
   readonly client_id: string;
   readonly timeout: number;
@@ -46,25 +55,14 @@ interface NativeZooKeeper {
     cb: (rc: Rc, err: string, path: string) => void,
   ): Rc;
   a_exists(path: string, watch: boolean, cb: (rc: Rc, err: string, stat: ZkStat) => void): Rc;
-  aw_exists(path: string, w: NativeWatcher, cb: (rc: Rc, err: string, stat: ZkStat) => void): Rc;
   a_get(
     path: string,
     watch: boolean,
     cb: (rc: Rc, err: string, stat: ZkStat, data: Buffer | null) => void,
   ): Rc;
-  aw_get(
-    path: string,
-    w: NativeWatcher,
-    cb: (rc: Rc, err: string, stat: ZkStat, data: Buffer | null) => void,
-  ): Rc;
   a_get_children2(
     path: string,
     watch: boolean,
-    cb: (rc: Rc, err: string, children: string[], stat: ZkStat) => void,
-  ): Rc;
-  aw_get_children2(
-    path: string,
-    w: NativeWatcher,
     cb: (rc: Rc, err: string, children: string[], stat: ZkStat) => void,
   ): Rc;
   a_set(
@@ -122,16 +120,6 @@ export const ZkSessionStates = {
   CONNECTED: constants.ZOO_CONNECTED_STATE,
 } as const;
 
-/** Watch event types of the C client; -1 is the session pseudo-event. */
-export const ZkEventTypes = {
-  SESSION: constants.ZOO_SESSION_EVENT,
-  CREATED: constants.ZOO_CREATED_EVENT,
-  DELETED: constants.ZOO_DELETED_EVENT,
-  CHANGED: constants.ZOO_CHANGED_EVENT,
-  CHILD: constants.ZOO_CHILD_EVENT,
-  NOTWATCHING: constants.ZOO_NOTWATCHING_EVENT,
-} as const;
-
 /** Permission bits for ACL entries. */
 export const ZkPerm = {
   READ: constants.ZOO_PERM_READ,
@@ -146,6 +134,8 @@ export interface NativeHandleEvents {
   connected(): void;
   connecting(): void;
   closed(code: number): void;
+  /** A watched node changed (the default watcher: one native watch per path and kind). */
+  node(event: NativeNodeEvent, path: string): void;
 }
 
 /**
@@ -164,6 +154,8 @@ export class NativeHandle {
       this.isAlive = false;
       events.closed(code);
     });
+    for (const event of nativeNodeEvents)
+      this.zk.on(event, (_emitter, path) => events.node(event, path));
     // debug_level 0 keeps the C client from writing its own log lines to the user's terminal.
     this.zk.init({
       connect,

@@ -1,7 +1,7 @@
 import type { Subscription } from 'rxjs';
 import { ZkNoNodeError } from '../client/errors/zk-operation.errors.js';
 import type { ZkClient } from '../client/zk-client.js';
-import type { ZkWatchEvent } from '../client/zk-client.types.js';
+import type { ZkWatchEvent, ZkWatcher } from '../client/zk-client.types.js';
 import { decodeGoKitInstance, type InstanceDecoder } from './instance-decoder.js';
 import type {
   InstancerSnapshot,
@@ -28,6 +28,8 @@ interface ChildEntry {
   instance: ServiceInstance | undefined;
   /** Our data watch on the child is registered and has not fired yet. */
   watched: boolean;
+  /** The child's data watcher: one function per child, so it can be removed again. */
+  watcher: ZkWatcher;
 }
 
 const consoleLogger: SdLogger = {
@@ -121,6 +123,12 @@ export class Instancer implements InstanceSource {
     clearTimeout(this.retryTimer);
     for (const subscription of this.subscriptions) subscription.unsubscribe();
     this.listeners.clear();
+    // Leave nothing behind in the client: watches that have not fired are removed.
+    this.client.unwatch(this.path, this.onChildrenEvent);
+    this.client.unwatch(this.path, this.onExistsEvent);
+    for (const [name, entry] of this.children)
+      this.client.unwatch(this.childPath(name), entry.watcher);
+    this.children.clear();
   }
 
   private requestSync(): void {
@@ -184,21 +192,27 @@ export class Instancer implements InstanceSource {
   /** Drops removed children and reads the data of added ones, all requests in flight at once. */
   private async applyChildren(names: string[]): Promise<void> {
     const present = new Set(names);
-    for (const name of this.children.keys()) if (!present.has(name)) this.children.delete(name);
+    for (const [name, entry] of this.children) {
+      if (present.has(name)) continue;
+      this.client.unwatch(this.childPath(name), entry.watcher);
+      this.children.delete(name);
+    }
     const toRead = names.filter((name) => !this.children.get(name)?.watched);
     await Promise.all(toRead.map((name) => this.readChild(name)));
   }
 
   private async readChild(name: string): Promise<void> {
     const path = this.childPath(name);
+    const watcher =
+      this.children.get(name)?.watcher ??
+      ((event: ZkWatchEvent) => this.onChildDataEvent(name, event));
     try {
-      const { data } = await this.client.getData(path, (event) =>
-        this.onChildDataEvent(name, event),
-      );
+      const { data } = await this.client.getData(path, watcher);
       this.children.set(name, {
         raw: data,
         instance: this.decodeChild(name, path, data),
         watched: true,
+        watcher,
       });
     } catch (error) {
       // Removed between the children read and this read: the next children event drops it.
@@ -226,22 +240,20 @@ export class Instancer implements InstanceSource {
     return instances.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
-  private readonly onChildrenEvent = (event: ZkWatchEvent): void => {
-    if (event.kind !== 'node') return;
+  private readonly onChildrenEvent = (): void => {
     this.childrenWatched = false;
     this.childrenDirty = true;
     this.requestSync();
   };
 
-  private readonly onExistsEvent = (event: ZkWatchEvent): void => {
-    if (event.kind !== 'node') return;
+  private readonly onExistsEvent = (): void => {
     this.existsWatched = false;
     this.childrenDirty = true;
     this.requestSync();
   };
 
   private onChildDataEvent(name: string, event: ZkWatchEvent): void {
-    if (event.kind !== 'node' || this.closed) return;
+    if (this.closed) return;
     const entry = this.children.get(name);
     if (!entry) return;
     entry.watched = false;

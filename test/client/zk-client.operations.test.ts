@@ -124,7 +124,31 @@ describe('ZkClient watches', () => {
     await client.getChildren(root, (event) => later.push(event));
     await writer.create(`${root}/three`);
     await waitFor(() => later.length === 1);
-    expect(events).toEqual([{ kind: 'node', type: 'children', path: root }]);
+    expect(events).toEqual([{ type: 'children', path: root }]);
+  });
+
+  it('watchers of one path share one native watch: each fires once, an unwatched one never', async () => {
+    const path = `${root}/shared`;
+    await writer.create(path, 'v1');
+    const first: ZkWatchEvent[] = [];
+    const second: ZkWatchEvent[] = [];
+    const removed: ZkWatchEvent[] = [];
+    const removedWatcher = (event: ZkWatchEvent) => removed.push(event);
+    await client.getData(path, (event) => first.push(event));
+    await client.getData(path, (event) => second.push(event));
+    await client.getData(path, removedWatcher);
+    client.unwatch(path, removedWatcher);
+    expect(client.watcherCount).toBe(2);
+    await writer.setData(path, 'v2');
+    await waitFor(() => first.length === 1 && second.length === 1);
+    await writer.setData(path, 'v3');
+    // Consumed: nothing more arrives; prove it by a fresh watch seeing the next change alone.
+    const fresh: ZkWatchEvent[] = [];
+    await client.getData(path, (event) => fresh.push(event));
+    await writer.setData(path, 'v4');
+    await waitFor(() => fresh.length === 1);
+    expect([first.length, second.length, removed.length]).toEqual([1, 1, 0]);
+    expect(client.watcherCount).toBe(0);
   });
 
   it('data and existence watches report changed, created and deleted', async () => {
@@ -133,19 +157,19 @@ describe('ZkClient watches', () => {
     expect(await client.exists(path, (event) => existence.push(event))).toBeNull();
     await writer.create(path, 'v1');
     await waitFor(() => existence.length === 1);
-    expect(existence[0]).toEqual({ kind: 'node', type: 'created', path });
+    expect(existence[0]).toEqual({ type: 'created', path });
 
     const data: ZkWatchEvent[] = [];
     await client.getData(path, (event) => data.push(event));
     await writer.setData(path, 'v2');
     await waitFor(() => data.length === 1);
-    expect(data[0]).toEqual({ kind: 'node', type: 'changed', path });
+    expect(data[0]).toEqual({ type: 'changed', path });
 
     const deletion: ZkWatchEvent[] = [];
     await client.getData(path, (event) => deletion.push(event));
     await writer.delete(path);
     await waitFor(() => deletion.length === 1);
-    expect(deletion[0]).toEqual({ kind: 'node', type: 'deleted', path });
+    expect(deletion[0]).toEqual({ type: 'deleted', path });
   });
 });
 

@@ -35,6 +35,8 @@ describe('ZkClient sessions through a fault proxy', () => {
     await client.ensurePath(root);
     const firstSession = client.sessionId!;
     const ephemeral = await client.create(`${root}/eph`, 'x', { mode: 'ephemeral' });
+    const watchEvents: unknown[] = [];
+    await client.getChildren(root, (event) => watchEvents.push(event));
 
     proxy.partition();
     await waitFor(() => client.state === 'disconnected', { timeoutMs: SESSION_MS * 2 });
@@ -54,6 +56,10 @@ describe('ZkClient sessions through a fault proxy', () => {
       'connecting',
       'connected',
     ]);
+    // The expiry is a session event, never a node event: the old watch is dropped silently (its
+    // owner re-reads on sessions$), though the ephemeral node under it went away meanwhile.
+    expect(watchEvents).toEqual([]);
+    expect(client.watcherCount).toBe(0);
     // The new handle works.
     await client.create(`${root}/after`, 'ok', { mode: 'ephemeral' });
     expect((await observer.getData(`${root}/after`)).data.toString()).toBe('ok');

@@ -1,0 +1,82 @@
+import type { ZkWatchEvent, ZkWatcher } from './zk-client.types.js';
+import type { NativeNodeEvent } from './zk-native.js';
+
+/** Which read armed a watch; ZooKeeper fires each kind on different events. */
+export type WatchKind = 'exists' | 'data' | 'children';
+
+/** ZooKeeper's rule: which armed kinds an event fires (and consumes). */
+const firedKinds: Record<NativeNodeEvent, readonly WatchKind[]> = {
+  created: ['exists'],
+  changed: ['data', 'exists'],
+  child: ['children'],
+  deleted: ['data', 'exists', 'children'],
+  notwatching: ['data', 'exists', 'children'],
+};
+
+const eventTypes: Record<NativeNodeEvent, ZkWatchEvent['type']> = {
+  created: 'created',
+  changed: 'changed',
+  child: 'children',
+  deleted: 'deleted',
+  notwatching: 'notwatching',
+};
+
+/**
+ * The JavaScript side of watches. Reads arm the native client's default watcher, which the C
+ * client keeps once per path and kind however often it is re-armed; this registry fans each event
+ * out to the watchers registered for it, once, and lets a watcher be removed before it fires (so a
+ * consumer that goes away leaves nothing behind on either side).
+ */
+export class WatchRegistry {
+  private readonly kinds: Record<WatchKind, Map<string, Set<ZkWatcher>>> = {
+    exists: new Map(),
+    data: new Map(),
+    children: new Map(),
+  };
+
+  add(kind: WatchKind, path: string, watcher: ZkWatcher): void {
+    const byPath = this.kinds[kind];
+    let watchers = byPath.get(path);
+    if (!watchers) {
+      watchers = new Set();
+      byPath.set(path, watchers);
+    }
+    watchers.add(watcher);
+  }
+
+  /** Removes `watcher` from every kind of watch on `path`. */
+  remove(path: string, watcher: ZkWatcher): void {
+    for (const byPath of Object.values(this.kinds)) {
+      const watchers = byPath.get(path);
+      if (!watchers) continue;
+      watchers.delete(watcher);
+      if (watchers.size === 0) byPath.delete(path);
+    }
+  }
+
+  /** Calls, once, every watcher the event fires; they are consumed (one-shot, like ZooKeeper's). */
+  dispatch(event: NativeNodeEvent, path: string): void {
+    const fired = new Set<ZkWatcher>();
+    for (const kind of firedKinds[event]) {
+      const watchers = this.kinds[kind].get(path);
+      if (!watchers) continue;
+      this.kinds[kind].delete(path);
+      for (const watcher of watchers) fired.add(watcher);
+    }
+    const payload: ZkWatchEvent = { type: eventTypes[event], path };
+    for (const watcher of fired) watcher(payload);
+  }
+
+  /** Forgets every watcher: the session that held the native watches is gone. */
+  clear(): void {
+    for (const byPath of Object.values(this.kinds)) byPath.clear();
+  }
+
+  /** Registered watchers, all kinds and paths together. */
+  get size(): number {
+    let total = 0;
+    for (const byPath of Object.values(this.kinds))
+      for (const watchers of byPath.values()) total += watchers.size;
+    return total;
+  }
+}
