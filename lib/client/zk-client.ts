@@ -21,7 +21,6 @@ import type {
   ZkCreateOptions,
   ZkRequestCounts,
   ZkSessionEvent,
-  ZkWatchEvent,
   ZkWatcher,
 } from './zk-client.types.js';
 import { errorFromCode } from './zk-error-codes.js';
