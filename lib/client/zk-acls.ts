@@ -16,4 +16,15 @@ export const ZkAcls = {
       { perms: ZkPerm.READ, scheme: 'world', auth: 'anyone' },
     ];
   },
+  /**
+   * For shared parent nodes (`/services/hello`): the authenticated creator may do anything,
+   * everyone else may read and create children (register), but not delete them (deleting a child
+   * needs DELETE on its parent) nor change the parent.
+   */
+  creatorAllWorldReadCreate(): ZkAclEntry[] {
+    return [
+      { perms: ZkPerm.ALL, scheme: 'auth', auth: '' },
+      { perms: ZkPerm.READ | ZkPerm.CREATE, scheme: 'world', auth: 'anyone' },
+    ];
+  },
 } as const;

@@ -119,6 +119,11 @@ export class ZkClient {
     return negotiated > 0 ? negotiated : this.options.sessionTimeoutMs;
   }
 
+  /** True when `auth` credentials are added to every session (ACLs can name their owner). */
+  get hasAuth(): boolean {
+    return this.options.auth.length > 0;
+  }
+
   /** Requests sent so far, per operation. A snapshot: later requests do not change it. */
   get requestCounts(): ZkRequestCounts {
     return { ...this.counts };
@@ -176,12 +181,16 @@ export class ZkClient {
    * Creates `path` and any missing ancestors, empty and persistent (or `container`); existing nodes
    * are left as they are. One `exists` request when the path is already there.
    */
-  async ensurePath(path: string, mode: 'persistent' | 'container' = 'persistent'): Promise<void> {
+  async ensurePath(
+    path: string,
+    mode: 'persistent' | 'container' = 'persistent',
+    acl?: readonly ZkAclEntry[],
+  ): Promise<void> {
     if (path === '/' || (await this.exists(path))) return;
     const parts = path.split('/').filter(Boolean);
     for (let depth = 1; depth <= parts.length; depth++) {
       try {
-        await this.create(`/${parts.slice(0, depth).join('/')}`, EMPTY, { mode });
+        await this.create(`/${parts.slice(0, depth).join('/')}`, EMPTY, { mode, acl });
       } catch (error) {
         if (!(error instanceof ZkNodeExistsError)) throw error;
       }
@@ -193,13 +202,17 @@ export class ZkClient {
    * go-zookeeper and Curator. If the connection drops before the answer, the parent is listed and a
    * child carrying our guid is taken as ours, so no duplicate is ever left behind.
    */
-  async createProtectedEphemeralSequential(parent: string, data: Buffer | string): Promise<string> {
+  async createProtectedEphemeralSequential(
+    parent: string,
+    data: Buffer | string,
+    acl?: readonly ZkAclEntry[],
+  ): Promise<string> {
     const guid = randomBytes(16).toString('hex');
     const prefix = `${PROTECTED_PREFIX}${guid}-`;
     const base = parent === '/' ? '' : parent;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.create(`${base}/${prefix}`, data, { mode: 'ephemeral-sequential' });
+        return await this.create(`${base}/${prefix}`, data, { mode: 'ephemeral-sequential', acl });
       } catch (error) {
         if (
           !(error instanceof ZkConnectionLossError || error instanceof ZkTimeoutError) ||

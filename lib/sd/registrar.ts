@@ -1,6 +1,8 @@
 import { BehaviorSubject, type Observable, type Subscription } from 'rxjs';
 import { ZkNoNodeError } from '../client/errors/zk-operation.errors.js';
+import { ZkAcls } from '../client/zk-acls.js';
 import type { ZkClient } from '../client/zk-client.js';
+import type { ZkAclEntry } from '../client/zk-native.js';
 import type { SdLogger } from './service-instance.js';
 import { validateNodeData, validateServiceName, validateZnodePath } from './service-validation.js';
 
@@ -19,6 +21,13 @@ export interface RegistrarOptions {
   logger?: SdLogger;
   /** First delay before retrying a failed re-registration; doubles up to 5 s. @default 200 */
   retryInitialMs?: number;
+  /**
+   * ACLs of the nodes the registrar creates.
+   * @default with `auth` credentials on the client: the instance node `ZkAcls.creatorAllWorldRead()`
+   * and new parents `ZkAcls.creatorAllWorldReadCreate()` (others can read and register, but not
+   * delete or overwrite our instance); without credentials: the client's `acl` option
+   */
+  acl?: { node?: readonly ZkAclEntry[]; parents?: readonly ZkAclEntry[] };
 }
 
 export type RegistrationState = 'unregistered' | 'registering' | 'registered' | 'deregistered';
@@ -40,6 +49,8 @@ export class Registrar {
   private data: Buffer;
   private readonly logger: SdLogger;
   private readonly retryInitialMs: number;
+  private readonly nodeAcl: readonly ZkAclEntry[] | undefined;
+  private readonly parentAcl: readonly ZkAclEntry[] | undefined;
   private node: string | undefined;
   private wanted = false;
   private readonly stateSubject = new BehaviorSubject<RegistrationState>('unregistered');
@@ -63,6 +74,10 @@ export class Registrar {
     this.servicePath = path === '/' ? `/${name}` : `${path}/${name}`;
     this.logger = options.logger ?? consoleLogger;
     this.retryInitialMs = options.retryInitialMs ?? 200;
+    const owned = client.hasAuth;
+    this.nodeAcl = options.acl?.node ?? (owned ? ZkAcls.creatorAllWorldRead() : undefined);
+    this.parentAcl =
+      options.acl?.parents ?? (owned ? ZkAcls.creatorAllWorldReadCreate() : undefined);
     this.sessionSubscription = client.sessions$.subscribe((event) => {
       if (event.previousSessionId) this.onNewSession();
     });
@@ -156,8 +171,12 @@ export class Registrar {
       let generation: number;
       do {
         generation = this.generation;
-        await this.client.ensurePath(this.servicePath);
-        node = await this.client.createProtectedEphemeralSequential(this.servicePath, this.data);
+        await this.client.ensurePath(this.servicePath, 'persistent', this.parentAcl);
+        node = await this.client.createProtectedEphemeralSequential(
+          this.servicePath,
+          this.data,
+          this.nodeAcl,
+        );
         // A node created in a session that expired meanwhile died with it: create it again.
       } while (generation !== this.generation && this.wanted);
       if (!this.wanted) {
