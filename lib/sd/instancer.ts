@@ -264,11 +264,6 @@ export class Instancer implements InstanceSource {
   private onSyncFailure(error: Error): void {
     this.failures++;
     const delay = Math.min(this.maxBackoffMs, this.initialBackoffMs * 2 ** (this.failures - 1));
-    if (this.failures === 1) {
-      this.logger.warn(
-        `Cannot read ${this.path}: ${error.message}; keeping the last known instances, retrying`,
-      );
-    }
     this.publish(this.current?.instances ?? [], error);
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => this.requestSync(), delay);
@@ -282,6 +277,20 @@ export class Instancer implements InstanceSource {
     this.childrenDirty = true;
     for (const entry of this.children.values()) entry.watched = false;
     this.requestSync();
+  }
+
+  private logStaleness(previous: InstancerSnapshot | undefined, next: InstancerSnapshot): void {
+    const change = staleness(previous, next);
+    if (change === 'stale') {
+      this.logger.warn(
+        `${this.path}: ${next.error ? `cannot read it (${next.error.message}), retrying` : 'ZooKeeper unreachable'}; ` +
+          `serving the last ${next.instances.length} known instances (stale)`,
+      );
+    } else if (change === 'fresh') {
+      this.logger.log(
+        `${this.path}: discovery is current again (${next.instances.length} instances)`,
+      );
+    }
   }
 
   private markStale(): void {
@@ -308,6 +317,7 @@ export class Instancer implements InstanceSource {
   }
 
   private emit(snapshot: InstancerSnapshot): void {
+    this.logStaleness(this.current, snapshot);
     this.current = snapshot;
     for (const listener of this.listeners) {
       try {
@@ -321,6 +331,16 @@ export class Instancer implements InstanceSource {
   private childPath(name: string): string {
     return this.path === '/' ? `/${name}` : `${this.path}/${name}`;
   }
+}
+
+/** One log line when the instances become stale, one when they are fresh again. */
+function staleness(
+  previous: InstancerSnapshot | undefined,
+  next: InstancerSnapshot,
+): 'stale' | 'fresh' | undefined {
+  if (next.stale && !previous?.stale) return 'stale';
+  if (!next.stale && previous?.stale) return 'fresh';
+  return undefined;
 }
 
 function sameSnapshot(a: InstancerSnapshot, b: InstancerSnapshot): boolean {
