@@ -31,15 +31,26 @@ export class ZkRegistrationLifecycle implements OnApplicationBootstrap, BeforeAp
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    try {
+      await this.startRegistration();
+    } catch (error) {
+      // Nest runs no shutdown hook after a failed bootstrap: close the session here.
+      await this.discovery.onApplicationShutdown();
+      throw error;
+    }
+  }
+
+  private async startRegistration(): Promise<void> {
     const registration = this.options.registration;
     if (!registration || registration.mode === 'manual') return;
-    const where = `${registration.path}/${registration.name}`;
     if (registration.mode === 'bootstrap') {
       await this.registerNow();
       return;
     }
     const server = this.adapterHost?.httpAdapter?.getHttpServer() as Server | undefined;
-    if (!server || typeof server.once !== 'function') throw new Error(noHttpServer(where));
+    if (!server || typeof server.once !== 'function') {
+      throw new Error(noHttpServer(`${registration.path}/${registration.name}`));
+    }
     this.server = server;
     // `listen()` runs bootstrap hooks before it binds; a server may also be listening already.
     if (server.listening) await this.registerNow();

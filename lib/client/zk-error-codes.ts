@@ -10,11 +10,7 @@ import {
   ZkSessionExpiredError,
   ZkUnexpectedError,
 } from './errors/zk-operation.errors.js';
-import { ZkCodes } from './zk-native.js';
-
-const codeNames = new Map<number, string>(
-  Object.entries(ZkCodes).map(([name, code]) => [code, `Z${name}`]),
-);
+import { ZkCodes, zkCodeNames } from './zk-native.js';
 
 /** Turns a C client return code into the typed error for `operation` on `path`. */
 export function errorFromCode(operation: ZkOperation, path: string, code: number): ZkError {
@@ -38,6 +34,11 @@ export function errorFromCode(operation: ZkOperation, path: string, code: number
     case ZkCodes.INVALIDSTATE:
       return new ZkClosedError(operation, path);
     default:
-      return new ZkUnexpectedError(operation, path, code, codeNames.get(code) ?? 'an unknown code');
+      return new ZkUnexpectedError(
+        operation,
+        path,
+        code,
+        zkCodeNames.get(code) ?? 'an unknown code',
+      );
   }
 }

@@ -112,6 +112,16 @@ export const ZkFlags = {
   CONTAINER: constants.ZOO_CONTAINER,
 } as const;
 
+/** See the `init` call: high enough that only the C client's own timeouts end a session. */
+const NO_RESPONSE_LIMIT = 1_000_000;
+
+/** Names of the C client's return codes (`ZNONODE`, `ZMARSHALLINGERROR`...), for messages. */
+export const zkCodeNames: ReadonlyMap<number, string> = new Map(
+  Object.entries(constants)
+    .filter(([name, value]) => /^Z[A-Z]+$/.test(name) && typeof value === 'number')
+    .map(([name, value]) => [value, name]),
+);
+
 /** Session states reported in the close event and the session pseudo-watch. */
 export const ZkSessionStates = {
   EXPIRED: constants.ZOO_EXPIRED_SESSION_STATE,
@@ -162,6 +172,10 @@ export class NativeHandle {
       timeout: sessionTimeoutMs,
       debug_level: 0,
       host_order_deterministic: false,
+      // The binding closes the handle as "expired" after this many event-loop turns in a row in
+      // which the C client completed nothing (default 10). A large answer (a ~1 MB node) arrives
+      // in more chunks than that and killed healthy sessions; the C client has its own timeouts.
+      response_counter_limit: NO_RESPONSE_LIMIT,
     });
   }
 

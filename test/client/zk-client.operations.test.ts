@@ -83,6 +83,19 @@ describe('ZkClient operations against a real server', () => {
     expect((await client.exists(ephemeral))?.ephemeralOwner).not.toBe('0');
   });
 
+  it('reads a node of almost 1 MB without losing its session', async () => {
+    // The binding used to close a healthy session as "expired" while a large answer arrived.
+    const sessions: string[] = [];
+    const subscription = client.sessions$.subscribe((event) => sessions.push(event.sessionId));
+    const size = 1024 * 1024 - 2048;
+    await client.create(`${root}/huge`, Buffer.alloc(size, 0x41));
+    const reads = await Promise.all([client.getData(`${root}/huge`), client.getChildren(root)]);
+    subscription.unsubscribe();
+    expect(reads[0].data.length).toBe(size);
+    expect(sessions).toEqual([]);
+    expect(client.state).toBe('connected');
+  });
+
   it('counts the requests it sends, per operation', async () => {
     const before = client.requestCounts;
     await client.getChildren(root);
