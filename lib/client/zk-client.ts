@@ -301,6 +301,11 @@ export class ZkClient {
     return this.watches.size;
   }
 
+  /** Subscribers of `state$` and `sessions$` (for leak checks). */
+  get subscriberCount(): number {
+    return this.stateSubject.observers.length + this.sessionSubject.observers.length;
+  }
+
   getAcl(path: string): Promise<ZkAclEntry[]> {
     return this.call<ZkAclEntry[]>('getAcl', path, (zk, done) =>
       zk.a_get_acl(path, (rc, _err, acl) => done(rc, acl)),
