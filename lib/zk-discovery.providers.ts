@@ -21,17 +21,11 @@ export function createZkClientProvider(coreModule: object): FactoryProvider<ZkCl
         (module) => module.metatype === coreModule,
       ).length;
       if (copies > 1) throw new Error(forRootTwice());
-      const client = new ZkClient({ ...options.client, logger: options.logger });
+      const clientOptions = { ...options.client, logger: options.logger };
+      if (options.registration?.failFast) return ZkClient.connect(clientOptions);
+      const client = new ZkClient(clientOptions);
       client.start();
-      const failFast = options.registration ? options.registration.failFast : false;
-      if (!failFast) return client;
-      try {
-        await client.waitUntilConnected();
-        return client;
-      } catch (error) {
-        await client.close();
-        throw error;
-      }
+      return client;
     },
   };
 }

@@ -1,26 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZkClient, type ZkClientState, type ZkSessionEvent } from '../../lib/client/index.js';
-import { FaultProxy, ZooKeeperEnsemble, ZooKeeperServer } from '../../lib/testing/index.js';
+import { FaultProxy, ZooKeeperEnsemble } from '../../lib/testing/index.js';
+import { type ProxiedServer, startProxiedServer } from '../support/proxied-server.js';
 import { uniqueRoot } from '../support/unique-root.js';
 import { waitFor } from '../support/wait-for.js';
 
 const SESSION_MS = 2000;
 
 describe('ZkClient sessions through a fault proxy', () => {
-  let server: ZooKeeperServer;
+  let proxied: ProxiedServer;
   let proxy: FaultProxy;
   let observer: ZkClient;
 
   beforeAll(async () => {
-    server = await ZooKeeperServer.start();
-    proxy = await FaultProxy.start({ host: server.host, port: server.port });
-    observer = await ZkClient.connect({ servers: server.connectString });
+    proxied = await startProxiedServer();
+    ({ proxy, observer } = proxied);
   });
-  afterAll(async () => {
-    await observer?.close();
-    await proxy?.close();
-    await server?.stop();
-  });
+  afterAll(() => proxied?.stop());
 
   it('a partition longer than the session: disconnected → expired → connected, a new session that works', async () => {
     const client = await ZkClient.connect({

@@ -3,7 +3,8 @@ import { ZkClient } from '../../lib/client/index.js';
 import { Instancer } from '../../lib/sd/instancer.js';
 import { Registrar } from '../../lib/sd/registrar.js';
 import type { InstancerSnapshot } from '../../lib/sd/service-instance.js';
-import { FaultProxy, ZooKeeperServer } from '../../lib/testing/index.js';
+import { FaultProxy } from '../../lib/testing/index.js';
+import { type ProxiedServer, startProxiedServer } from '../support/proxied-server.js';
 import { uniqueRoot } from '../support/unique-root.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -11,20 +12,15 @@ const SESSION_MS = 2000;
 const quiet = { log: () => {}, warn: () => {}, error: () => {} };
 
 describe('discovery under faults (real server, fault proxy)', () => {
-  let server: ZooKeeperServer;
+  let proxied: ProxiedServer;
   let proxy: FaultProxy;
   let observer: ZkClient;
 
   beforeAll(async () => {
-    server = await ZooKeeperServer.start();
-    proxy = await FaultProxy.start({ host: server.host, port: server.port });
-    observer = await ZkClient.connect({ servers: server.connectString });
+    proxied = await startProxiedServer();
+    ({ proxy, observer } = proxied);
   });
-  afterAll(async () => {
-    await observer?.close();
-    await proxy?.close();
-    await server?.stop();
-  });
+  afterAll(() => proxied?.stop());
 
   it('go-kit defect 4: after a session expiry the instance registers again, once', async () => {
     const root = uniqueRoot();
