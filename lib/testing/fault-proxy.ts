@@ -21,6 +21,8 @@ interface Link {
   upstream: Socket | undefined;
   /** Accepted or open during a partition: bytes were dropped, so it is dead for good. */
   cut: boolean;
+  /** Open while replies were muted: the server's answers were dropped, so it is dead for good. */
+  muted: boolean;
 }
 
 /**
@@ -46,6 +48,7 @@ interface Link {
 export class FaultProxy {
   private readonly links = new Set<Link>();
   private partitioned = false;
+  private repliesMuted = false;
   private dropped = 0;
 
   private constructor(
@@ -130,13 +133,24 @@ export class FaultProxy {
   }
 
   /**
-   * Ends the partition: destroys every connection that lived through it (see the class doc)
-   * and forwards new connections again. Idempotent.
+   * A one-way fault: requests still reach the server, its answers are dropped. The server applies
+   * a write whose answer the client never gets: the case a protected create exists for. Ended
+   * by `heal()`. Idempotent.
+   */
+  muteReplies(): void {
+    this.repliesMuted = true;
+    for (const link of this.links) link.muted = true;
+  }
+
+  /**
+   * Ends the partition (or muted replies): destroys every connection that lived through it (see
+   * the class doc) and forwards new connections again. Idempotent.
    */
   heal(): void {
     this.partitioned = false;
+    this.repliesMuted = false;
     for (const link of this.links) {
-      if (link.cut) this.destroy(link);
+      if (link.cut || link.muted) this.destroy(link);
     }
   }
 
@@ -155,7 +169,12 @@ export class FaultProxy {
 
   private accept(client: Socket): void {
     client.setNoDelay(true);
-    const link: Link = { client, upstream: undefined, cut: this.partitioned };
+    const link: Link = {
+      client,
+      upstream: undefined,
+      cut: this.partitioned,
+      muted: this.repliesMuted,
+    };
     this.links.add(link);
     client.on('error', () => this.onSideClosed(link));
     client.on('close', () => this.onSideClosed(link));
@@ -176,8 +195,9 @@ export class FaultProxy {
   }
 
   private forward(link: Link, from: Socket, to: Socket): void {
+    const isReply = from !== link.client;
     from.on('data', (chunk: Buffer) => {
-      if (link.cut) {
+      if (link.cut || (isReply && link.muted)) {
         this.dropped += chunk.length;
         return;
       }

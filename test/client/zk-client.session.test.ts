@@ -62,6 +62,29 @@ describe('ZkClient sessions through a fault proxy', () => {
     await client.close();
   });
 
+  it('a protected create whose answer was lost finds its node instead of creating a second one', async () => {
+    const client = await ZkClient.connect({
+      servers: proxy.connectString,
+      sessionTimeoutMs: SESSION_MS * 3,
+    });
+    const parent = uniqueRoot();
+    await client.ensurePath(parent);
+    const sessionId = client.sessionId;
+
+    proxy.muteReplies();
+    const creating = client.createProtectedEphemeralSequential(parent, 'http://127.0.0.1:1');
+    // The server applied the create; its answer is being dropped on the way back.
+    await waitFor(async () => (await observer.getChildren(parent)).length === 1);
+    proxy.heal();
+    const node = await creating;
+
+    const children = await observer.getChildren(parent);
+    expect(children).toHaveLength(1);
+    expect(node).toBe(`${parent}/${children[0]}`);
+    expect(client.sessionId).toBe(sessionId);
+    await client.close();
+  });
+
   it('a disconnect shorter than the session keeps the session and its ephemeral nodes', async () => {
     const client = await ZkClient.connect({
       servers: proxy.connectString,
