@@ -20,4 +20,4 @@ export type {
   ZkEndpointerOptions,
   ZkRegistrationOptions,
 } from './zk-discovery.options.js';
-export { ZkDiscoveryService } from './zk-discovery.service.js';
+export { ZkDiscoveryService, type ZkSessionStatus } from './zk-discovery.service.js';

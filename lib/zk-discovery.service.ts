@@ -3,13 +3,18 @@ import {
   BehaviorSubject,
   filter,
   firstValueFrom,
-  type Observable,
+  Observable,
+  Subject,
   type Subscription,
+  takeUntil,
   timeout,
 } from 'rxjs';
 import type { ZkClient } from './client/zk-client.js';
+import type { ZkClientState } from './client/zk-client.types.js';
+import { curatorRegistration } from './sd/formats/curator-registration.js';
 import { httpEndpointFactory } from './sd/http-endpoint.factory.js';
 import { Registrar, type RegistrationState } from './sd/registrar.js';
+import type { InstancerSnapshot } from './sd/service-instance.js';
 import { ZkEndpointer } from './sd/zk-endpointer.js';
 import { ZK_CLIENT, ZK_DISCOVERY_OPTIONS } from './zk-discovery.constants.js';
 import type { AdvertisedAddress, ZkEndpointerOptions } from './zk-discovery.options.js';
@@ -17,6 +22,18 @@ import type { ResolvedZkDiscoveryOptions } from './zk-discovery.options-resolver
 import { declaredEndpointerOptions, normalizeEndpointerPath } from './zk-discovery.paths.js';
 
 const DEFAULT_STARTUP_WAIT_MS = 5000;
+
+/** The app's ZooKeeper session as `ZkDiscoveryService.session$` reports it. */
+export interface ZkSessionStatus {
+  /** The client's state: `connecting | connected | disconnected | expired | closed`. */
+  readonly state: ZkClientState;
+  /** The session id (hex) while there is a session (`connected`, `disconnected`), else undefined. */
+  readonly sessionId: string | undefined;
+  /** When the client entered this state (epoch ms). */
+  readonly since: number;
+  /** Sessions that expired so far in this client's life. */
+  readonly expiries: number;
+}
 
 /**
  * The module's runtime: endpointers per path (one per path, shared by every injection), this app's
@@ -33,11 +50,53 @@ export class ZkDiscoveryService implements OnApplicationShutdown {
   readonly registration$: Observable<RegistrationState> = this.registrationSubject.asObservable();
   private backgroundRetry: NodeJS.Timeout | undefined;
   private shuttingDown = false;
+  private readonly sessionSubject: BehaviorSubject<ZkSessionStatus>;
+  /**
+   * The session: one status per client state change (the session id changes only through
+   * `expired` → `connecting` → `connected`); replays the current status; completes on close.
+   */
+  readonly session$: Observable<ZkSessionStatus>;
+  private readonly shutdown$ = new Subject<void>();
 
   constructor(
     @Inject(ZK_DISCOVERY_OPTIONS) private readonly options: ResolvedZkDiscoveryOptions,
     @Inject(ZK_CLIENT) readonly client: ZkClient,
-  ) {}
+  ) {
+    this.sessionSubject = new BehaviorSubject<ZkSessionStatus>(
+      sessionStatus(client, client.state, 0),
+    );
+    this.session$ = this.sessionSubject.asObservable();
+    client.state$.subscribe({
+      next: (state) => {
+        const previous = this.sessionSubject.value;
+        if (state === previous.state) return;
+        const expiries = previous.expiries + (state === 'expired' ? 1 : 0);
+        this.sessionSubject.next(sessionStatus(client, state, expiries));
+      },
+      complete: () => this.sessionSubject.complete(),
+    });
+  }
+
+  /** The session's current status (see `session$`). */
+  get session(): ZkSessionStatus {
+    return this.sessionSubject.value;
+  }
+
+  /**
+   * The snapshots of `path` (`{ instances, error?, stale, updatedAt }`) through its shared
+   * endpointer (created on first use): the current one at once, then each real change. Completes
+   * when the module shuts down.
+   */
+  snapshots$(path: string): Observable<InstancerSnapshot> {
+    return new Observable<InstancerSnapshot>((subscriber) =>
+      this.getEndpointer(path).subscribe((snapshot) => subscriber.next(snapshot)),
+    ).pipe(takeUntil(this.shutdown$));
+  }
+
+  /** The normalized paths that have an endpointer, in creation order. */
+  get endpointerPaths(): string[] {
+    return [...this.endpointers.keys()];
+  }
 
   /**
    * The endpointer of `path`, created on first use and shared afterwards. Works at any time, also
@@ -98,6 +157,11 @@ export class ZkDiscoveryService implements OnApplicationShutdown {
     return this.registeredNode!;
   }
 
+  /** True when the module was given a `registration` option (this app registers itself). */
+  get hasRegistration(): boolean {
+    return this.options.registration !== undefined;
+  }
+
   /** The znode of this app's instance while registered. */
   get registeredNode(): string | undefined {
     return this.registrar?.nodePath;
@@ -120,11 +184,25 @@ export class ZkDiscoveryService implements OnApplicationShutdown {
         : (registration.data ?? `${address.scheme}://${formatHost(address.host)}:${address.port}`);
     this.registrarSubscription?.unsubscribe();
     this.registrar?.close();
-    this.registrar = new Registrar(
-      this.client,
-      { path: registration.path, name: registration.name, data },
-      { logger: this.options.logger },
-    );
+    // Curator and Spring: the JSON and the node (`path/name/<uuid>`) come from the address.
+    const written =
+      registration.format === 'gokit'
+        ? { service: { path: registration.path, name: registration.name, data }, format: undefined }
+        : curatorRegistration({
+            format: registration.format,
+            basePath: registration.path,
+            name: registration.name,
+            address: address.host,
+            port: address.port,
+            sslPort: address.scheme === 'https' ? address.port : undefined,
+            ...(registration.format === 'spring'
+              ? { metadata: registration.metadata, status: registration.status }
+              : {}),
+          });
+    this.registrar = new Registrar(this.client, written.service, {
+      logger: this.options.logger,
+      format: written.format,
+    });
     this.registrarSubscription = this.registrar.state$.subscribe((state) =>
       this.registrationSubject.next(state),
     );
@@ -162,10 +240,13 @@ export class ZkDiscoveryService implements OnApplicationShutdown {
     clearTimeout(this.backgroundRetry);
     const registrar = this.registrar;
     if (!registrar) return true;
+    const node = registrar.nodePath;
     const removed = await registrar.deregister(this.options.registration?.deregisterTimeoutMs);
+    if (removed && node) this.options.logger.log(`Deregistered ${node}`);
     this.registrarSubscription?.unsubscribe();
     registrar.close();
-    this.registrationSubject.next('deregistered');
+    if (this.registrationSubject.value !== 'deregistered')
+      this.registrationSubject.next('deregistered');
     return removed;
   }
 
@@ -176,6 +257,7 @@ export class ZkDiscoveryService implements OnApplicationShutdown {
     this.registrar?.close();
     await Promise.all([...this.endpointers.values()].map((endpointer) => endpointer.close()));
     this.endpointers.clear();
+    this.shutdown$.next();
     await this.client.close();
   }
 }
@@ -183,4 +265,10 @@ export class ZkDiscoveryService implements OnApplicationShutdown {
 /** IPv6 literals need brackets in a URL. */
 function formatHost(host: string): string {
   return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+}
+
+function sessionStatus(client: ZkClient, state: ZkClientState, expiries: number): ZkSessionStatus {
+  const sessionId =
+    state === 'connected' || state === 'disconnected' ? client.sessionId : undefined;
+  return { state, sessionId, since: Date.now(), expiries };
 }

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -49,6 +49,19 @@ describe('package manifest', () => {
     expect(undeclared).toEqual([]);
   });
 
+  it('declares the optional integrations (terminus, prom-client) as optional peers, installed for dev', () => {
+    const dev = (manifest as { devDependencies?: Record<string, string> }).devDependencies ?? {};
+    for (const name of ['@nestjs/terminus', 'prom-client']) {
+      expect(manifest.peerDependencies?.[name], name).toBeDefined();
+      expect(manifest.peerDependenciesMeta?.[name], name).toEqual({ optional: true });
+      expect(dev[name], name).toBeDefined();
+    }
+    expect(manifest.exports['./health']).toEqual({
+      types: './dist/health/index.d.ts',
+      default: './dist/health/index.js',
+    });
+  });
+
   it('is ESM with an exports map giving types and default for every entry', () => {
     expect(manifest.type).toBe('module');
     for (const [entry, target] of Object.entries(manifest.exports)) {
@@ -83,11 +96,40 @@ describe('package manifest', () => {
         '-e',
         `const main = await import(${JSON.stringify(join(outDir, 'index.js'))});
          const testing = await import(${JSON.stringify(join(outDir, 'testing/index.js'))});
-         console.log(JSON.stringify({ main: Object.keys(main), testing: Object.keys(testing) }));`,
+         const health = await import(${JSON.stringify(join(outDir, 'health/index.js'))});
+         console.log(JSON.stringify({ main: Object.keys(main), testing: Object.keys(testing), health: Object.keys(health) }));`,
       ],
       { cwd: root, encoding: 'utf8' },
     );
-    const exported = JSON.parse(names) as { main: string[]; testing: string[] };
+    const exported = JSON.parse(names) as { main: string[]; testing: string[]; health: string[] };
+    expect(exported.health).toContain('ZkHealthIndicator');
+    // Without the optional peer, the health subpath says what to install.
+    writeFileSync(
+      join(outDir, 'hide-terminus.mjs'),
+      `export async function resolve(specifier, context, next) {
+         if (specifier !== '@nestjs/terminus') return next(specifier, context);
+         const error = new Error(\`Cannot find package '@nestjs/terminus' imported from \${context.parentURL}\`);
+         error.code = 'ERR_MODULE_NOT_FOUND';
+         throw error;
+       }
+       import { register } from 'node:module';
+       if (!process.env.HOOKED) { process.env.HOOKED = '1'; register(import.meta.url); }`,
+    );
+    const withoutTerminus = execFileSync(
+      process.execPath,
+      [
+        '--import',
+        join(outDir, 'hide-terminus.mjs'),
+        '--input-type=module',
+        '-e',
+        `await import(${JSON.stringify(join(outDir, 'health/index.js'))}).then(
+           () => console.log('imported'),
+           (error) => console.log(error.message),
+         );`,
+      ],
+      { cwd: root, encoding: 'utf8' },
+    );
+    expect(withoutTerminus).toMatch(/npm install @nestjs\/terminus/);
     expect(exported.main).toEqual(
       expect.arrayContaining([
         'ZkDiscoveryModule',

@@ -1,5 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { ZkHealthIndicator } from '../../lib/health/index.js';
 import { ZkDiscoveryModule } from '../../lib/index.js';
+import { HealthController } from './health.controller.js';
 import { HelloController } from './hello.controller.js';
 import { HelloIdentity } from './hello.identity.js';
 
@@ -9,11 +12,13 @@ export interface HelloServiceConfig {
   /** Shown in answers, to tell instances apart. */
   instanceName: string;
   drainDelayMs?: number;
+  /** ZooKeeper session timeout. @default 30000 */
+  sessionTimeoutMs?: number;
 }
 
 /**
  * An HTTP "hello" service that registers itself under /services/hello/abc once it is listening,
- * and deregisters when it shuts down.
+ * and deregisters when it shuts down. `GET /health` reports its session and registration.
  */
 @Module({})
 export class HelloModule {
@@ -23,6 +28,7 @@ export class HelloModule {
       imports: [
         ZkDiscoveryModule.forRoot({
           servers: config.servers,
+          sessionTimeoutMs: config.sessionTimeoutMs,
           registration: {
             path: '/services/hello',
             name: 'abc',
@@ -30,9 +36,13 @@ export class HelloModule {
           },
           logger: false,
         }),
+        TerminusModule,
       ],
-      controllers: [HelloController],
-      providers: [{ provide: HelloIdentity, useValue: new HelloIdentity(config.instanceName) }],
+      controllers: [HelloController, HealthController],
+      providers: [
+        { provide: HelloIdentity, useValue: new HelloIdentity(config.instanceName) },
+        ZkHealthIndicator,
+      ],
     };
   }
 }

@@ -1,0 +1,47 @@
+/**
+ * Loads an optional peer dependency (terminus for the health subpath, prom-client for metrics).
+ * When the package is not installed the import fails with an error that says what to install,
+ * instead of Node's bare "Cannot find package".
+ */
+export async function importOptionalPeer<T>(
+  packageName: string,
+  feature: string,
+  load: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await load();
+  } catch (error) {
+    if (isMissingPackage(error, packageName))
+      throw new OptionalPeerMissingError(packageName, feature, error);
+    throw error;
+  }
+}
+
+/** An optional peer dependency a feature needs is not installed. */
+export class OptionalPeerMissingError extends Error {
+  override readonly name = 'OptionalPeerMissingError';
+
+  constructor(
+    /** The package to install. */
+    readonly packageName: string,
+    feature: string,
+    cause: unknown,
+  ) {
+    super(
+      `${feature} needs the package ${packageName}, which is not installed. ` +
+        `Install it beside nestjs-zk-discovery: npm install ${packageName}`,
+      { cause },
+    );
+  }
+}
+
+/**
+ * True when `error` says `packageName` itself cannot be found (Node's ERR_MODULE_NOT_FOUND naming
+ * it), not one of its own dependencies: a broken install is reported as it is.
+ */
+function isMissingPackage(error: unknown, packageName: string): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as Error & { code?: unknown }).code;
+  if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND') return false;
+  return error.message.includes(`'${packageName}'`) || error.message.includes(`'${packageName}/`);
+}
