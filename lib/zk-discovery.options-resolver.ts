@@ -1,5 +1,7 @@
 import { Logger, type LoggerService } from '@nestjs/common';
 import type { ZkClientOptions, ZkLogger } from './client/zk-client.options.js';
+import { INSTANCE_FORMATS, type InstanceFormat } from './sd/formats/instance-format.js';
+import { SPRING_STATUS_KEY } from './sd/formats/spring.constants.js';
 import { validateServiceName, validateZnodePath } from './sd/service-validation.js';
 import { LOGGER_CONTEXT } from './zk-discovery.constants.js';
 import { invalidOption, missingPort, unknownOption } from './zk-discovery.messages.js';
@@ -31,6 +33,8 @@ export const REGISTRATION_DEFAULTS = {
   failFast: true,
   drainDelayMs: 1000,
   deregisterTimeoutMs: 3000,
+  format: 'gokit' as InstanceFormat,
+  status: 'UP',
 };
 
 const moduleKeys = [
@@ -55,6 +59,9 @@ const registrationKeys = [
   'failFast',
   'drainDelayMs',
   'deregisterTimeoutMs',
+  'format',
+  'metadata',
+  'status',
 ] as const satisfies readonly (keyof ZkRegistrationOptions)[];
 const endpointerKeys = [
   'factory',
@@ -128,7 +135,11 @@ function resolveRegistration(registration: ZkRegistrationOptions): ResolvedRegis
   );
   if (mode === 'bootstrap' && port === undefined)
     throw new TypeError(missingPort(`${path}/${name}`));
+  const { format, metadata, status } = resolveRegistrationFormat(registration);
   return {
+    format,
+    metadata,
+    status,
     path,
     name,
     data: registration.data,
@@ -148,6 +159,60 @@ function resolveRegistration(registration: ZkRegistrationOptions): ResolvedRegis
       REGISTRATION_DEFAULTS.deregisterTimeoutMs,
     ),
   };
+}
+
+/** `format`, `metadata` and `status`: the last two only where the format can carry them. */
+function resolveRegistrationFormat(
+  registration: ZkRegistrationOptions,
+): Pick<ResolvedRegistration, 'format' | 'metadata' | 'status'> {
+  const format = registration.format ?? REGISTRATION_DEFAULTS.format;
+  if (!INSTANCE_FORMATS.includes(format)) {
+    throw new TypeError(
+      invalidOption('registration.format', format, `Use one of ${INSTANCE_FORMATS.join(', ')}.`),
+    );
+  }
+  if (format !== 'gokit' && registration.data !== undefined) {
+    throw new TypeError(
+      invalidOption(
+        'registration.data',
+        typeof registration.data,
+        `With format '${format}' the node holds Curator's JSON, built from host, port and scheme; leave data out.`,
+      ),
+    );
+  }
+  for (const key of ['metadata', 'status'] as const) {
+    if (registration[key] !== undefined && format !== 'spring') {
+      throw new TypeError(
+        invalidOption(
+          `registration.${key}`,
+          registration[key],
+          `Only format 'spring' publishes ${key} (a ${format} node has no place for it); set registration.format: 'spring'.`,
+        ),
+      );
+    }
+  }
+  const metadata = registration.metadata ?? {};
+  const badKey = Object.entries(metadata ?? {}).find(
+    ([key, value]) => typeof value !== 'string' || key === SPRING_STATUS_KEY,
+  )?.[0];
+  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata) || badKey) {
+    throw new TypeError(
+      invalidOption(
+        badKey ? `registration.metadata.${badKey}` : 'registration.metadata',
+        badKey ? metadata[badKey] : metadata,
+        badKey === SPRING_STATUS_KEY
+          ? 'Set the status with registration.status.'
+          : 'Give an object of string values, e.g. { zone: "eu-1" }.',
+      ),
+    );
+  }
+  const status = registration.status ?? REGISTRATION_DEFAULTS.status;
+  if (typeof status !== 'string' || status.trim() === '') {
+    throw new TypeError(
+      invalidOption('registration.status', status, 'Use "UP", or e.g. "OUT_OF_SERVICE".'),
+    );
+  }
+  return { format, metadata: { ...metadata }, status };
 }
 
 function resolveEndpointer(endpointer: ZkEndpointerOptions): ZkEndpointerOptions {

@@ -7,6 +7,7 @@ import type {
 } from '@nestjs/common';
 import type { ZkClientOptions } from './client/zk-client.options.js';
 import type { EndpointFactory } from './sd/endpoint-factory.js';
+import type { InstanceFormat } from './sd/formats/instance-format.js';
 import type { RetryOptions } from './sd/retry.js';
 
 /** When the app registers itself. */
@@ -60,6 +61,27 @@ export interface ZkRegistrationOptions {
   drainDelayMs?: number;
   /** Bound on the deregistration at shutdown. @default 3000 */
   deregisterTimeoutMs?: number;
+  /**
+   * How the instance node is written, so Go and JVM consumers find it.
+   * - `'gokit'`: `path/name/_c_<guid>-<seq>` holding the URL (go-kit's `sd/zk`).
+   * - `'curator'`: `path/name/<uuid>` holding Curator's `ServiceInstance` JSON; give Curator's
+   *   base path as `path` (e.g. `/services`) and the service name as `name`.
+   * - `'spring'`: the same, with Spring Cloud Zookeeper's payload (`metadata`, `instance_status`).
+   * With `curator` and `spring` the JSON is built from `host`, `port` and `scheme` (`https` also
+   * sets `sslPort`); `data` is not allowed.
+   * @default 'gokit'
+   */
+  format?: InstanceFormat;
+  /**
+   * Labels published to consumers (string values), in Spring's payload `metadata`. Needs
+   * `format: 'spring'`. @default {}
+   */
+  metadata?: Record<string, string>;
+  /**
+   * Published as `metadata.instance_status`; consumers (ours and Spring's) only call `UP`
+   * instances. Needs `format: 'spring'`. @default 'UP'
+   */
+  status?: string;
 }
 
 /** Defaults for every endpointer the module creates; `@InjectEndpointer(path, options)` overrides. */

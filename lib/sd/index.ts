@@ -14,6 +14,7 @@ export { InvalidInstanceError } from './errors/invalid-instance.error.js';
 export { InvalidServiceError } from './errors/invalid-service.error.js';
 export { NoEndpointsError } from './errors/no-endpoints.error.js';
 export { RetryError, type RetryErrorDetails, type RetryStopReason } from './errors/retry.error.js';
+export * from './formats/index.js';
 export {
   HTTP_ENDPOINT_DEFAULTS,
   type HttpEndpoint,
@@ -22,8 +23,11 @@ export {
 } from './http-endpoint.factory.js';
 export {
   decodeGoKitInstance,
+  decodeInstance,
   type InstanceDecoder,
+  type InstanceDecoderOptions,
   type InstanceNode,
+  instanceDecoder,
 } from './instance-decoder.js';
 export { Instancer, type InstancerOptions } from './instancer.js';
 export { InstancerLease, leaseInstancer } from './instancer-registry.js';

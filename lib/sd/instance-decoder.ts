@@ -1,5 +1,10 @@
-import { InstanceDecodeError } from './errors/instance-decode.error.js';
+import { decodeCuratorInstance } from './formats/curator.format.js';
+import { detectInstanceFormat } from './formats/detect-instance-format.js';
+import { decodeGoKitInstance } from './formats/gokit.format.js';
+import { isTakingTraffic } from './formats/spring.format.js';
 import type { ServiceInstance } from './service-instance.js';
+
+export { decodeGoKitInstance };
 
 /** A child node as read from ZooKeeper. */
 export interface InstanceNode {
@@ -10,48 +15,36 @@ export interface InstanceNode {
   readonly data: Buffer;
 }
 
-/** Turns a node into an instance, or throws `InstanceDecodeError` saying why it cannot. */
-export type InstanceDecoder = (node: InstanceNode) => ServiceInstance;
+/**
+ * Turns a node into an instance. Throws `InstanceDecodeError` saying why it cannot (the node is
+ * skipped and logged once); returns undefined for a valid node that must not take traffic (a
+ * Spring instance that is not `UP`), which is left out silently.
+ */
+export type InstanceDecoder = (node: InstanceNode) => ServiceInstance | undefined;
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** Options of {@link instanceDecoder}. */
+export interface InstanceDecoderOptions {
+  /**
+   * Keep Spring instances whose `metadata.instance_status` is not `UP` (Spring's own load
+   * balancer leaves them out). @default false
+   */
+  includeNotUp?: boolean;
+}
 
 /**
- * go-kit's format: the data is raw bytes, conventionally a URL (`http://10.0.0.5:8080`). Any
- * non-empty UTF-8 text is an instance; a URL also gives `url`, `address` and `port`.
+ * The default decoder: recognises each node's format (go-kit text, Curator JSON, Spring Cloud
+ * Zookeeper JSON) and yields one `ServiceInstance` shape whatever wrote it. Curator JSON missing
+ * its address or ports, and empty or non-UTF-8 data, throw `InstanceDecodeError`.
  */
-export const decodeGoKitInstance: InstanceDecoder = (node) => {
-  if (node.data.length === 0) throw new InstanceDecodeError(node.path, 'the node has no data');
-  let text: string;
-  try {
-    text = utf8.decode(node.data).trim();
-  } catch {
-    throw new InstanceDecodeError(node.path, 'its data is not UTF-8 text');
-  }
-  if (text === '') throw new InstanceDecodeError(node.path, 'its data is blank');
-  const url = parseBaseUrl(text);
-  return {
-    id: node.name,
-    path: node.path,
-    address: url ? url.hostname.replace(/^\[|\]$/g, '') : '',
-    port: url ? portOf(url) : undefined,
-    url: url ? text.replace(/\/+$/, '') : undefined,
-    metadata: {},
-    raw: node.data,
+export function instanceDecoder(options: InstanceDecoderOptions = {}): InstanceDecoder {
+  const includeNotUp = options.includeNotUp ?? false;
+  return (node) => {
+    const detected = detectInstanceFormat(node.data);
+    if (detected.format === 'gokit') return decodeGoKitInstance(node);
+    const instance = decodeCuratorInstance(node, detected.json);
+    return includeNotUp || isTakingTraffic(instance) ? instance : undefined;
   };
-};
-
-function parseBaseUrl(text: string): URL | undefined {
-  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) return undefined;
-  try {
-    const url = new URL(text);
-    return url.hostname ? url : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
-const defaultPorts: Record<string, number> = { 'http:': 80, 'https:': 443 };
-
-function portOf(url: URL): number | undefined {
-  return url.port ? Number(url.port) : defaultPorts[url.protocol];
-}
+/** `instanceDecoder()` with its defaults: what an `Instancer` uses unless given `decode`. */
+export const decodeInstance: InstanceDecoder = instanceDecoder();

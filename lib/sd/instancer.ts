@@ -2,7 +2,7 @@ import type { Subscription } from 'rxjs';
 import { ZkNoNodeError } from '../client/errors/zk-operation.errors.js';
 import type { ZkClient } from '../client/zk-client.js';
 import type { ZkWatchEvent, ZkWatcher } from '../client/zk-client.types.js';
-import { decodeGoKitInstance, type InstanceDecoder } from './instance-decoder.js';
+import { type InstanceDecoder, instanceDecoder } from './instance-decoder.js';
 import type {
   InstancerSnapshot,
   InstanceSource,
@@ -12,8 +12,13 @@ import type {
 import { validateZnodePath } from './service-validation.js';
 
 export interface InstancerOptions {
-  /** Turns each child node into an instance. @default go-kit's format (data is a URL or text) */
+  /**
+   * Turns each child node into an instance. @default `instanceDecoder()`: each node's format is
+   * recognised (go-kit text, Curator JSON, Spring Cloud Zookeeper JSON)
+   */
   decode?: InstanceDecoder;
+  /** With the default decoder: keep Spring instances whose status is not `UP`. @default false */
+  includeNotUp?: boolean;
   /** First delay before re-reading after a failure; doubles up to `maxBackoffMs`. @default 100 */
   initialBackoffMs?: number;
   /** Cap of the re-read delay after failures. @default 5000 */
@@ -72,7 +77,7 @@ export class Instancer implements InstanceSource {
     options: InstancerOptions = {},
   ) {
     this.path = validateZnodePath(path, 'instancer path');
-    this.decode = options.decode ?? decodeGoKitInstance;
+    this.decode = options.decode ?? instanceDecoder({ includeNotUp: options.includeNotUp });
     this.logger = options.logger ?? consoleLogger;
     this.initialBackoffMs = options.initialBackoffMs ?? 100;
     this.maxBackoffMs = options.maxBackoffMs ?? 5000;

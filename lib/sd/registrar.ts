@@ -3,6 +3,8 @@ import { ZkNoNodeError } from '../client/errors/zk-operation.errors.js';
 import { ZkAcls } from '../client/zk-acls.js';
 import type { ZkClient } from '../client/zk-client.js';
 import type { ZkAclEntry } from '../client/zk-native.js';
+import { goKitNodeFormat } from './formats/gokit.format.js';
+import type { InstanceNodeFormat } from './formats/instance-node-format.js';
 import type { SdLogger } from './service-instance.js';
 import { validateNodeData, validateServiceName, validateZnodePath } from './service-validation.js';
 
@@ -28,6 +30,12 @@ export interface RegistrarOptions {
    * delete or overwrite our instance); without credentials: the client's `acl` option
    */
   acl?: { node?: readonly ZkAclEntry[]; parents?: readonly ZkAclEntry[] };
+  /**
+   * How the instance node is written (name, create mode, parents). `curatorRegistration()` gives
+   * Curator's and Spring's. @default go-kit's: a protected ephemeral-sequential `_c_<guid>-<seq>`
+   * under persistent parents
+   */
+  format?: InstanceNodeFormat;
 }
 
 export type RegistrationState = 'unregistered' | 'registering' | 'registered' | 'deregistered';
@@ -51,6 +59,7 @@ export class Registrar {
   private readonly retryInitialMs: number;
   private readonly nodeAcl: readonly ZkAclEntry[] | undefined;
   private readonly parentAcl: readonly ZkAclEntry[] | undefined;
+  private readonly format: InstanceNodeFormat;
   private node: string | undefined;
   private wanted = false;
   private readonly stateSubject = new BehaviorSubject<RegistrationState>('unregistered');
@@ -76,6 +85,7 @@ export class Registrar {
     this.retryInitialMs = options.retryInitialMs ?? 200;
     const owned = client.hasAuth;
     this.nodeAcl = options.acl?.node ?? (owned ? ZkAcls.creatorAllWorldRead() : undefined);
+    this.format = options.format ?? goKitNodeFormat;
     this.parentAcl =
       options.acl?.parents ?? (owned ? ZkAcls.creatorAllWorldReadCreate() : undefined);
     this.sessionSubscription = client.sessions$.subscribe((event) => {
@@ -171,12 +181,10 @@ export class Registrar {
       let generation: number;
       do {
         generation = this.generation;
-        await this.client.ensurePath(this.servicePath, 'persistent', this.parentAcl);
-        node = await this.client.createProtectedEphemeralSequential(
-          this.servicePath,
-          this.data,
-          this.nodeAcl,
-        );
+        node = await this.format.createNode(this.client, this.servicePath, this.data, {
+          node: this.nodeAcl,
+          parents: this.parentAcl,
+        });
         // A node created in a session that expired meanwhile died with it: create it again.
       } while (generation !== this.generation && this.wanted);
       if (!this.wanted) {

@@ -1,3 +1,5 @@
+import type { InstanceFormat } from './formats/instance-format.js';
+
 /**
  * One registered instance of a service, decoded from its znode. The same shape whatever wrote it,
  * so endpoint factories and balancers never look at ZooKeeper bytes.
@@ -9,14 +11,21 @@ export interface ServiceInstance {
   readonly path: string;
   /** Host or IP the instance is reached at ('' when its data names none). */
   readonly address: string;
-  /** Port the instance is reached at, when its data names one. */
+  /** Port the instance is reached at, when its data names one (Curator: `port`, else `sslPort`). */
   readonly port: number | undefined;
-  /** Base URL to call (`http://10.0.0.5:8080`), when the data is or describes one. */
+  /** TLS port, when the registration names one (Curator's and Spring's `sslPort`). */
+  readonly sslPort?: number;
+  /**
+   * Base URL to call (`http://10.0.0.5:8080`): go-kit's data, Curator's resolved `uriSpec`, else
+   * `http(s)://address:port`.
+   */
   readonly url: string | undefined;
-  /** Free-form labels carried by the registration. */
+  /** Free-form labels carried by the registration (Spring's payload `metadata`). */
   readonly metadata: Readonly<Record<string, string>>;
   /** The znode's bytes as read; two instances with equal `id` and `raw` are the same instance. */
   readonly raw: Buffer;
+  /** The format the node was written in; undefined for instances made by a custom decoder. */
+  readonly format?: InstanceFormat;
 }
 
 /**

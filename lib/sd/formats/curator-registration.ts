@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import { InvalidServiceError } from '../errors/invalid-service.error.js';
+import type { ServiceRegistration } from '../registrar.js';
+import { encodeCuratorInstance } from './curator.format.js';
+import { curatorNodeFormat } from './curator-node.format.js';
+import type { InstanceNodeFormat } from './instance-node-format.js';
+import { encodeSpringInstance } from './spring.format.js';
+
+/** A registration in Curator's or Spring Cloud Zookeeper's format. */
+export interface CuratorRegistrationSpec {
+  /** `'curator'`: a plain Curator `ServiceInstance` (payload null); `'spring'`: Spring's. */
+  format: 'curator' | 'spring';
+  /** Curator's base path, e.g. `/services` (Spring's default). */
+  basePath: string;
+  /** The service name: instances are `basePath/name/<id>`. */
+  name: string;
+  /** Host or IP consumers reach this instance at. */
+  address: string;
+  /** The port consumers call. */
+  port: number;
+  /** The TLS port, when the instance serves TLS (Curator's `scheme` variable becomes https). */
+  sslPort?: number;
+  /** The instance id and node name. @default a random UUID */
+  id?: string;
+  /** Spring only: labels for consumers (`metadata` of the payload). @default {} */
+  metadata?: Readonly<Record<string, string>>;
+  /** Spring only: `metadata.instance_status`. @default 'UP' */
+  status?: string;
+  /** @default Date.now() */
+  registrationTimeUTC?: number;
+}
+
+/** What to hand a `Registrar`: `new Registrar(client, service, { format })`. */
+export interface CuratorRegistration {
+  /** `{ path: basePath, name, data }`: the registrar writes under `basePath/name`. */
+  readonly service: ServiceRegistration;
+  /** Writes `basePath/name/<id>`, ephemeral, with container parents. */
+  readonly format: InstanceNodeFormat;
+  /** The instance id (node name and JSON `id`), the same for every re-registration. */
+  readonly id: string;
+}
+
+/**
+ * Builds a complete Curator or Spring registration: JSON validated and encoded once (a stable id
+ * and registration time), and the node format that writes it where Java consumers look.
+ *
+ * ```ts
+ * const { service, format } = curatorRegistration({ format: 'spring', basePath: '/services',
+ *   name: 'hello', address: '10.0.0.5', port: 8080, metadata: { zone: 'eu-1' } });
+ * await new Registrar(client, service, { format }).register();
+ * ```
+ * @throws InvalidServiceError when a field is missing or invalid (nothing is written).
+ */
+export function curatorRegistration(spec: CuratorRegistrationSpec): CuratorRegistration {
+  const id = spec.id ?? randomUUID();
+  const registrationTimeUTC = spec.registrationTimeUTC ?? Date.now();
+  const common = {
+    name: spec.name,
+    id,
+    address: spec.address,
+    port: spec.port,
+    sslPort: spec.sslPort,
+    registrationTimeUTC,
+  };
+  let data: Buffer;
+  if (spec.format === 'spring') {
+    data = encodeSpringInstance({ ...common, metadata: spec.metadata, status: spec.status });
+  } else if (spec.format === 'curator') {
+    if (spec.metadata !== undefined || spec.status !== undefined) {
+      throw new InvalidServiceError(
+        `Invalid Curator registration of ${JSON.stringify(spec.name)}: metadata and status need format "spring" ` +
+          "(a plain Curator payload is typed by each consumer's Java class, so none is written).",
+      );
+    }
+    data = encodeCuratorInstance(common);
+  } else {
+    throw new InvalidServiceError(
+      `Invalid registration format ${JSON.stringify(spec.format)}: use "curator" or "spring".`,
+    );
+  }
+  return {
+    service: { path: spec.basePath, name: spec.name, data },
+    format: curatorNodeFormat(id, spec.format),
+    id,
+  };
+}

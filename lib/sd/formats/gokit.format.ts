@@ -1,0 +1,63 @@
+import { InstanceDecodeError } from '../errors/instance-decode.error.js';
+import type { InstanceNode } from '../instance-decoder.js';
+import type { ServiceInstance } from '../service-instance.js';
+import type { InstanceNodeFormat } from './instance-node-format.js';
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * go-kit's format: the data is raw bytes, conventionally a URL (`http://10.0.0.5:8080`). Any
+ * non-empty UTF-8 text is an instance; a URL also gives `url`, `address` and `port`.
+ * @throws InstanceDecodeError when the data is empty, blank or not UTF-8.
+ */
+export function decodeGoKitInstance(node: InstanceNode): ServiceInstance {
+  if (node.data.length === 0) throw new InstanceDecodeError(node.path, 'the node has no data');
+  let text: string;
+  try {
+    text = utf8.decode(node.data).trim();
+  } catch {
+    throw new InstanceDecodeError(node.path, 'its data is not UTF-8 text');
+  }
+  if (text === '') throw new InstanceDecodeError(node.path, 'its data is blank');
+  const url = parseBaseUrl(text);
+  return {
+    id: node.name,
+    path: node.path,
+    address: url ? url.hostname.replace(/^\[|\]$/g, '') : '',
+    port: url ? portOf(url) : undefined,
+    url: url ? text.replace(/\/+$/, '') : undefined,
+    metadata: {},
+    raw: node.data,
+    format: 'gokit',
+  };
+}
+
+/**
+ * go-kit's layout: persistent parents, and one protected ephemeral-sequential child
+ * `servicePath/_c_<32 hex guid>-<10 digit seq>` (no duplicate is left behind when the connection
+ * drops during the create).
+ */
+export const goKitNodeFormat: InstanceNodeFormat = Object.freeze({
+  format: 'gokit' as const,
+  async createNode(client, servicePath, data, acls) {
+    await client.ensurePath(servicePath, 'persistent', acls.parents);
+    return client.createProtectedEphemeralSequential(servicePath, data, acls.node);
+  },
+} satisfies InstanceNodeFormat);
+
+/** `text` as an absolute URL with a host, or undefined. */
+export function parseBaseUrl(text: string): URL | undefined {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) return undefined;
+  try {
+    const url = new URL(text);
+    return url.hostname ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const defaultPorts: Record<string, number> = { 'http:': 80, 'https:': 443 };
+
+function portOf(url: URL): number | undefined {
+  return url.port ? Number(url.port) : defaultPorts[url.protocol];
+}

@@ -1,0 +1,32 @@
+export {
+  CURATOR_FIELDS,
+  type CuratorInstanceData,
+  type CuratorPayload,
+  decodeCuratorInstance,
+  encodeCuratorInstance,
+  isCuratorInstanceJson,
+} from './curator.format.js';
+export { curatorNodeFormat } from './curator-node.format.js';
+export {
+  type CuratorRegistration,
+  type CuratorRegistrationSpec,
+  curatorRegistration,
+} from './curator-registration.js';
+export {
+  type DetectedInstanceFormat,
+  detectInstanceFormat,
+  instanceFormatOf,
+} from './detect-instance-format.js';
+export { goKitNodeFormat } from './gokit.format.js';
+export { INSTANCE_FORMATS, type InstanceFormat } from './instance-format.js';
+export type { InstanceNodeAcls, InstanceNodeFormat } from './instance-node-format.js';
+export { SPRING_INSTANCE_CLASS, SPRING_STATUS_KEY, SPRING_STATUS_UP } from './spring.constants.js';
+export { encodeSpringInstance, isTakingTraffic, type SpringInstanceData } from './spring.format.js';
+export {
+  parseUriSpec,
+  resolveUriSpec,
+  SPRING_URI_SPEC,
+  type UriSpec,
+  type UriSpecInstance,
+  type UriSpecPart,
+} from './uri-spec.js';

@@ -1,0 +1,99 @@
+import { InvalidServiceError } from '../errors/invalid-service.error.js';
+import type { ServiceInstance } from '../service-instance.js';
+import { type CuratorPayload, encodeCuratorInstance } from './curator.format.js';
+import { SPRING_INSTANCE_CLASS, SPRING_STATUS_KEY, SPRING_STATUS_UP } from './spring.constants.js';
+import { SPRING_URI_SPEC } from './uri-spec.js';
+
+/** What `encodeSpringInstance` writes: a Spring Cloud Zookeeper registration. */
+export interface SpringInstanceData {
+  /** `spring.application.name`: the service name. */
+  readonly name: string;
+  /** The instance id, also the instance node's name (a UUID by convention). */
+  readonly id: string;
+  readonly address: string;
+  readonly port: number;
+  /** @default null */
+  readonly sslPort?: number;
+  /** The payload's `id`, Spring's application context id. @default `name` */
+  readonly appId?: string;
+  /** Labels for consumers (string values only); `instance_status` is set from `status`. @default {} */
+  readonly metadata?: Readonly<Record<string, string>>;
+  /** Published as `metadata.instance_status`; only `UP` instances take traffic. @default 'UP' */
+  readonly status?: string;
+  /** Epoch milliseconds of the registration. */
+  readonly registrationTimeUTC: number;
+}
+
+/**
+ * Spring Cloud Zookeeper's instance JSON: Curator's fields with a `ZookeeperInstance` payload
+ * (`id`, `name`, `metadata` with `instance_status` first) and the uriSpec
+ * `{scheme}://{address}:{port}`.
+ * @throws InvalidServiceError when a field is missing or invalid.
+ */
+export function encodeSpringInstance(data: SpringInstanceData): Buffer {
+  const status = data.status ?? SPRING_STATUS_UP;
+  const where = `Spring instance ${JSON.stringify(data.id)} of ${JSON.stringify(data.name)}`;
+  if (typeof status !== 'string' || status.trim() === '') {
+    throw new InvalidServiceError(
+      `Invalid ${where}: status ${JSON.stringify(status)} is empty. Use "UP", or e.g. "OUT_OF_SERVICE" to take no traffic.`,
+    );
+  }
+  const metadata = validateMetadata(data.metadata ?? {}, where);
+  const payload: CuratorPayload = {
+    '@class': SPRING_INSTANCE_CLASS,
+    id: data.appId ?? data.name,
+    name: data.name,
+    metadata: { [SPRING_STATUS_KEY]: status, ...metadata },
+  };
+  return encodeCuratorInstance({
+    name: data.name,
+    id: data.id,
+    address: data.address,
+    port: data.port,
+    sslPort: data.sslPort,
+    payload,
+    registrationTimeUTC: data.registrationTimeUTC,
+    uriSpec: SPRING_URI_SPEC,
+  });
+}
+
+/**
+ * False for a Spring instance whose `instance_status` is set and is not `UP` (compared without
+ * case); true for every other instance.
+ */
+export function isTakingTraffic(instance: ServiceInstance): boolean {
+  if (instance.format !== 'spring') return true;
+  const status = instance.metadata[SPRING_STATUS_KEY];
+  return status === undefined || status.toUpperCase() === SPRING_STATUS_UP;
+}
+
+/**
+ * Checks registration metadata: an object of string values, without `instance_status` (set it
+ * with `status`). Returns a copy.
+ * @throws InvalidServiceError naming the offending key.
+ */
+export function validateMetadata(
+  metadata: unknown,
+  where: string,
+): Readonly<Record<string, string>> {
+  if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) {
+    throw new InvalidServiceError(
+      `Invalid ${where}: metadata must be an object of strings such as { zone: "eu-1" }, got ${JSON.stringify(metadata)}.`,
+    );
+  }
+  const copy: Record<string, string> = {};
+  for (const [key, value] of Object.entries(metadata)) {
+    if (typeof value !== 'string') {
+      throw new InvalidServiceError(
+        `Invalid ${where}: metadata.${key} is ${JSON.stringify(value)}; metadata values must be strings (Spring reads a Map<String, String>).`,
+      );
+    }
+    if (key === SPRING_STATUS_KEY) {
+      throw new InvalidServiceError(
+        `Invalid ${where}: metadata.${SPRING_STATUS_KEY} is set from the status option; give status: ${JSON.stringify(value)} instead.`,
+      );
+    }
+    copy[key] = value;
+  }
+  return copy;
+}
