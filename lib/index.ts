@@ -2,6 +2,8 @@
 
 // The client
 export * from './client/index.js';
+// Prometheus metrics (prom-client, optional)
+export * from './metrics/index.js';
 // The discovery core
 export * from './sd/index.js';
 export {

@@ -1,4 +1,5 @@
 import { type DynamicModule, Global, Module, type Provider, type Type } from '@nestjs/common';
+import { ZkDiscoveryMetrics } from './metrics/zk-discovery.metrics.js';
 import { ZK_CLIENT, ZK_DISCOVERY_OPTIONS } from './zk-discovery.constants.js';
 import { getEndpointerToken } from './zk-discovery.decorators.js';
 import type {
@@ -38,11 +39,13 @@ export class ZkDiscoveryCoreModule {
       createZkClientProvider(ZkDiscoveryCoreModule),
       ZkDiscoveryService,
       ZkRegistrationLifecycle,
+      ZkDiscoveryMetrics,
       ...paths.map(createEndpointerProvider),
     ];
     const exports: DynamicModule['exports'] = [
       ZK_CLIENT,
       ZkDiscoveryService,
+      ZkDiscoveryMetrics,
       ...paths.map(getEndpointerToken),
     ];
     // Decorators of files imported after this call still reach this module, until the app scans it.

@@ -1,5 +1,9 @@
 import { Logger, type LoggerService } from '@nestjs/common';
 import type { ZkClientOptions, ZkLogger } from './client/zk-client.options.js';
+import {
+  type ResolvedZkDiscoveryMetricsOptions,
+  resolveMetricsOptions,
+} from './metrics/zk-discovery-metrics.options.js';
 import { INSTANCE_FORMATS, type InstanceFormat } from './sd/formats/instance-format.js';
 import { SPRING_STATUS_KEY } from './sd/formats/spring.constants.js';
 import { validateServiceName, validateZnodePath } from './sd/service-validation.js';
@@ -25,6 +29,8 @@ export interface ResolvedZkDiscoveryOptions {
   registration: ResolvedRegistration | undefined;
   endpointer: ZkEndpointerOptions;
   logger: ZkLogger;
+  /** Prometheus metrics, or undefined when off. */
+  metrics: ResolvedZkDiscoveryMetricsOptions | undefined;
 }
 
 export const REGISTRATION_DEFAULTS = {
@@ -47,6 +53,7 @@ const moduleKeys = [
   'registration',
   'endpointer',
   'logger',
+  'metrics',
 ] as const satisfies readonly (keyof ZkDiscoveryModuleOptions)[];
 const registrationKeys = [
   'path',
@@ -86,12 +93,13 @@ export function resolveZkDiscoveryOptions(
     );
   }
   rejectUnknownKeys(options, moduleKeys, '');
-  const { registration, endpointer, logger, ...client } = options;
+  const { registration, endpointer, logger, metrics, ...client } = options;
   return {
     client,
     registration: registration === undefined ? undefined : resolveRegistration(registration),
     endpointer: resolveEndpointer(endpointer ?? {}),
     logger: toZkLogger(logger),
+    metrics: resolveMetricsOptions(metrics),
   };
 }
 

@@ -6,6 +6,7 @@ import type {
   Type,
 } from '@nestjs/common';
 import type { ZkClientOptions } from './client/zk-client.options.js';
+import type { ZkDiscoveryMetricsOptions } from './metrics/zk-discovery-metrics.options.js';
 import type { EndpointFactory } from './sd/endpoint-factory.js';
 import type { InstanceFormat } from './sd/formats/instance-format.js';
 import type { RetryOptions } from './sd/retry.js';
@@ -110,6 +111,11 @@ export interface ZkDiscoveryModuleOptions extends Omit<ZkClientOptions, 'logger'
    * Where the library logs. @default Nest's `Logger` with context `ZkDiscovery`; `false` for none.
    */
   logger?: LoggerService | false;
+  /**
+   * Prometheus metrics through prom-client (install it: `npm install prom-client`): `true` for
+   * the defaults, or `{ registry, prefix }`. @default false
+   */
+  metrics?: boolean | ZkDiscoveryMetricsOptions;
 }
 
 export interface ZkDiscoveryOptionsFactory {

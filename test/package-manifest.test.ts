@@ -103,33 +103,58 @@ describe('package manifest', () => {
     );
     const exported = JSON.parse(names) as { main: string[]; testing: string[]; health: string[] };
     expect(exported.health).toContain('ZkHealthIndicator');
-    // Without the optional peer, the health subpath says what to install.
+    // Without the optional peers the main entry still imports, and the health subpath says what
+    // to install.
     writeFileSync(
-      join(outDir, 'hide-terminus.mjs'),
+      join(outDir, 'hide-optional-peers.mjs'),
       `export async function resolve(specifier, context, next) {
-         if (specifier !== '@nestjs/terminus') return next(specifier, context);
-         const error = new Error(\`Cannot find package '@nestjs/terminus' imported from \${context.parentURL}\`);
+         if (!['@nestjs/terminus', 'prom-client'].includes(specifier)) return next(specifier, context);
+         const error = new Error(\`Cannot find package '\${specifier}' imported from \${context.parentURL}\`);
          error.code = 'ERR_MODULE_NOT_FOUND';
          throw error;
        }
        import { register } from 'node:module';
        if (!process.env.HOOKED) { process.env.HOOKED = '1'; register(import.meta.url); }`,
     );
-    const withoutTerminus = execFileSync(
+    const withoutPeers = execFileSync(
       process.execPath,
       [
         '--import',
-        join(outDir, 'hide-terminus.mjs'),
+        join(outDir, 'hide-optional-peers.mjs'),
         '--input-type=module',
         '-e',
-        `await import(${JSON.stringify(join(outDir, 'health/index.js'))}).then(
+        `const main = await import(${JSON.stringify(join(outDir, 'index.js'))});
+         console.log(typeof main.ZkDiscoveryModule);
+         await import(${JSON.stringify(join(outDir, 'health/index.js'))}).then(
            () => console.log('imported'),
            (error) => console.log(error.message),
          );`,
       ],
       { cwd: root, encoding: 'utf8' },
     );
-    expect(withoutTerminus).toMatch(/npm install @nestjs\/terminus/);
+    expect(withoutPeers).toMatch(/^function\n.*npm install @nestjs\/terminus\n$/);
+    // Metrics on without prom-client: startup fails saying what to install.
+    const withoutPromClient = execFileSync(
+      process.execPath,
+      [
+        '--import',
+        join(outDir, 'hide-optional-peers.mjs'),
+        '--input-type=module',
+        '-e',
+        `import 'reflect-metadata';
+         import { Module } from '@nestjs/common';
+         import { NestFactory } from '@nestjs/core';
+         const { ZkDiscoveryModule } = await import(${JSON.stringify(join(outDir, 'index.js'))});
+         class AppModule {}
+         Module({ imports: [ZkDiscoveryModule.forRoot({ servers: '127.0.0.1:1', metrics: true, logger: false })] })(AppModule);
+         const failure = await NestFactory.createApplicationContext(AppModule, { logger: false, abortOnError: false })
+           .then(() => 'started', (error) => error.message);
+         console.log(failure);
+         process.exit(0);`,
+      ],
+      { cwd: root, encoding: 'utf8' },
+    );
+    expect(withoutPromClient).toMatch(/needs the package prom-client.*npm install prom-client/);
     expect(exported.main).toEqual(
       expect.arrayContaining([
         'ZkDiscoveryModule',

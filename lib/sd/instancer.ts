@@ -70,6 +70,8 @@ export class Instancer implements InstanceSource {
   private failures = 0;
   private retryTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  /** Watches (children or exists) armed on the path so far. */
+  private watchArms = 0;
 
   constructor(
     private readonly client: ZkClient,
@@ -93,6 +95,14 @@ export class Instancer implements InstanceSource {
 
   get snapshot(): InstancerSnapshot | undefined {
     return this.current;
+  }
+
+  /**
+   * Watches set again on the path after the first one: after each change event, each failed read
+   * and each new session (read-only; for metrics).
+   */
+  get watchRearms(): number {
+    return Math.max(0, this.watchArms - 1);
   }
 
   subscribe(listener: (snapshot: InstancerSnapshot) => void): () => void {
@@ -179,6 +189,7 @@ export class Instancer implements InstanceSource {
       const watcher = this.childrenWatched ? undefined : this.onChildrenEvent;
       const names = await this.client.getChildren(this.path, watcher);
       if (watcher) this.childrenWatched = true;
+      if (watcher) this.watchArms++;
       return names;
     } catch (error) {
       if (!(error instanceof ZkNoNodeError)) throw error;
@@ -187,6 +198,7 @@ export class Instancer implements InstanceSource {
     const watcher = this.existsWatched ? undefined : this.onExistsEvent;
     const stat = await this.client.exists(this.path, watcher);
     if (watcher) this.existsWatched = true;
+    if (watcher) this.watchArms++;
     if (stat) {
       this.childrenDirty = true;
       this.syncAgain = true;

@@ -58,6 +58,11 @@ export class ZkEndpointer<E> {
     return this.lease.snapshot;
   }
 
+  /** Watches the shared instancer of the path set again after its first one (for metrics). */
+  get watchRearms(): number {
+    return this.lease.instancer.watchRearms;
+  }
+
   /** The current endpoints: a cached array, no I/O, no allocation. */
   endpoints(): readonly E[] {
     return this.endpointer.endpoints();

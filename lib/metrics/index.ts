@@ -1,0 +1,7 @@
+export { OptionalPeerMissingError } from '../health/optional-peer.js';
+export { ZK_DISCOVERY_METRICS, ZkDiscoveryMetrics } from './zk-discovery.metrics.js';
+export {
+  METRICS_DEFAULTS,
+  type ZkDiscoveryMetricsOptions,
+  type ZkMetricsRegistry,
+} from './zk-discovery-metrics.options.js';

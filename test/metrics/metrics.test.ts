@@ -1,0 +1,159 @@
+import 'reflect-metadata';
+import { type INestApplication, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { type MetricObjectWithValues, type MetricValue, Registry, register } from 'prom-client';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { ZkClient } from '../../lib/client/index.js';
+import {
+  ZkDiscoveryMetrics,
+  ZkDiscoveryModule,
+  type ZkDiscoveryModuleOptions,
+  ZkDiscoveryService,
+} from '../../lib/index.js';
+import { uniqueRoot } from '../support/unique-root.js';
+import { waitFor } from '../support/wait-for.js';
+
+const servers = inject('zkConnect');
+
+async function startApp(options: Partial<ZkDiscoveryModuleOptions>): Promise<INestApplication> {
+  @Module({ imports: [ZkDiscoveryModule.forRoot({ servers, logger: false, ...options })] })
+  class MetricsAppModule {}
+  const app = await NestFactory.create(MetricsAppModule, { logger: false, abortOnError: false });
+  await app.listen(0, '127.0.0.1');
+  return app;
+}
+
+/** The value of `name` with `labels`, as a scrape would see it. */
+async function metricValue(
+  registry: Registry,
+  name: string,
+  labels: Record<string, string> = {},
+): Promise<number | undefined> {
+  const metrics = (await registry.getMetricsAsJSON()) as MetricObjectWithValues<
+    MetricValue<string>
+  >[];
+  const metric = metrics.find((m) => m.name === name);
+  return metric?.values.find((value) =>
+    Object.entries(labels).every(([key, label]) => value.labels[key] === label),
+  )?.value;
+}
+
+describe('Prometheus metrics (prom-client, real ZooKeeper)', () => {
+  const root = uniqueRoot('metrics');
+  const path = `${root}/svc`;
+  const registry = new Registry();
+  let observer: ZkClient;
+  let app: INestApplication;
+  let discovery: ZkDiscoveryService;
+
+  beforeAll(async () => {
+    observer = await ZkClient.connect({ servers });
+    app = await startApp({
+      metrics: { registry },
+      registration: { path: root, name: 'me', drainDelayMs: 0 },
+    });
+    discovery = app.get(ZkDiscoveryService);
+    await discovery.whenRegistered();
+    await discovery.getReadyEndpointer(path);
+  });
+  afterAll(async () => {
+    await app?.close();
+    await observer?.close();
+  });
+
+  it('registers every documented series, with its starting value', async () => {
+    const p = 'zk_discovery_';
+    expect(app.get(ZkDiscoveryMetrics).metricNames).toEqual([
+      `${p}session_state`,
+      `${p}session_expiries_total`,
+      `${p}registered`,
+      `${p}reregistrations_total`,
+      `${p}instances`,
+      `${p}instances_stale`,
+      `${p}watch_rearms_total`,
+    ]);
+    expect(await metricValue(registry, `${p}session_state`, { state: 'connected' })).toBe(1);
+    for (const state of ['connecting', 'disconnected', 'expired', 'closed']) {
+      expect(await metricValue(registry, `${p}session_state`, { state }), state).toBe(0);
+    }
+    expect(await metricValue(registry, `${p}session_expiries_total`)).toBe(0);
+    expect(await metricValue(registry, `${p}registered`)).toBe(1);
+    expect(await metricValue(registry, `${p}reregistrations_total`)).toBe(0);
+    expect(await metricValue(registry, `${p}instances`, { path })).toBe(0);
+    expect(await metricValue(registry, `${p}instances_stale`, { path })).toBe(0);
+    expect(await metricValue(registry, `${p}watch_rearms_total`, { path })).toBe(0);
+    // The text exposition a /metrics endpoint serves.
+    expect(await registry.metrics()).toContain(`zk_discovery_instances{path="${path}"} 0`);
+  });
+
+  it('instances and watch re-arms move when instances join and leave', async () => {
+    const rearmsBefore = (await metricValue(registry, 'zk_discovery_watch_rearms_total', {
+      path,
+    }))!;
+    await observer.ensurePath(path);
+    const first = await observer.createProtectedEphemeralSequential(path, 'http://127.0.0.1:4101');
+    await observer.createProtectedEphemeralSequential(path, 'http://127.0.0.1:4102');
+    await waitFor(
+      async () => (await metricValue(registry, 'zk_discovery_instances', { path })) === 2,
+      { message: 'zk_discovery_instances to reach 2' },
+    );
+    const rearmsAfterJoin = (await metricValue(registry, 'zk_discovery_watch_rearms_total', {
+      path,
+    }))!;
+    expect(rearmsAfterJoin).toBeGreaterThan(rearmsBefore);
+
+    await observer.delete(first);
+    await waitFor(
+      async () => (await metricValue(registry, 'zk_discovery_instances', { path })) === 1,
+      { message: 'zk_discovery_instances to drop to 1' },
+    );
+    expect(
+      await metricValue(registry, 'zk_discovery_watch_rearms_total', { path }),
+    ).toBeGreaterThan(rearmsAfterJoin);
+  });
+
+  it('a second app on the same registry fails at startup, saying how to fix it', async () => {
+    await expect(startApp({ metrics: { registry } })).rejects.toThrow(
+      /zk_discovery_session_state is already registered in this registry.*own registry or prefix/,
+    );
+    // With a prefix of its own it starts, beside the first.
+    const second = await startApp({ metrics: { registry, prefix: 'second_zk_' } });
+    // (It registers nothing, so it does not wait for its session: the state moves to connected.)
+    await waitFor(
+      async () =>
+        (await metricValue(registry, 'second_zk_session_state', { state: 'connected' })) === 1,
+    );
+    await second.close();
+    expect(registry.getSingleMetric('second_zk_session_state')).toBeUndefined();
+  });
+});
+
+describe('metrics option', () => {
+  it('true registers in prom-client global registry, removed again when the app closes', async () => {
+    const app = await startApp({ metrics: true });
+    expect(app.get(ZkDiscoveryMetrics).registry).toBe(register);
+    expect(register.getSingleMetric('zk_discovery_session_state')).toBeDefined();
+    await app.close();
+    expect(register.getSingleMetric('zk_discovery_session_state')).toBeUndefined();
+  });
+
+  it('off by default: nothing is registered', async () => {
+    const app = await startApp({});
+    expect(app.get(ZkDiscoveryMetrics).registry).toBeUndefined();
+    expect(app.get(ZkDiscoveryMetrics).metricNames).toEqual([]);
+    expect(register.getSingleMetric('zk_discovery_session_state')).toBeUndefined();
+    await app.close();
+  });
+
+  it('rejects a misspelt key and a bad prefix, naming them', async () => {
+    await expect(
+      startApp({ metrics: { prefx: 'a_' } as unknown as ZkDiscoveryModuleOptions['metrics'] }),
+    ).rejects.toThrow(/Unknown ZkDiscoveryModule option `metrics.prefx`.*registry, prefix/);
+    await expect(startApp({ metrics: { prefix: '1-bad' } })).rejects.toThrow(
+      /`metrics.prefix`: "1-bad"/,
+    );
+    await expect(startApp({ metrics: { registry: {} as Registry } })).rejects.toThrow(
+      /`metrics.registry`: not a prom-client Registry/,
+    );
+  });
+});
