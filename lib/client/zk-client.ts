@@ -357,7 +357,9 @@ export class ZkClient {
   /** Queued by the C client before the handshake, and re-sent by it on every reconnect. */
   private addAuth(handle: NativeHandle, { scheme, credentials }: ZkAuth): void {
     handle.raw.add_auth(scheme, credentials, (rc) => {
-      if (rc !== ZkCodes.OK && this.handle === handle) {
+      // A lost connection is not a rejection: the C client sends the credentials again on the
+      // next connection. Only an authentication failure is worth a line.
+      if (rc === ZkCodes.AUTHFAILED && this.handle === handle) {
         this.options.logger.error(
           `ZooKeeper rejected the ${scheme} credentials (code ${rc}); check the \`auth\` option.`,
         );

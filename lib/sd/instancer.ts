@@ -62,6 +62,8 @@ export class Instancer implements InstanceSource {
   private readonly subscriptions: Subscription[] = [];
   private current: InstancerSnapshot | undefined;
   private childrenWatched = false;
+  /** The session of the last successful read: only its watches can keep the snapshot current. */
+  private readInSession: string | undefined;
   /** The children list must be read again (first sync, children event, failure, new session). */
   private childrenDirty = true;
   private existsWatched = false;
@@ -163,6 +165,7 @@ export class Instancer implements InstanceSource {
   }
 
   private async sync(): Promise<void> {
+    const session = this.client.sessionId;
     try {
       const names = this.childrenDirty ? await this.readChildren() : [...this.children.keys()];
       if (this.closed) return;
@@ -174,6 +177,7 @@ export class Instancer implements InstanceSource {
         if (this.closed) return;
         this.publish(this.decodedInstances(), undefined);
       }
+      this.readInSession = session;
       this.failures = 0;
     } catch (error) {
       if (this.closed) return;
@@ -315,9 +319,16 @@ export class Instancer implements InstanceSource {
   }
 
   private markFresh(): void {
-    // Same session: watches survived and missed events are delivered on reconnect.
-    if (this.current?.stale && !this.current.error && !this.syncing)
+    // Only within the session that was read: its watches survived and missed events are
+    // delivered on reconnect. A new session is fresh once `resyncAfterNewSession` has read again.
+    if (
+      this.current?.stale &&
+      !this.current.error &&
+      !this.syncing &&
+      this.client.sessionId === this.readInSession
+    ) {
       this.emit({ ...this.current, stale: false });
+    }
   }
 
   private publish(instances: readonly ServiceInstance[], error: Error | undefined): void {

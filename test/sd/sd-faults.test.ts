@@ -84,6 +84,12 @@ describe('discovery under faults (real server, fault proxy)', () => {
       },
     );
     expect(seen.some((snapshot) => snapshot.stale && snapshot.instances.length === 1)).toBe(true);
+    // Not fresh before the new session was read: the first fresh snapshot after the outage
+    // already holds the change made meanwhile.
+    const recovered = seen.findIndex(
+      (snapshot, i) => i > 0 && !snapshot.stale && seen[i - 1]!.stale,
+    );
+    expect(seen[recovered]!.instances.map((i) => i.id)).toEqual(['i1', 'i2']);
     instancer.close();
     await client.close();
   });
