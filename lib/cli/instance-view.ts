@@ -1,0 +1,70 @@
+import type { InstanceFormat } from '../sd/formats/instance-format.js';
+import { SPRING_STATUS_KEY } from '../sd/formats/spring.constants.js';
+import type { ServiceInstance } from '../sd/service-instance.js';
+
+/** One instance as the CLI prints it (also its JSON shape): no undefined, only null. */
+export interface InstanceView {
+  readonly id: string;
+  readonly path: string;
+  readonly format: InstanceFormat | null;
+  readonly address: string;
+  readonly port: number | null;
+  readonly sslPort: number | null;
+  readonly url: string | null;
+  /** Spring's `instance_status`; null for go-kit and Curator instances. */
+  readonly status: string | null;
+  readonly metadata: Readonly<Record<string, string>>;
+}
+
+/** An instance in `ls`: its view, with what the node's stat says. */
+export interface ListedInstance extends InstanceView {
+  /** The node's creation time (ISO 8601). */
+  readonly createdAt: string;
+  /** Milliseconds since the node was created. */
+  readonly ageMs: number;
+  /** The session holding the ephemeral node (`0x...`). */
+  readonly sessionOwner: string;
+}
+
+/** A child node that is not a usable instance (broken data). */
+export interface SkippedNode {
+  readonly id: string;
+  readonly path: string;
+  readonly reason: string;
+}
+
+/** A service: a node with instance children (or an empty leaf). */
+export interface ListedService {
+  readonly path: string;
+  readonly instances: readonly ListedInstance[];
+  readonly skipped: readonly SkippedNode[];
+}
+
+export function instanceView(instance: ServiceInstance): InstanceView {
+  return {
+    id: instance.id,
+    path: instance.path,
+    format: instance.format ?? null,
+    address: instance.address,
+    port: instance.port ?? null,
+    sslPort: instance.sslPort ?? null,
+    url: instance.url ?? null,
+    status: instance.format === 'spring' ? (instance.metadata[SPRING_STATUS_KEY] ?? null) : null,
+    metadata: instance.metadata,
+  };
+}
+
+/** `42s`, `5m`, `3h`, `2d`: the largest whole unit. */
+export function formatAge(ms: number): string {
+  const seconds = Math.max(0, Math.floor(ms / 1000));
+  if (seconds < 60) return `${seconds}s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m`;
+  if (seconds < 86_400) return `${Math.floor(seconds / 3600)}h`;
+  return `${Math.floor(seconds / 86_400)}d`;
+}
+
+/** `address:port` for humans ('-' parts when unknown). */
+export function endpointOf(view: InstanceView): string {
+  const host = view.address.includes(':') ? `[${view.address}]` : view.address;
+  return `${host || '-'}:${view.port ?? '-'}`;
+}

@@ -1,0 +1,93 @@
+import { ZkNoNodeError } from '../client/errors/zk-operation.errors.js';
+import type { ZkClient } from '../client/zk-client.js';
+import type { ZkStat } from '../client/zk-native.js';
+import { instanceDecoder } from '../sd/instance-decoder.js';
+import {
+  instanceView,
+  type ListedInstance,
+  type ListedService,
+  type SkippedNode,
+} from './instance-view.js';
+
+/** A child read with its data and stat. */
+interface ReadNode {
+  readonly name: string;
+  readonly path: string;
+  readonly data: Buffer;
+  readonly stat: ZkStat;
+}
+
+/** Every instance is listed, also Spring instances that are not UP (their status is shown). */
+const decode = instanceDecoder({ includeNotUp: true });
+
+/**
+ * The services under `root`: every node holding ephemeral children (its instances), and every
+ * empty persistent leaf below `root` (a service without instances), down to `maxDepth` levels.
+ * Sorted by path; instances by id. Resolves undefined when `root` does not exist.
+ */
+export async function listServices(
+  client: ZkClient,
+  root: string,
+  maxDepth: number,
+  now: number = Date.now(),
+): Promise<ListedService[] | undefined> {
+  if (!(await client.exists(root))) return undefined;
+  const services: ListedService[] = [];
+  const visit = async (path: string, depth: number): Promise<void> => {
+    const children = await readChildren(client, path);
+    const ephemeral = children.filter((child) => child.stat.ephemeralOwner !== '0');
+    const persistent = children.filter((child) => child.stat.ephemeralOwner === '0');
+    if (ephemeral.length > 0 || (children.length === 0 && depth > 0)) {
+      services.push(describeService(path, ephemeral, now));
+    }
+    if (depth < maxDepth) {
+      await Promise.all(persistent.map((child) => visit(child.path, depth + 1)));
+    }
+  };
+  await visit(root, 0);
+  return services.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+async function readChildren(client: ZkClient, path: string): Promise<ReadNode[]> {
+  let names: string[];
+  try {
+    names = await client.getChildren(path);
+  } catch (error) {
+    if (error instanceof ZkNoNodeError) return []; // removed while we walked
+    throw error;
+  }
+  const base = path === '/' ? '' : path;
+  const read = await Promise.all(
+    names.sort().map(async (name): Promise<ReadNode | undefined> => {
+      const childPath = `${base}/${name}`;
+      if (childPath === '/zookeeper') return undefined;
+      try {
+        const { data, stat } = await client.getData(childPath);
+        return { name, path: childPath, data, stat };
+      } catch (error) {
+        if (error instanceof ZkNoNodeError) return undefined; // left while we walked
+        throw error;
+      }
+    }),
+  );
+  return read.filter((node): node is ReadNode => node !== undefined);
+}
+
+function describeService(path: string, nodes: readonly ReadNode[], now: number): ListedService {
+  const instances: ListedInstance[] = [];
+  const skipped: SkippedNode[] = [];
+  for (const node of nodes) {
+    try {
+      const instance = decode({ name: node.name, path: node.path, data: node.data })!;
+      instances.push({
+        ...instanceView(instance),
+        createdAt: new Date(node.stat.ctime).toISOString(),
+        ageMs: Math.max(0, now - Number(node.stat.ctime)),
+        sessionOwner: `0x${node.stat.ephemeralOwner}`,
+      });
+    } catch (error) {
+      skipped.push({ id: node.name, path: node.path, reason: (error as Error).message });
+    }
+  }
+  return { path, instances, skipped };
+}

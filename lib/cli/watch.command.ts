@@ -1,0 +1,107 @@
+import type { ZkLogger } from '../client/zk-client.options.js';
+import { Instancer } from '../sd/instancer.js';
+import type { InstancerSnapshot, ServiceInstance } from '../sd/service-instance.js';
+import { connectCli, toCliError } from './cli-client.js';
+import { noSuchPath } from './cli-errors.js';
+import type { CliIo } from './cli-io.js';
+import type { GlobalOptions } from './cli-options.js';
+import { endpointOf, type InstanceView, instanceView } from './instance-view.js';
+
+/** Options of `watch`. */
+export interface WatchOptions {
+  /** Wait for a missing path to appear instead of failing. */
+  readonly wait: boolean;
+}
+
+/** What happened to an instance: there at the start, joined, left, or its data changed. */
+export type WatchEventKind = 'present' | 'join' | 'leave' | 'change';
+
+/** One line of `watch --json` (NDJSON). */
+export interface WatchEvent {
+  readonly time: string;
+  readonly event: WatchEventKind;
+  readonly service: string;
+  readonly instance: InstanceView;
+}
+
+/**
+ * `watch <path>`: streams the instances of `path` as they join, leave and change, through an
+ * `Instancer` (so it survives disconnects and session expiries), until `io.signal` aborts. The
+ * instances there at the start come first as `present`. Stale and recovered states are reported
+ * on stderr.
+ * @throws CliError: no such path without `--wait` (exit 1), ZooKeeper unreachable (exit 2).
+ */
+export async function watchCommand(
+  path: string,
+  options: WatchOptions,
+  global: GlobalOptions,
+  io: CliIo,
+): Promise<void> {
+  const messages: ZkLogger = {
+    log: (message) => io.stderr(`zk-discovery: ${message}\n`),
+    warn: (message) => io.stderr(`zk-discovery: ${message}\n`),
+    error: (message) => io.stderr(`zk-discovery: ${message}\n`),
+  };
+  const client = await connectCli(global, { ...messages, log: () => {} });
+  let instancer: Instancer | undefined;
+  try {
+    if (!(await client.exists(path))) {
+      if (!options.wait) {
+        throw noSuchPath(path, global.servers, 'Pass --wait to watch it until it appears.');
+      }
+      io.stderr(`zk-discovery: ${path} does not exist yet; waiting for it\n`);
+    }
+    if (io.signal?.aborted) return;
+    instancer = new Instancer(client, path, { includeNotUp: true, logger: messages });
+    const print = printer(path, global.json, io);
+    let previous: ReadonlyMap<string, ServiceInstance> | undefined;
+    instancer.subscribe((snapshot: InstancerSnapshot) => {
+      const next = new Map(snapshot.instances.map((instance) => [instance.id, instance]));
+      if (!previous) {
+        for (const instance of next.values()) print('present', instance);
+      } else {
+        for (const [id, instance] of previous) if (!next.has(id)) print('leave', instance);
+        for (const [id, instance] of next) {
+          const before = previous.get(id);
+          if (!before) print('join', instance);
+          else if (!before.raw.equals(instance.raw)) print('change', instance);
+        }
+      }
+      previous = next;
+    });
+    await aborted(io.signal);
+  } catch (error) {
+    throw toCliError(error, global);
+  } finally {
+    instancer?.close();
+    await client.close();
+  }
+}
+
+function printer(
+  service: string,
+  json: boolean,
+  io: CliIo,
+): (event: WatchEventKind, instance: ServiceInstance) => void {
+  return (event, instance) => {
+    const view = instanceView(instance);
+    const time = new Date().toISOString();
+    if (json) {
+      const line: WatchEvent = { time, event, service, instance: view };
+      io.stdout(`${JSON.stringify(line)}\n`);
+      return;
+    }
+    const status = view.status ? `  ${view.status}` : '';
+    io.stdout(
+      `${time}  ${event.padEnd(7)}  ${view.id}  ${view.format ?? '-'}  ${endpointOf(view)}${status}\n`,
+    );
+  };
+}
+
+/** Resolves when `signal` aborts (never without one). */
+function aborted(signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    signal?.addEventListener('abort', () => resolve(), { once: true });
+  });
+}
