@@ -195,7 +195,8 @@ function baseUrlOf(instance: ServiceInstance): URL {
       instance.id,
       `Instance ${instance.id} (${instance.path}) cannot be called over HTTP: ${why}; its data is ` +
         `${JSON.stringify(instance.raw.toString('utf8').slice(0, 200))}. Register it with an ` +
-        'http(s) base URL as its data, e.g. "http://10.0.0.5:8080".',
+        'http(s) address (go-kit data such as "http://10.0.0.5:8080", or a Curator/Spring address ' +
+        'and port), or give this endpointer a `factory` for its protocol.',
     );
   if (!instance.url) throw unusable('it has no URL');
   let url: URL;
