@@ -5,7 +5,7 @@ import { type ServiceApp, startConsumerApp, startServiceApp } from '../support/n
 import { uniqueRoot } from '../support/unique-root.js';
 import { waitFor } from '../support/wait-for.js';
 
-const SESSION_MS = 8000;
+const SESSION_MS = 12_000;
 
 describe('a 3-node ensemble losing servers, then its quorum', () => {
   let ensemble: ZooKeeperEnsemble;
@@ -39,6 +39,11 @@ describe('a 3-node ensemble losing servers, then its quorum', () => {
   it('endpointers never empty while a quorum exists, serve stale instances without one, converge after', async () => {
     const snapshots: InstancerSnapshot[] = [];
     consumer.endpointer.subscribe((snapshot) => snapshots.push(snapshot));
+    // A session that expires (a quorum loss longer than the session, on a loaded machine) makes
+    // its app register again: delete the old node, then create the new one (never two at once),
+    // so the count dips to 1 for a moment. Without an expiry it must never move.
+    let expiries = 0;
+    for (const service of services) service.discovery.client.sessions$.subscribe(() => expiries++);
     let smallest = consumer.endpointer.endpoints().length;
     const unsubscribeCount = consumer.endpointer.subscribe(() => {
       smallest = Math.min(smallest, consumer.endpointer.endpoints().length);
@@ -82,7 +87,8 @@ describe('a 3-node ensemble losing servers, then its quorum', () => {
         .sort(),
     ).toEqual(services.map((s) => s.port).sort());
     unsubscribeCount();
-    expect(smallest).toBe(2);
+    expect(smallest).toBeGreaterThanOrEqual(1);
+    if (expiries === 0) expect(smallest).toBe(2);
     expect(snapshots.some((snapshot) => snapshot.stale)).toBe(true);
   });
 });
