@@ -1,0 +1,158 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { E2eMessage } from '../e2e/messages.js';
+import { count, ms, ratio, table } from '../support/format.js';
+import { median, quantile } from '../support/stats.js';
+import type { BenchCase } from './bench-case.js';
+
+const e2eDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'e2e');
+const CONCURRENCY = 16;
+const WARMUP_MS = 1_500;
+const DURATION_MS = 5_000;
+const RUNS = 3;
+
+interface LoadRun {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+/**
+ * Issue 7, item 7: requests/s and latency through a Nest gateway (sample/02-gateway:
+ * `@InjectEndpointer`, round robin over three hello instances, `HttpEndpoint` over keep-alive
+ * `fetch`), against calling one hello instance directly, and against the same gateway route
+ * calling one fixed instance with a bare `fetch` (no discovery). Each app is its own process.
+ */
+export const endToEnd: BenchCase = {
+  name: 'end-to-end',
+  title: '7. End to end',
+  async run({ zk, log }) {
+    const servers = zk.connectString;
+    const children: ChildProcess[] = [];
+    const start = async (script: string, args: string[]) => {
+      const child = fork(join(e2eDir, script), args, {
+        execArgv: [],
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      });
+      children.push(child);
+      return (await nextMessage(child, 'ready')).url;
+    };
+    try {
+      log('starting three hello instances and two gateways (one process each)');
+      const hellos = await Promise.all(
+        ['hello-1', 'hello-2', 'hello-3'].map((name) => start('hello-process.js', [servers, name])),
+      );
+      const [discovery, fixed] = await Promise.all([
+        start('gateway-process.js', [servers, 'discovery']),
+        start('gateway-process.js', [servers, 'static', hellos[0]!]),
+      ]);
+      log('ready');
+      const targets = [
+        { label: 'one hello instance, directly', url: `${hellos[0]}/hello` },
+        { label: 'gateway, bare `fetch` to one instance', url: `${fixed}/hello` },
+        { label: 'gateway, `@InjectEndpointer` over three', url: `${discovery}/hello` },
+      ];
+      const runs = new Map<string, LoadRun[]>(targets.map((t) => [t.label, []]));
+      for (let run = 1; run <= RUNS; run++) {
+        for (const target of targets) {
+          log(`run ${run}/${RUNS}: ${target.label}`);
+          runs.get(target.label)!.push(await load(target.url));
+        }
+      }
+      const direct = summary(runs.get(targets[0]!.label)!);
+      const rows = targets.map((target) => {
+        const s = summary(runs.get(target.label)!);
+        return [
+          target.label,
+          count(s.rps),
+          ms(s.p50),
+          ms(s.p99),
+          ratio(direct.rps / s.rps),
+          ratio(s.p99 / direct.p99),
+          String(s.errors),
+        ];
+      });
+      const fixedSummary = summary(runs.get(targets[1]!.label)!);
+      const discoverySummary = summary(runs.get(targets[2]!.label)!);
+      return [
+        `A closed-loop load generator (its own Node process, ${CONCURRENCY} keep-alive ` +
+          `connections, each sending its next request when the last answered) on 127.0.0.1; ` +
+          `${RUNS} runs of ${DURATION_MS / 1000} s per target (after ${WARMUP_MS / 1000} s of ` +
+          'warm-up each), interleaved; medians of the runs. Every app (three hello instances, ' +
+          'two gateways, the load generator, ZooKeeper) is its own process, all on the same ' +
+          'cores.',
+        '',
+        table(
+          [
+            'target',
+            'requests/s',
+            'p50 (ms)',
+            'p99 (ms)',
+            'throughput cost (direct ÷ this)',
+            'p99 ÷ direct',
+            'errors',
+          ],
+          rows,
+        ),
+        '',
+        `The library's own share, gateway with discovery against the same gateway with a bare ` +
+          `\`fetch\`: ${ratio(fixedSummary.rps / discoverySummary.rps)} throughput cost, p99 ` +
+          `${ratio(discoverySummary.p99 / fixedSummary.p99)}.`,
+      ].join('\n');
+    } finally {
+      for (const child of children.reverse()) await stop(child);
+    }
+  },
+};
+
+function summary(runs: readonly LoadRun[]): LoadRun {
+  return {
+    rps: median(runs.map((r) => r.rps)),
+    p50: median(runs.map((r) => r.p50)),
+    p99: median(runs.map((r) => r.p99)),
+    errors: runs.reduce((sum, r) => sum + r.errors, 0),
+  };
+}
+
+async function load(url: string): Promise<LoadRun> {
+  const child = fork(
+    join(e2eDir, 'load-process.js'),
+    [url, String(CONCURRENCY), String(WARMUP_MS), String(DURATION_MS)],
+    { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+  );
+  const result = await nextMessage(child, 'result');
+  const sorted = [...result.latenciesMs].sort((a, b) => a - b);
+  return {
+    rps: result.requests / result.seconds,
+    p50: quantile(sorted, 0.5),
+    p99: quantile(sorted, 0.99),
+    errors: result.errors,
+  };
+}
+
+function nextMessage<T extends E2eMessage['type']>(
+  child: ChildProcess,
+  type: T,
+): Promise<Extract<E2eMessage, { type: T }>> {
+  return new Promise((resolve, reject) => {
+    const onExit = (code: number | null) =>
+      reject(new Error(`${child.spawnargs.join(' ')} exited (${code}) before '${type}'`));
+    child.once('exit', onExit);
+    child.on('message', (message: E2eMessage) => {
+      if (message.type !== type) return;
+      child.off('exit', onExit);
+      resolve(message as Extract<E2eMessage, { type: T }>);
+    });
+  });
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.send('stop');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}

@@ -1,0 +1,56 @@
+/**
+ * A gateway in front of the hello instances: `<servers> discovery` is sample/02-gateway
+ * (`@InjectEndpointer`, round robin, retry, `HttpEndpoint`); `<servers> static <url>` is the same
+ * route calling one fixed instance with a bare `fetch`, to tell the extra HTTP hop from the
+ * library's own cost.
+ */
+import 'reflect-metadata';
+import { setTimeout as delay } from 'node:timers/promises';
+import { Controller, type DynamicModule, Get, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { GatewayModule } from '../../sample/02-gateway/gateway.module.js';
+import { GatewayService } from '../../sample/02-gateway/gateway.service.js';
+import { exitWhenTold, tell } from './messages.js';
+
+const INSTANCES = 3;
+
+@Module({})
+class StaticGatewayModule {
+  static register(target: string): DynamicModule {
+    @Controller()
+    class StaticGatewayController {
+      @Get('hello')
+      async hello(): Promise<unknown> {
+        const response = await fetch(`${target}/hello`, {
+          headers: { accept: 'application/json' },
+          signal: AbortSignal.timeout(5000),
+        });
+        return response.json();
+      }
+    }
+    return { module: StaticGatewayModule, controllers: [StaticGatewayController] };
+  }
+}
+
+async function main(): Promise<void> {
+  const [servers, mode, target] = process.argv.slice(2);
+  if (!servers || (mode !== 'discovery' && !(mode === 'static' && target))) {
+    throw new Error('usage: gateway-process.js <servers> discovery | <servers> static <url>');
+  }
+  const module =
+    mode === 'discovery' ? GatewayModule.register(servers) : StaticGatewayModule.register(target!);
+  const app = await NestFactory.create(module, { logger: false });
+  await app.listen(0, '127.0.0.1');
+  if (mode === 'discovery') {
+    // Setup, not measured: the gateway has bootstrapped with the instances registered so far.
+    const gateway = app.get(GatewayService);
+    while (gateway.instances().length < INSTANCES) await delay(10);
+  }
+  exitWhenTold(() => app.close());
+  await tell({ type: 'ready', url: await app.getUrl() });
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,56 @@
+import { ZkClient } from '../../lib/client/zk-client.js';
+import type { HttpEndpoint } from '../../lib/sd/http-endpoint.factory.js';
+import { httpEndpointFactory } from '../../lib/sd/http-endpoint.factory.js';
+import type { SdLogger } from '../../lib/sd/service-instance.js';
+import { ZkEndpointer } from '../../lib/sd/zk-endpointer.js';
+import { Arrivals, holdsSorted } from './arrivals.js';
+
+/** Benchmarks print nothing but their figures. */
+export const silent: SdLogger = { log: () => {}, warn: () => {}, error: () => {} };
+
+/** A connected ZkClient that logs nothing. */
+export function connectClient(servers: string): Promise<ZkClient> {
+  return ZkClient.connect({ servers, logger: silent });
+}
+
+/**
+ * What an app injecting `@InjectEndpointer(path)` holds (a `ZkEndpointer` with the default HTTP
+ * factory), plus an `Arrivals` told of every change at the moment the endpointer applied it.
+ */
+export interface WatchedEndpointer {
+  endpointer: ZkEndpointer<HttpEndpoint>;
+  arrivals: Arrivals;
+}
+
+/** Creates the endpointer and waits until it holds `expected` instances. */
+export async function watchEndpointer(
+  client: ZkClient,
+  path: string,
+  expected: number,
+  timeoutMs = 60_000,
+): Promise<WatchedEndpointer> {
+  const endpointer = new ZkEndpointer(client, path, {
+    factory: httpEndpointFactory(),
+    logger: silent,
+  });
+  const arrivals = new Arrivals();
+  // The endpointer subscribed to the shared instancer first, so it has applied each snapshot
+  // by the time this listener runs.
+  const held = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`${path}: ${endpointer.instances().length}/${expected} held`)),
+      timeoutMs,
+    );
+    endpointer.subscribe(() => {
+      const at = performance.now();
+      const instances = endpointer.instances();
+      arrivals.notify(at, (id) => holdsSorted(instances, id));
+      if (instances.length === expected) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+  await held;
+  return { endpointer, arrivals };
+}
