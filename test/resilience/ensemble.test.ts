@@ -80,12 +80,22 @@ describe('a 3-node ensemble losing servers, then its quorum', () => {
         timeoutMs: SESSION_MS * 2,
       },
     );
-    expect(
+    // Registered on the server is not yet seen by the consumer: wait for its watch to deliver.
+    const ports = () =>
       consumer.endpointer
         .instances()
         .map((i) => i.port)
-        .sort(),
-    ).toEqual(services.map((s) => s.port).sort());
+        .sort()
+        .join();
+    await waitFor(
+      () =>
+        ports() ===
+        services
+          .map((s) => s.port)
+          .sort()
+          .join(),
+      { timeoutMs: SESSION_MS },
+    );
     unsubscribeCount();
     expect(smallest).toBeGreaterThanOrEqual(1);
     if (expiries === 0) expect(smallest).toBe(2);
