@@ -40,9 +40,13 @@ async function main(): Promise<void> {
       console.log(`bench: ${name} done in ${output.seconds.toFixed(1)} s\n`);
       console.log(output.markdown.trim(), '\n');
       if (!dryRun) {
+        const header =
+          `_Measured ${new Date().toISOString().slice(0, 10)} at commit ${gitDescribe()}, in ` +
+          `${output.seconds.toFixed(0)} s; load average ${output.loadAverage.toFixed(2)} when ` +
+          'it started._';
         updateReport(reportFile, [
           { name: 'machine', title: 'Machine', markdown: machineBlock(output) },
-          { name, title: output.title, markdown: output.markdown },
+          { name, title: output.title, markdown: `${header}\n\n${output.markdown}` },
         ]);
       }
     }

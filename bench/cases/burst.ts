@@ -1,16 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import type { ZkClient } from '../../lib/client/zk-client.js';
-import { Registrar } from '../../lib/sd/registrar.js';
 import { BareWatcher } from '../support/bare-watcher.js';
-import { Bare, BareZk } from '../support/bare-zk.js';
+import { BareZk } from '../support/bare-zk.js';
 import { benchPath } from '../support/fleet.js';
 import { count, medianP95, ratio, table } from '../support/format.js';
-import {
-  connectClient,
-  silent,
-  type WatchedEndpointer,
-  watchEndpointer,
-} from '../support/lib-parts.js';
+import { connectClient, type WatchedEndpointer, watchEndpointer } from '../support/lib-parts.js';
+import { Registrant } from '../support/registrant.js';
 import { median, summarize } from '../support/stats.js';
 import type { BenchCase } from './bench-case.js';
 
@@ -19,7 +13,7 @@ const CONSUMERS = 5;
 const RUNS = 10;
 
 interface BurstRun {
-  /** From the first register call until the last consumer holds all instances. */
+  /** From the registering process's first call until the last consumer holds all instances. */
   lastConsumer: number;
   /** Until every register() / create resolved. */
   registered: number;
@@ -28,26 +22,24 @@ interface BurstRun {
 }
 
 /**
- * Issue 7, item 4: 200 instances (one session each) register at once; time until each of
- * 5 consumers (one session each) holds all 200. Against the floor: 200 bare sessions creating
- * at once, 5 bare watchers.
+ * Issue 7, item 4: 200 instances, each on its own session (in a registering process of their
+ * own), register at once; time until each of 5 consumers (one session each, in this process)
+ * holds all 200. Against the floor: 200 bare sessions creating at once, 5 bare watchers.
  */
 export const burst: BenchCase = {
   name: 'burst',
   title: '4. Burst',
   async run({ zk, log }) {
     const servers = zk.connectString;
-    log(`opening ${INSTANCES} + ${INSTANCES} registering sessions and ${2 * CONSUMERS} consumers`);
+    log(`opening ${2 * INSTANCES} registering sessions and ${2 * CONSUMERS} consumers`);
     const oursPath = benchPath('burst-ours');
     const floorPath = benchPath('burst-floor');
-    const registrants = await Promise.all(
-      Array.from({ length: INSTANCES }, () => connectClient(servers)),
-    );
-    const bareRegistrants = await Promise.all(
-      Array.from({ length: INSTANCES }, () => BareZk.connect(servers)),
-    );
-    await bareRegistrants[0]!.ensurePath(floorPath);
-    await bareRegistrants[0]!.ensurePath(oursPath);
+    const registrant = await Registrant.start(servers);
+    await registrant.openFleet(INSTANCES);
+    const setup = await BareZk.connect(servers);
+    await setup.ensurePath(floorPath);
+    await setup.ensurePath(oursPath);
+    setup.close();
     const consumerClients = await Promise.all(
       Array.from({ length: CONSUMERS }, () => connectClient(servers)),
     );
@@ -63,16 +55,17 @@ export const burst: BenchCase = {
     try {
       for (let run = 0; run <= RUNS; run++) {
         log(`run ${run + 1}/${RUNS + 1}${run === 0 ? ' (warm-up, not recorded)' : ''}`);
-        const ours = await oursBurst(registrants, consumers, consumerClients, oursPath);
-        const floor = await floorBurst(bareRegistrants, watchers, floorPath);
+        const ours = await oursBurst(registrant, consumers, consumerClients, oursPath);
+        const floor = await floorBurst(registrant, watchers, floorPath);
         if (run === 0) continue;
         results.ours.push(ours);
         results.floor.push(floor);
       }
     } finally {
       for (const consumer of consumers) await consumer.endpointer.close();
-      for (const client of [...consumerClients, ...registrants]) await client.close();
-      for (const session of [...bareConsumers, ...bareRegistrants]) session.close();
+      for (const client of consumerClients) await client.close();
+      for (const session of bareConsumers) session.close();
+      await registrant.close();
     }
     const floorLast = median(results.floor.map((r) => r.lastConsumer));
     const row = (label: string, runs: BurstRun[]) => {
@@ -86,10 +79,11 @@ export const burst: BenchCase = {
       ];
     };
     return [
-      `${INSTANCES} instances, each on its own session, register at once (\`Registrar.register()\`; ` +
-        `the floor: a bare create); ${CONSUMERS} consumers, each on its own session, watch the ` +
-        `path. ${RUNS} runs of each (after one unrecorded), interleaved; everything is ` +
-        'deregistered between runs. Times from the first register call.',
+      `${INSTANCES} instances, each on its own session, register at once from a registering ` +
+        `process of their own (\`Registrar.register()\`: an \`exists\` of the service node and a ` +
+        `create; the floor: a bare create); ${CONSUMERS} consumers, each on its own session, ` +
+        `watch the path. ${RUNS} runs of each (after one unrecorded), interleaved; everything ` +
+        'is deregistered between runs. Times from the first register call.',
       '',
       table(
         [
@@ -106,34 +100,22 @@ export const burst: BenchCase = {
 };
 
 async function oursBurst(
-  registrants: readonly ZkClient[],
+  registrant: Registrant,
   consumers: readonly WatchedEndpointer[],
   clients: readonly ZkClient[],
   path: string,
 ): Promise<BurstRun> {
-  const slash = path.lastIndexOf('/');
-  const service = { path: path.slice(0, slash), name: path.slice(slash + 1) };
-  const registrars = registrants.map(
-    (client, i) =>
-      new Registrar(
-        client,
-        { ...service, data: `http://127.0.0.1:${30_000 + i}` },
-        { logger: silent },
-      ),
-  );
   const requestsBefore = clients.map((client) => client.requestCounts.total);
-  const held = consumers.map((consumer) => heldAll(consumer, registrants.length));
-  const started = performance.now();
-  await Promise.all(registrars.map((registrar) => registrar.register()));
-  const registered = performance.now();
+  const held = consumers.map((consumer) => heldAll(consumer, INSTANCES));
+  const registered = await registrant.registerFleet(path, false);
   const times = await Promise.all(held);
   const requests = clients.map((client, i) => client.requestCounts.total - requestsBefore[i]!);
-  await Promise.all(registrars.map((registrar) => registrar.deregister()));
-  for (const registrar of registrars) registrar.close();
-  await Promise.all(consumers.map((consumer) => heldAll(consumer, 0)));
+  const emptied = consumers.map((consumer) => heldAll(consumer, 0));
+  await registrant.deregisterFleet();
+  await Promise.all(emptied);
   return {
-    lastConsumer: Math.max(...times) - started,
-    registered: registered - started,
+    lastConsumer: Math.max(...times) - registered.called,
+    registered: registered.resolved - registered.called,
     requests: requests.reduce((a, b) => a + b, 0) / requests.length,
   };
 }
@@ -151,33 +133,23 @@ function heldAll(consumer: WatchedEndpointer, expected: number): Promise<number>
 }
 
 async function floorBurst(
-  registrants: readonly BareZk[],
+  registrant: Registrant,
   watchers: readonly BareWatcher[],
   path: string,
 ): Promise<BurstRun> {
   const requestsBefore = watchers.map((w) => w.requests.getChildren + w.requests.get);
-  const held = watchers.map((watcher) => floorHeld(watcher, registrants.length));
-  const started = performance.now();
-  const nodes = await Promise.all(
-    registrants.map((session, i) =>
-      session.create(
-        `${path}/_c_${randomBytes(16).toString('hex')}-`,
-        `http://127.0.0.1:${30_000 + i}`,
-        Bare.EPHEMERAL_SEQUENTIAL,
-      ),
-    ),
-  );
-  const registered = performance.now();
+  const held = watchers.map((watcher) => floorHeld(watcher, INSTANCES));
+  const registered = await registrant.registerFleet(path, true);
   const times = await Promise.all(held);
   const requests = watchers.map(
     (w, i) => w.requests.getChildren + w.requests.get - requestsBefore[i]!,
   );
   const emptied = watchers.map((watcher) => floorHeld(watcher, 0));
-  await Promise.all(nodes.map((node, i) => registrants[i]!.delete(node)));
+  await registrant.deregisterFleet();
   await Promise.all(emptied);
   return {
-    lastConsumer: Math.max(...times) - started,
-    registered: registered - started,
+    lastConsumer: Math.max(...times) - registered.called,
+    registered: registered.resolved - registered.called,
     requests: requests.reduce((a, b) => a + b, 0) / requests.length,
   };
 }

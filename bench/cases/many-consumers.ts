@@ -1,16 +1,14 @@
-import { randomBytes } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { INestApplicationContext } from '@nestjs/common';
-import { Registrar } from '../../lib/sd/registrar.js';
 import { Arrivals, holdsSorted } from '../support/arrivals.js';
 import { BareWatcher } from '../support/bare-watcher.js';
-import { Bare, BareZk } from '../support/bare-zk.js';
+import { BareZk } from '../support/bare-zk.js';
 import { startConsumerApp, WATCHED_PATH, WatchingService } from '../support/consumer-app.js';
 import { benchPath } from '../support/fleet.js';
 import { count, medianP95, ratio, table, verdict } from '../support/format.js';
-import { connectClient, silent } from '../support/lib-parts.js';
 import { delta, mntr } from '../support/mntr.js';
 import { PROPAGATION_GOAL } from '../support/propagation-report.js';
+import { Registrant } from '../support/registrant.js';
 import { summarize } from '../support/stats.js';
 import type { BenchCase } from './bench-case.js';
 
@@ -36,11 +34,12 @@ export const manyConsumers: BenchCase = {
   async run({ zk, log }) {
     const servers = zk.connectString;
     log(`starting ${APPS} Nest application contexts and ${APPS} bare watchers`);
-    const registrant = await connectClient(servers);
-    const bareRegistrant = await BareZk.connect(servers);
-    await bareRegistrant.ensurePath(WATCHED_PATH);
+    const registrant = await Registrant.start(servers);
+    const setup = await BareZk.connect(servers);
+    await setup.ensurePath(WATCHED_PATH);
     const floorPath = benchPath('many-floor');
-    await bareRegistrant.ensurePath(floorPath);
+    await setup.ensurePath(floorPath);
+    setup.close();
     const apps: INestApplicationContext[] = [];
     for (let i = 0; i < APPS; i++) apps.push(await startConsumerApp(servers));
     const arrivals = apps.map((app) => {
@@ -63,8 +62,6 @@ export const manyConsumers: BenchCase = {
       watcher.onChange((change) => tracker.notify(change.at, (id) => watcher.held.has(id)));
       return tracker;
     });
-    const slash = WATCHED_PATH.lastIndexOf('/');
-    const service = { path: WATCHED_PATH.slice(0, slash), name: WATCHED_PATH.slice(slash + 1) };
     const results = {
       ours: { register: [] as Spread[], deregister: [] as Spread[] },
       floor: { register: [] as Spread[], deregister: [] as Spread[] },
@@ -75,22 +72,17 @@ export const manyConsumers: BenchCase = {
       for (let trial = 0; trial < WARMUP + TRIALS; trial++) {
         const record = trial >= WARMUP;
         // ours
-        const registrar = new Registrar(
-          registrant,
-          { ...service, data: 'http://127.0.0.1:4321' },
-          { logger: silent },
-        );
         const before = await mntr(zk);
-        const node = await registrar.register();
-        const registered = performance.now();
+        const { node, resolved: registered } = await registrant.register(
+          WATCHED_PATH,
+          'http://127.0.0.1:4321',
+        );
         const id = node.slice(WATCHED_PATH.length + 1);
         const held = await Promise.all(arrivals.map((tracker) => tracker.when(id, true)));
         await delay(5);
         const after = await mntr(zk);
-        await registrar.deregister();
-        const deregistered = performance.now();
+        const { resolved: deregistered } = await registrant.deregister(node);
         const dropped = await Promise.all(arrivals.map((tracker) => tracker.when(id, false)));
-        registrar.close();
         await delay(5);
         if (record) {
           results.ours.register.push(spread(held, registered));
@@ -99,17 +91,14 @@ export const manyConsumers: BenchCase = {
           serverReads += delta(before, after, 'zk_cnt_readlatency');
         }
         // floor
-        const created = await bareRegistrant.create(
-          `${floorPath}/_c_${randomBytes(16).toString('hex')}-`,
+        const { node: created, resolved: createdAt } = await registrant.create(
+          floorPath,
           'http://127.0.0.1:4321',
-          Bare.EPHEMERAL_SEQUENTIAL,
         );
-        const createdAt = performance.now();
         const floorId = created.slice(floorPath.length + 1);
         const floorHeld = await Promise.all(floorArrivals.map((t) => t.when(floorId, true)));
         await delay(5);
-        await bareRegistrant.delete(created);
-        const deletedAt = performance.now();
+        const { resolved: deletedAt } = await registrant.delete(created);
         const floorDropped = await Promise.all(floorArrivals.map((t) => t.when(floorId, false)));
         await delay(5);
         if (record) {
@@ -120,7 +109,6 @@ export const manyConsumers: BenchCase = {
     } finally {
       for (const app of apps) await app.close();
       await registrant.close();
-      bareRegistrant.close();
       for (const session of bareSessions) session.close();
     }
     const rows: string[][] = [];
@@ -141,7 +129,8 @@ export const manyConsumers: BenchCase = {
     return [
       `${APPS} Nest application contexts in one process, each with its own ZooKeeper session and ` +
         `an \`@InjectEndpointer('${WATCHED_PATH}')\` provider; ${APPS} bare watchers on their own ` +
-        `sessions for the floor. ${TRIALS} trials (after ${WARMUP} unrecorded). All consumers ` +
+        `sessions for the floor; the registering app in a process of its own. Times from the ` +
+        `change's resolution in the registering app. ${TRIALS} trials (after ${WARMUP} unrecorded). All consumers ` +
         'share one event loop and two cores with the server, so the spread between the first and ' +
         'the last is mostly their turn on the loop.',
       '',

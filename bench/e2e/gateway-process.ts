@@ -1,8 +1,8 @@
 /**
  * A gateway in front of the hello instances: `<servers> discovery` is sample/02-gateway
- * (`@InjectEndpointer`, round robin, retry, `HttpEndpoint`); `<servers> static <url>` is the same
- * route calling one fixed instance with a bare `fetch`, to tell the extra HTTP hop from the
- * library's own cost.
+ * (`@InjectEndpointer`, round robin, retry, `HttpEndpoint`); `<servers> static <url>...` is the
+ * same route taking the given instances in turn with a bare `fetch`, to tell the extra HTTP hop
+ * from the library's own cost.
  */
 import 'reflect-metadata';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -16,11 +16,13 @@ const INSTANCES = 3;
 
 @Module({})
 class StaticGatewayModule {
-  static register(target: string): DynamicModule {
+  static register(targets: readonly string[]): DynamicModule {
+    let next = 0;
     @Controller()
     class StaticGatewayController {
       @Get('hello')
       async hello(): Promise<unknown> {
+        const target = targets[next++ % targets.length];
         const response = await fetch(`${target}/hello`, {
           headers: { accept: 'application/json' },
           signal: AbortSignal.timeout(5000),
@@ -33,12 +35,12 @@ class StaticGatewayModule {
 }
 
 async function main(): Promise<void> {
-  const [servers, mode, target] = process.argv.slice(2);
-  if (!servers || (mode !== 'discovery' && !(mode === 'static' && target))) {
-    throw new Error('usage: gateway-process.js <servers> discovery | <servers> static <url>');
+  const [servers, mode, ...targets] = process.argv.slice(2);
+  if (!servers || (mode !== 'discovery' && !(mode === 'static' && targets.length > 0))) {
+    throw new Error('usage: gateway-process.js <servers> discovery | <servers> static <url>...');
   }
   const module =
-    mode === 'discovery' ? GatewayModule.register(servers) : StaticGatewayModule.register(target!);
+    mode === 'discovery' ? GatewayModule.register(servers) : StaticGatewayModule.register(targets);
   const app = await NestFactory.create(module, { logger: false });
   await app.listen(0, '127.0.0.1');
   if (mode === 'discovery') {

@@ -1,42 +1,36 @@
-import { randomBytes } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { ZkClient } from '../../lib/client/zk-client.js';
-import type { ZkRequestCounts } from '../../lib/client/zk-client.types.js';
-import { Registrar } from '../../lib/sd/registrar.js';
 import { Arrivals } from './arrivals.js';
 import { BareWatcher } from './bare-watcher.js';
-import { Bare, BareZk } from './bare-zk.js';
+import { BareZk } from './bare-zk.js';
 import { benchPath, registerFleet } from './fleet.js';
-import { connectClient, silent, type WatchedEndpointer, watchEndpointer } from './lib-parts.js';
+import { connectClient, type WatchedEndpointer, watchEndpointer } from './lib-parts.js';
+import { Registrant, type Timed } from './registrant.js';
+
+/** One change seen by a consumer: from the change's call, from its resolution; requests sent. */
+export interface ChangeTiming {
+  fromCall: number;
+  fromResolved: number;
+  requests: number;
+}
 
 /** One trial: a register and a deregister, seen by the library and by the floor. */
 export interface PropagationTrial {
-  ours: {
-    register: number;
-    deregister: number;
-    registerRequests: number;
-    deregisterRequests: number;
-  };
-  floor: {
-    register: number;
-    deregister: number;
-    registerRequests: number;
-    deregisterRequests: number;
-  };
+  ours: { register: ChangeTiming; deregister: ChangeTiming };
+  floor: { register: ChangeTiming; deregister: ChangeTiming };
 }
 
 /**
  * Two services with `size` instances each: one watched by a `ZkEndpointer` (on its own session),
  * the other by the bare floor (on its own session), so a change to one never wakes the other.
- * A third session registers and deregisters, through `Registrar` for ours and with a bare
- * create/delete for the floor.
+ * The registering app is another process (as in production, and so its work never delays the
+ * consumers' event loop): `Registrar` for ours, a bare create/delete for the floor.
  */
 export class PropagationRig {
   private constructor(
     readonly size: number,
     private readonly filler: BareZk,
-    private readonly registrant: ZkClient,
-    private readonly bareRegistrant: BareZk,
+    private readonly registrant: Registrant,
     private readonly consumer: ZkClient,
     private readonly ours: WatchedEndpointer,
     private readonly oursPath: string,
@@ -61,8 +55,7 @@ export class PropagationRig {
     return new PropagationRig(
       size,
       filler,
-      await connectClient(servers),
-      await BareZk.connect(servers),
+      await Registrant.start(servers),
       consumer,
       ours,
       oursPath,
@@ -82,75 +75,48 @@ export class PropagationRig {
     return { ours: await this.oursTrial(), floor };
   }
 
-  /** The library's requests so far, of the consumer's session. */
-  get consumerRequests(): ZkRequestCounts {
-    return this.consumer.requestCounts;
-  }
-
   async close(): Promise<void> {
     await this.ours.endpointer.close();
     this.floor.close();
     await this.consumer.close();
     await this.registrant.close();
     this.bareConsumer.close();
-    this.bareRegistrant.close();
     this.filler.close();
   }
 
   private async oursTrial(): Promise<PropagationTrial['ours']> {
-    const slash = this.oursPath.lastIndexOf('/');
-    const registrar = new Registrar(
-      this.registrant,
-      {
-        path: this.oursPath.slice(0, slash),
-        name: this.oursPath.slice(slash + 1),
-        data: `http://127.0.0.1:${10_000 + Math.floor(Math.random() * 50_000)}`,
-      },
-      { logger: silent },
-    );
-    const before = this.consumer.requestCounts.total;
-    const node = await registrar.register();
-    const registered = performance.now();
-    const id = node.slice(this.oursPath.length + 1);
+    const requests = () => this.consumer.requestCounts.total;
+    const data = `http://127.0.0.1:${10_000 + Math.floor(Math.random() * 50_000)}`;
+    const before = requests();
+    const registered = await this.registrant.register(this.oursPath, data);
+    const id = registered.node.slice(this.oursPath.length + 1);
     const held = await this.ours.arrivals.when(id, true);
     await this.settle();
-    const afterRegister = this.consumer.requestCounts.total;
-    await registrar.deregister();
-    const deregistered = performance.now();
+    const afterRegister = requests();
+    const deregistered = await this.registrant.deregister(registered.node);
     const dropped = await this.ours.arrivals.when(id, false);
     await this.settle();
-    registrar.close();
     return {
-      register: held - registered,
-      deregister: dropped - deregistered,
-      registerRequests: afterRegister - before,
-      deregisterRequests: this.consumer.requestCounts.total - afterRegister,
+      register: timing(registered, held, afterRegister - before),
+      deregister: timing(deregistered, dropped, requests() - afterRegister),
     };
   }
 
   private async floorTrial(): Promise<PropagationTrial['floor']> {
     const requests = () => this.floor.requests.getChildren + this.floor.requests.get;
+    const data = `http://127.0.0.1:${10_000 + Math.floor(Math.random() * 50_000)}`;
     const before = requests();
-    const prefix = `${this.floor.path}/_c_${randomBytes(16).toString('hex')}-`;
-    const node = await this.bareRegistrant.create(
-      prefix,
-      `http://127.0.0.1:${10_000 + Math.floor(Math.random() * 50_000)}`,
-      Bare.EPHEMERAL_SEQUENTIAL,
-    );
-    const created = performance.now();
-    const id = node.slice(this.floor.path.length + 1);
+    const created = await this.registrant.create(this.floor.path, data);
+    const id = created.node.slice(this.floor.path.length + 1);
     const held = await this.floorArrivals.when(id, true);
     await this.settle();
     const afterRegister = requests();
-    await this.bareRegistrant.delete(node);
-    const deleted = performance.now();
+    const deleted = await this.registrant.delete(created.node);
     const dropped = await this.floorArrivals.when(id, false);
     await this.settle();
     return {
-      register: held - created,
-      deregister: dropped - deleted,
-      registerRequests: afterRegister - before,
-      deregisterRequests: requests() - afterRegister,
+      register: timing(created, held, afterRegister - before),
+      deregister: timing(deleted, dropped, requests() - afterRegister),
     };
   }
 
@@ -158,4 +124,8 @@ export class PropagationRig {
   private async settle(): Promise<void> {
     await delay(2 + this.size / 1000);
   }
+}
+
+function timing(change: Timed, seen: number, requests: number): ChangeTiming {
+  return { fromCall: seen - change.called, fromResolved: seen - change.resolved, requests };
 }
