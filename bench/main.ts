@@ -5,7 +5,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BENCH_NAMES, findCase } from './cases/index.js';
@@ -26,6 +26,10 @@ async function main(): Promise<void> {
   const names = args.filter((arg) => !arg.startsWith('--'));
   for (const name of names) findCase(name);
   const selected = names.length > 0 ? names : BENCH_NAMES;
+  // Other work on the machine moves the figures: note how busy it was before we started.
+  const loadBefore = loadavg()[0] ?? 0;
+  // Read before the first section is written (BENCHMARKS.md is tracked).
+  const commit = gitDescribe();
   const workDir = mkdtempSync(join(tmpdir(), 'zk-bench-'));
   const failed: string[] = [];
   const started = performance.now();
@@ -41,11 +45,10 @@ async function main(): Promise<void> {
       console.log(output.markdown.trim(), '\n');
       if (!dryRun) {
         const header =
-          `_Measured ${new Date().toISOString().slice(0, 10)} at commit ${gitDescribe()}, in ` +
-          `${output.seconds.toFixed(0)} s; load average ${output.loadAverage.toFixed(2)} when ` +
-          'it started._';
+          `_Measured ${new Date().toISOString().slice(0, 10)} at commit ${commit}, in ` +
+          `${output.seconds.toFixed(0)} s._`;
         updateReport(reportFile, [
-          { name: 'machine', title: 'Machine', markdown: machineBlock(output) },
+          { name: 'machine', title: 'Machine', markdown: machineBlock(output, loadBefore, commit) },
           { name, title: output.title, markdown: `${header}\n\n${output.markdown}` },
         ]);
       }
@@ -86,11 +89,12 @@ function runCase(name: string, outFile: string): Promise<CaseOutput | undefined>
   });
 }
 
-function machineBlock(output: CaseOutput): string {
+function machineBlock(output: CaseOutput, loadBefore: number, commit: string): string {
   const machine = describeMachine();
-  const commit = gitDescribe();
   return [
-    `Last run: ${new Date().toISOString().slice(0, 10)}, commit ${commit}.`,
+    `Last run: ${new Date().toISOString().slice(0, 10)}, commit ${commit}; 1-minute load ` +
+      `average before it started: ${loadBefore.toFixed(2)} (the benchmarks themselves keep both ` +
+      'cores busy).',
     '',
     table(
       ['', ''],

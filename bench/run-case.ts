@@ -4,7 +4,6 @@
  */
 import 'reflect-metadata';
 import { writeFile } from 'node:fs/promises';
-import { loadavg } from 'node:os';
 import { ZooKeeperServer } from '../lib/testing/index.js';
 import { findCase } from './cases/index.js';
 
@@ -15,15 +14,12 @@ export interface CaseOutput {
   markdown: string;
   seconds: number;
   zooKeeperVersion: string;
-  /** The machine's 1-minute load average when the benchmark started (other work on it). */
-  loadAverage: number;
 }
 
 async function main(): Promise<void> {
   const [name, outFile] = process.argv.slice(2);
   if (!name || !outFile) throw new Error('usage: run-case.js <name> <out.json>');
   const benchCase = await findCase(name).load();
-  const loadAverage = loadavg()[0] ?? 0;
   const started = performance.now();
   const zk = await ZooKeeperServer.start({ logLevel: 'WARN' });
   try {
@@ -37,7 +33,6 @@ async function main(): Promise<void> {
       markdown,
       seconds: (performance.now() - started) / 1000,
       zooKeeperVersion: version,
-      loadAverage,
     };
     await writeFile(outFile, JSON.stringify(output));
   } finally {
