@@ -36,6 +36,8 @@ import { type WatchKind, WatchRegistry } from './zk-watch-registry.js';
 
 type Raw = NativeHandle['raw'];
 type Complete<T> = (rc: number, value?: T) => void;
+/** The error an operation gets when its handle is dropped under it. */
+type HandleDropped = (operation: ZkOperation, path: string) => ZkError;
 
 const createFlags: Record<ZkCreateMode, number> = {
   persistent: ZkFlags.PERSISTENT,
@@ -59,7 +61,8 @@ export class ZkClient {
   private readonly options: ResolvedZkClientOptions;
   private handle: NativeHandle | undefined;
   private lastSessionId: string | undefined;
-  private expiryTimer: NodeJS.Timeout | undefined;
+  /** How to fail each operation still waiting for an answer, by the handle it was sent on. */
+  private readonly inFlight = new Map<NativeHandle, Set<(failure: HandleDropped) => void>>();
   private readonly stateSubject = new BehaviorSubject<ZkClientState>('connecting');
   private readonly sessionSubject = new Subject<ZkSessionEvent>();
   private readonly watches = new WatchRegistry();
@@ -329,12 +332,10 @@ export class ZkClient {
    */
   async close(): Promise<void> {
     if (this.state === 'closed') return;
-    this.clearExpiryTimer();
-    const handle = this.handle;
-    this.handle = undefined;
     this.setState('closed');
+    this.dropHandle((operation, path) => new ZkClosedError(operation, path));
+    this.handle = undefined;
     this.watches.clear();
-    handle?.close();
     this.stateSubject.complete();
     this.sessionSubject.complete();
   }
@@ -368,7 +369,6 @@ export class ZkClient {
   }
 
   private onConnected(handle: NativeHandle): void {
-    this.clearExpiryTimer();
     const sessionId = handle.sessionId ?? '';
     const previous = this.lastSessionId;
     const isNew = sessionId !== previous;
@@ -390,10 +390,9 @@ export class ZkClient {
     this.options.logger.warn(
       `ZooKeeper connection lost (session 0x${this.lastSessionId}); reconnecting`,
     );
-    // The server expires a session it has not heard from for a whole session timeout. Expiry is
-    // only learnt on reconnect, so after that long without contact we treat it as expired here.
-    const timeoutMs = this.sessionTimeoutMs;
-    this.expiryTimer = setTimeout(() => this.expire(`no contact for ${timeoutMs} ms`), timeoutMs);
+    // Nothing drastic: the session may well be alive (a server restart, a quorum loss: a new
+    // leader renews every session). Whether it expired is learnt when the native client gets
+    // through again; consumers see `disconnected` (stale) meanwhile.
   }
 
   private onHandleClosed(code: number): void {
@@ -410,11 +409,12 @@ export class ZkClient {
   /** Drops the dead handle (never touched again) and opens a new session with the same auth. */
   private expire(reason: string): void {
     if (this.state === 'closed') return;
-    this.clearExpiryTimer();
     this.options.logger.warn(
       `ZooKeeper session 0x${this.lastSessionId} expired (${reason}); opening a new session`,
     );
-    this.handle?.close();
+    this.dropHandle(
+      (operation, path) => new ZkSessionExpiredError(operation, path, ZkCodes.SESSIONEXPIRED),
+    );
     // The watches died with the session; their owners re-read on `sessions$`.
     this.watches.clear();
     this.setState('expired');
@@ -422,9 +422,17 @@ export class ZkClient {
     this.setState('connecting');
   }
 
-  private clearExpiryTimer(): void {
-    if (this.expiryTimer) clearTimeout(this.expiryTimer);
-    this.expiryTimer = undefined;
+  /**
+   * Closes the current handle and fails every operation still waiting on it at once, instead of
+   * leaving it to its timeout: the closed handle will never answer.
+   */
+  private dropHandle(failure: HandleDropped): void {
+    const handle = this.handle;
+    if (!handle) return;
+    handle.close();
+    const pending = this.inFlight.get(handle);
+    this.inFlight.delete(handle);
+    for (const fail of pending ?? []) fail(failure);
   }
 
   private setState(state: ZkClientState): void {
@@ -463,10 +471,18 @@ export class ZkClient {
         () => finish(undefined, new ZkTimeoutError(operation, path, timeoutMs)),
         timeoutMs,
       );
+      let pending = this.inFlight.get(handle);
+      if (!pending) {
+        pending = new Set();
+        this.inFlight.set(handle, pending);
+      }
+      const onDropped = (failure: HandleDropped) => finish(undefined, failure(operation, path));
+      pending.add(onDropped);
       const finish = (value: T | undefined, error?: ZkError) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        pending.delete(onDropped);
         if (error) reject(error);
         else resolve(value as T);
       };

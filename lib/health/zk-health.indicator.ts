@@ -49,7 +49,7 @@ export class ZkHealthIndicator {
   ): Promise<HealthIndicatorResult<Key>> {
     const indicator = this.healthIndicatorService.check(key);
     const session = this.discovery.session;
-    const unhealthySession = sessionProblem(session);
+    const unhealthySession = sessionProblem(session, this.discovery.client.sessionTimeoutMs);
     if (unhealthySession) {
       return indicator.down({
         message: unhealthySession,
@@ -126,13 +126,18 @@ export class ZkHealthIndicator {
 }
 
 /** Why the session is not healthy, or undefined when it is connected. */
-function sessionProblem(session: ZkSessionStatus): string | undefined {
+function sessionProblem(session: ZkSessionStatus, sessionTimeoutMs: number): string | undefined {
   const since = new Date(session.since).toISOString();
+  const outlasted = Date.now() - session.since > sessionTimeoutMs;
   switch (session.state) {
     case 'connected':
       return undefined;
     case 'disconnected':
-      return `disconnected from ZooKeeper since ${since} (session 0x${session.sessionId} may still be alive)`;
+      // ZooKeeper tells a client its session expired only when it gets through again.
+      return outlasted
+        ? `disconnected from ZooKeeper since ${since}, longer than the session timeout ` +
+            `(${sessionTimeoutMs} ms): session 0x${session.sessionId} has most likely expired`
+        : `disconnected from ZooKeeper since ${since} (session 0x${session.sessionId} may still be alive)`;
     case 'expired':
       return `ZooKeeper session expired at ${since}; opening a new one`;
     case 'connecting':

@@ -340,15 +340,12 @@ export class Instancer implements InstanceSource {
   }
 
   private markFresh(): void {
-    // Only within the session that was read: its watches survived and missed events are
-    // delivered on reconnect. A new session is fresh once `resyncAfterNewSession` has read again.
-    if (
-      this.current?.stale &&
-      !this.current.error &&
-      !this.syncing &&
-      this.client.sessionId === this.readInSession
-    ) {
-      this.emit({ ...this.current, stale: false });
+    // Back in the session that was read: its watches survived, but the connection event comes
+    // before the events missed meanwhile. Read the children once more and publish that: fresh
+    // means confirmed. A new session is read by `resyncAfterNewSession` instead.
+    if (this.current?.stale && this.client.sessionId === this.readInSession) {
+      this.childrenDirty = true;
+      this.requestSync();
     }
   }
 

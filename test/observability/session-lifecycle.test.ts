@@ -9,6 +9,7 @@ import {
   type HttpEndpoint,
   type InstancerSnapshot,
   type RegistrationState,
+  ZkClient,
   ZkDiscoveryModule,
   ZkDiscoveryService,
   type ZkSessionStatus,
@@ -150,10 +151,14 @@ describe('observables, log lines and metrics across a disconnect, an expiry and 
 
     // 2. A partition past the session timeout: the session expires.
     proxy.partition();
-    await waitFor(() => discovery.session.expiries === 1, {
+    // The server expires it; the client learns so when it gets through again, after the heal.
+    const expiredNode = discovery.registeredNode!;
+    const observer = await ZkClient.connect({ servers: server.connectString });
+    await waitFor(async () => (await observer.exists(expiredNode)) === null, {
       timeoutMs: SESSION_MS * 3,
-      message: 'the session to expire',
+      message: 'the server to expire the session',
     });
+    await observer.close();
     proxy.heal();
 
     // 3. A new session; the instance registers again.

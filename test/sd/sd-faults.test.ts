@@ -68,12 +68,14 @@ describe('discovery under faults (real server, fault proxy)', () => {
     instancer.subscribe((snapshot) => seen.push(snapshot));
     await waitFor(() => instancer.snapshot?.instances.length === 1);
 
+    const sessionId = BigInt(`0x${client.sessionId}`);
     proxy.partition();
     await waitFor(() => instancer.snapshot?.stale === true, { timeoutMs: SESSION_MS * 2 });
     expect(instancer.snapshot!.instances.map((i) => i.id)).toEqual(['i1']);
     // A change during the outage, seen once the session is back (a new one: the old expired).
     await observer.create(`${path}/i2`, 'http://127.0.0.1:2', { mode: 'ephemeral' });
-    await waitFor(() => client.state === 'connecting' || client.state === 'expired', {
+    // The server expires the session (the client learns it on its way back in).
+    await waitFor(async () => !(await proxied.server.connectedSessionIds()).includes(sessionId), {
       timeoutMs: SESSION_MS * 3,
     });
     proxy.heal();
