@@ -326,11 +326,11 @@ export class Instancer implements InstanceSource {
     if (change === 'stale') {
       this.logger.warn(
         `${this.path}: ${next.error ? `cannot read it (${next.error.message}), retrying` : 'ZooKeeper unreachable'}; ` +
-          `serving the last ${next.instances.length} known instances (stale)`,
+          `serving the last known ${plural(next.instances.length, 'instance')} (stale)`,
       );
     } else if (change === 'fresh') {
       this.logger.log(
-        `${this.path}: discovery is current again (${next.instances.length} instances)`,
+        `${this.path}: discovery is current again (${plural(next.instances.length, 'instance')})`,
       );
     }
   }
@@ -377,6 +377,10 @@ export class Instancer implements InstanceSource {
   private childPath(name: string): string {
     return this.path === '/' ? `/${name}` : `${this.path}/${name}`;
   }
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 /** One log line when the instances become stale, one when they are fresh again. */
