@@ -68,8 +68,6 @@ export class Instancer implements InstanceSource {
   private readonly subscriptions: Subscription[] = [];
   private current: InstancerSnapshot | undefined;
   private childrenWatched = false;
-  /** The session of the last successful read: only its watches can keep the snapshot current. */
-  private readInSession: string | undefined;
   /** The children list must be read again (first sync, children event, failure, new session). */
   private childrenDirty = true;
   private existsWatched = false;
@@ -171,7 +169,6 @@ export class Instancer implements InstanceSource {
   }
 
   private async sync(): Promise<void> {
-    const session = this.client.sessionId;
     try {
       const names = this.childrenDirty ? await this.readChildren() : [...this.children.keys()];
       if (this.closed) return;
@@ -183,7 +180,6 @@ export class Instancer implements InstanceSource {
         if (this.closed) return;
         this.publish(this.decodedInstances(), undefined);
       }
-      this.readInSession = session;
       this.failures = 0;
     } catch (error) {
       if (this.closed) return;
@@ -342,8 +338,9 @@ export class Instancer implements InstanceSource {
   private markFresh(): void {
     // Back in the session that was read: its watches survived, but the connection event comes
     // before the events missed meanwhile. Read the children once more and publish that: fresh
-    // means confirmed. A new session is read by `resyncAfterNewSession` instead.
-    if (this.current?.stale && this.client.sessionId === this.readInSession) {
+    // means confirmed. (A new session also resets the watches in `resyncAfterNewSession`; the two
+    // requests coalesce.)
+    if (this.current?.stale) {
       this.childrenDirty = true;
       this.requestSync();
     }
