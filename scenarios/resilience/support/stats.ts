@@ -1,35 +1,5 @@
-/** Median, p95, p99 and the extremes of a set of samples. */
-export interface Summary {
-  n: number;
-  min: number;
-  median: number;
-  p95: number;
-  p99: number;
-  max: number;
-}
-
-/**
- * The value at quantile `q` (0..1) of ascending `sorted`, nearest rank: an observed sample, never
- * an interpolation (the p95 of 20 samples is the 19th smallest).
- */
-export function quantile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const rank = Math.max(1, Math.ceil(q * sorted.length));
-  return sorted[Math.min(rank, sorted.length) - 1]!;
-}
-
-/** Summarizes `samples` (any order; not modified). */
-export function summarize(samples: readonly number[]): Summary {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return {
-    n: sorted.length,
-    min: sorted[0] ?? Number.NaN,
-    median: quantile(sorted, 0.5),
-    p95: quantile(sorted, 0.95),
-    p99: quantile(sorted, 0.99),
-    max: sorted.at(-1) ?? Number.NaN,
-  };
-}
+// One nearest-rank summary for benchmarks and scenarios alike.
+export { quantile, type Summary, summarize } from '../../../bench/support/stats.js';
 
 /** `1234.5` → `1235 ms`; NaN → `n/a`. */
 export function ms(value: number): string {
