@@ -43,3 +43,10 @@ export function unboundPort(path: string): string {
     'Set registration.port to the port consumers should call.'
   );
 }
+
+export function listenFailed(path: string, error: Error): string {
+  return (
+    `The HTTP server failed to listen (${error.message}): ${path} is not registered and the ` +
+    'ZooKeeper session is closed, so this process can exit. Free the port or choose another one.'
+  );
+}

@@ -9,7 +9,7 @@ import {
 import { HttpAdapterHost } from '@nestjs/core';
 import { advertisedAddress } from './zk-advertised-address.js';
 import { ZK_DISCOVERY_OPTIONS } from './zk-discovery.constants.js';
-import { noHttpServer } from './zk-discovery.messages.js';
+import { listenFailed, noHttpServer } from './zk-discovery.messages.js';
 import type { ResolvedZkDiscoveryOptions } from './zk-discovery.options-resolver.js';
 import { ZkDiscoveryService } from './zk-discovery.service.js';
 
@@ -22,7 +22,18 @@ import { ZkDiscoveryService } from './zk-discovery.service.js';
 @Injectable()
 export class ZkRegistrationLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private server: Server | undefined;
-  private readonly onListening = () => this.registerNow();
+  private readonly onListening = () => {
+    this.server?.off('error', this.onListenError);
+    return this.registerNow();
+  };
+  /** `listen()` failed (port taken...): nothing to register, and no session may keep us alive. */
+  private readonly onListenError = (error: Error) => {
+    this.server?.off('listening', this.onListening);
+    this.server?.off('error', this.onListenError);
+    const registration = this.options.registration!;
+    this.options.logger.error(listenFailed(`${registration.path}/${registration.name}`, error));
+    void this.discovery.onApplicationShutdown();
+  };
 
   constructor(
     @Inject(ZK_DISCOVERY_OPTIONS) private readonly options: ResolvedZkDiscoveryOptions,
@@ -53,12 +64,17 @@ export class ZkRegistrationLifecycle implements OnApplicationBootstrap, BeforeAp
     }
     this.server = server;
     // `listen()` runs bootstrap hooks before it binds; a server may also be listening already.
-    if (server.listening) await this.registerNow();
-    else server.once('listening', this.onListening);
+    if (server.listening) {
+      await this.registerNow();
+    } else {
+      server.once('listening', this.onListening);
+      server.once('error', this.onListenError);
+    }
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     this.server?.off('listening', this.onListening);
+    this.server?.off('error', this.onListenError);
     const registration = this.options.registration;
     const wasRegistered = this.discovery.registrationState === 'registered';
     await this.discovery.deregister();

@@ -27,6 +27,8 @@ export async function connectCli(
       connectTimeoutMs: options.timeoutMs,
       operationTimeoutMs: options.timeoutMs,
       logger,
+      // `watch` runs until interrupted with nothing but the session to keep it alive.
+      keepProcessAlive: true,
     });
   } catch (error) {
     if (error instanceof TypeError) throw badServers(error.message);

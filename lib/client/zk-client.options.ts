@@ -37,6 +37,13 @@ export interface ZkClientOptions {
   acl?: readonly ZkAclEntry[];
   /** Logger for state changes and warnings. @default a logger printing warnings and errors to the console */
   logger?: ZkLogger;
+  /**
+   * Whether the open session alone keeps the process alive. With `false`, the client acts like an
+   * unref'd socket: once nothing else keeps the event loop alive (no server, socket, timer...),
+   * it closes its session (ephemeral nodes go at once) and the process can exit, as it would
+   * without the client. Set `true` for a process that only watches ZooKeeper. @default false
+   */
+  keepProcessAlive?: boolean;
 }
 
 export interface ResolvedZkClientOptions {
@@ -47,6 +54,7 @@ export interface ResolvedZkClientOptions {
   auth: readonly ZkAuth[];
   acl: readonly ZkAclEntry[] | undefined;
   logger: ZkLogger;
+  keepProcessAlive: boolean;
 }
 
 export const ZK_CLIENT_DEFAULTS = {
@@ -81,6 +89,7 @@ export function resolveZkClientOptions(options: ZkClientOptions): ResolvedZkClie
     auth: validateAuth(options.auth ?? []),
     acl: options.acl && options.acl.length > 0 ? options.acl : undefined,
     logger: options.logger ?? consoleLogger,
+    keepProcessAlive: options.keepProcessAlive === true,
   };
 }
 

@@ -32,6 +32,10 @@ import {
   ZkSessionStates,
   type ZkStat,
 } from './zk-native.js';
+import { warnOnceIfInheritable } from './zk-native-cloexec.js';
+import { whenOnlyNativeHandlesRemain } from './zk-process-idle.js';
+import { serverAddresses } from './zk-serving-probe.js';
+import { SessionGuard } from './zk-session-guard.js';
 import { type WatchKind, WatchRegistry } from './zk-watch-registry.js';
 
 type Raw = NativeHandle['raw'];
@@ -60,6 +64,13 @@ const EMPTY = Buffer.alloc(0);
 export class ZkClient {
   private readonly options: ResolvedZkClientOptions;
   private handle: NativeHandle | undefined;
+  /**
+   * The handle given up last, kept open until its successor connects: while it holds its socket's
+   * fd number, the new handle's socket cannot get that number (see `SessionGuard`).
+   */
+  private retiring: NativeHandle | undefined;
+  private readonly guard: SessionGuard;
+  private stopIdleWatch: (() => void) | undefined;
   private lastSessionId: string | undefined;
   /** How to fail each operation still waiting for an answer, by the handle it was sent on. */
   private readonly inFlight = new Map<NativeHandle, Set<(failure: HandleDropped) => void>>();
@@ -85,6 +96,15 @@ export class ZkClient {
 
   constructor(options: ZkClientOptions) {
     this.options = resolveZkClientOptions(options);
+    this.guard = new SessionGuard(
+      {
+        state: () => this.state,
+        sessionTimeoutMs: () => this.sessionTimeoutMs,
+        renewSession: (reason) => this.renewSession('given up', reason),
+        debug: (message) => this.options.logger.debug?.(message),
+      },
+      serverAddresses(this.options.connectString),
+    );
   }
 
   /** Creates a client and waits for its first session; closes it again if none comes in time. */
@@ -136,6 +156,16 @@ export class ZkClient {
   start(): void {
     if (this.handle || this.state === 'closed') return;
     this.openHandle();
+    this.guard.start();
+    if (!this.options.keepProcessAlive) {
+      this.stopIdleWatch = whenOnlyNativeHandlesRemain(() => {
+        this.options.logger.log(
+          'Nothing but the ZooKeeper session keeps this process alive: closing it so the process ' +
+            'can exit (set keepProcessAlive: true to keep it open)',
+        );
+        void this.close();
+      });
+    }
   }
 
   /**
@@ -333,7 +363,12 @@ export class ZkClient {
   async close(): Promise<void> {
     if (this.state === 'closed') return;
     this.setState('closed');
-    this.dropHandle((operation, path) => new ZkClosedError(operation, path));
+    this.guard.stop();
+    this.stopIdleWatch?.();
+    this.retiring?.close();
+    this.retiring = undefined;
+    this.failInFlight(this.handle, (operation, path) => new ZkClosedError(operation, path));
+    this.handle?.close();
     this.handle = undefined;
     this.watches.clear();
     this.stateSubject.complete();
@@ -352,6 +387,7 @@ export class ZkClient {
       },
     );
     this.handle = handle;
+    this.guard.handleOpened();
     for (const auth of this.options.auth) this.addAuth(handle, auth);
   }
 
@@ -373,6 +409,10 @@ export class ZkClient {
     const previous = this.lastSessionId;
     const isNew = sessionId !== previous;
     this.lastSessionId = sessionId;
+    this.retiring?.close();
+    this.retiring = undefined;
+    this.guard.connected();
+    warnOnceIfInheritable(this.serverPorts(), (message) => this.options.logger.warn(message));
     this.setState('connected');
     if (isNew) {
       this.options.logger.log(
@@ -386,6 +426,7 @@ export class ZkClient {
 
   private onConnectionLost(): void {
     if (this.state !== 'connected') return;
+    this.guard.connectionLost();
     this.setState('disconnected');
     this.options.logger.warn(
       `ZooKeeper connection lost (session 0x${this.lastSessionId}); reconnecting`,
@@ -397,42 +438,52 @@ export class ZkClient {
 
   private onHandleClosed(code: number): void {
     if (code === ZkSessionStates.EXPIRED) {
-      this.expire('the server expired it');
+      this.renewSession('expired', 'the server expired it');
     } else if (code === ZkSessionStates.AUTH_FAILED) {
       this.options.logger.error(
         'ZooKeeper authentication failed; check the `auth` option. Opening a new session.',
       );
-      this.expire('authentication failed');
+      this.renewSession('expired', 'authentication failed');
     }
   }
 
-  /** Drops the dead handle (never touched again) and opens a new session with the same auth. */
-  private expire(reason: string): void {
+  /**
+   * Leaves the current handle for good and opens a new session with the same auth: after an
+   * expiry (the handle is already closed), or when the guard gives up a handle that cannot get
+   * back. Subscribers see `expired`, then `connecting`, then a new session on `sessions$`.
+   */
+  private renewSession(what: 'expired' | 'given up', reason: string): void {
     if (this.state === 'closed') return;
     this.options.logger.warn(
-      `ZooKeeper session 0x${this.lastSessionId} expired (${reason}); opening a new session`,
+      `ZooKeeper session 0x${this.lastSessionId} ${what} (${reason}); opening a new session`,
     );
-    this.dropHandle(
+    const old = this.handle;
+    this.failInFlight(
+      old,
       (operation, path) => new ZkSessionExpiredError(operation, path, ZkCodes.SESSIONEXPIRED),
     );
     // The watches died with the session; their owners re-read on `sessions$`.
     this.watches.clear();
     this.setState('expired');
+    this.retiring?.close();
+    this.retiring = old;
     this.openHandle();
     this.setState('connecting');
   }
 
   /**
-   * Closes the current handle and fails every operation still waiting on it at once, instead of
-   * leaving it to its timeout: the closed handle will never answer.
+   * Fails every operation still waiting on `handle` at once, instead of leaving it to its timeout:
+   * a handle we leave will never answer them.
    */
-  private dropHandle(failure: HandleDropped): void {
-    const handle = this.handle;
+  private failInFlight(handle: NativeHandle | undefined, failure: HandleDropped): void {
     if (!handle) return;
-    handle.close();
     const pending = this.inFlight.get(handle);
     this.inFlight.delete(handle);
     for (const fail of pending ?? []) fail(failure);
+  }
+
+  private serverPorts(): Set<number> {
+    return new Set(serverAddresses(this.options.connectString).map((server) => server.port));
   }
 
   private setState(state: ZkClientState): void {

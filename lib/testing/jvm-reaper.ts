@@ -1,6 +1,6 @@
-import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import type { Socket } from 'node:net';
+import { spawnWithoutInheritedFds } from './spawn-without-inherited-fds.js';
 
 const livePids = new Set<number>();
 const releaseWatchdog = new Map<number, () => void>();
@@ -77,7 +77,7 @@ const WATCHDOG_SCRIPT = [
 function spawnWatchdog(pid: number, ownedDataDir: string | undefined): void {
   if (process.platform === 'win32') return;
   try {
-    const watchdog = spawn(
+    const watchdog = spawnWithoutInheritedFds(
       '/bin/sh',
       ['-c', WATCHDOG_SCRIPT, 'zk-testing-watchdog', String(pid), ownedDataDir ?? ''],
       {

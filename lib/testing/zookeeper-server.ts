@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,6 +14,7 @@ import {
 } from './four-letter-word.js';
 import { freePort, LOOPBACK_HOST } from './free-port.js';
 import { forgetDir, forgetPid, reapOnExit, removeDirOnExit } from './jvm-reaper.js';
+import { spawnWithoutInheritedFds } from './spawn-without-inherited-fds.js';
 import { findZooKeeperInstall } from './zookeeper-install.js';
 import { writeServerFiles } from './zookeeper-jvm.js';
 import type {
@@ -217,7 +218,7 @@ export class ZooKeeperServer {
     const output = openSync(this.jvmOutputFile, 'a');
     try {
       this.exitInfo = undefined;
-      const child = spawn(install.java, args, {
+      const child = spawnWithoutInheritedFds(install.java, args, {
         cwd: this.dataDir,
         stdio: ['ignore', output, output],
       });

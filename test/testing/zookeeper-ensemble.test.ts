@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openAndCloseSession } from '../../lib/client/zk-serving-probe.js';
 import { ZooKeeperEnsemble } from '../../lib/testing/index.js';
-import { openAndCloseRawSession } from '../support/raw-zk-session.js';
 
 describe('ZooKeeperEnsemble of 3', () => {
   let ensemble: ZooKeeperEnsemble;
@@ -23,7 +23,7 @@ describe('ZooKeeperEnsemble of 3', () => {
   it('commits a transaction through any member', async () => {
     const follower = ensemble.servers[(await ensemble.leaderIndex()) === 0 ? 1 : 0]!;
     const before = (await follower.srvr()).zxid!;
-    await openAndCloseRawSession(follower.host, follower.port);
+    await openAndCloseSession(follower);
     expect((await follower.srvr()).zxid!).toBeGreaterThan(before);
   });
 

@@ -4,8 +4,8 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openAndCloseSession } from '../../lib/client/zk-serving-probe.js';
 import { ZooKeeperServer, ZooKeeperStartError } from '../../lib/testing/index.js';
-import { openAndCloseRawSession } from '../support/raw-zk-session.js';
 
 function isAlive(pid: number): boolean {
   try {
@@ -69,7 +69,7 @@ describe('ZooKeeperServer', () => {
   it('restart() after kill() serves on the same port with the same data', async () => {
     const server = await ZooKeeperServer.start();
     try {
-      const sessionId = await openAndCloseRawSession(server.host, server.port);
+      const sessionId = await openAndCloseSession(server);
       expect(sessionId).toBeGreaterThan(0n);
       const before = (await server.srvr()).zxid!;
       expect(before).toBeGreaterThan(0n);

@@ -1,34 +1,62 @@
 import { connect, type Socket } from 'node:net';
 
+/** One server of a connect string. */
+export interface ZkServerAddress {
+  host: string;
+  port: number;
+}
+
 /**
- * Opens a ZooKeeper session by hand (a jute ConnectRequest, no client library) and closes it
- * (a closeSession request): two transactions, so the server's zxid moves. The kit's own tests
- * use it because they must not depend on lib/client. Resolves with the session id.
+ * The servers of a connect string (`h1:2181,[::1]:2182/chroot`), in order, without the chroot.
+ * The string is assumed valid (see `resolveZkClientOptions`).
  */
-export async function openAndCloseRawSession(
-  host: string,
-  port: number,
+export function serverAddresses(connectString: string): ZkServerAddress[] {
+  const chrootAt = connectString.indexOf('/');
+  const hosts = chrootAt === -1 ? connectString : connectString.slice(0, chrootAt);
+  return hosts.split(',').map((entry) => {
+    const colon = entry.lastIndexOf(':');
+    return {
+      host: entry.slice(0, colon).replace(/^\[(.*)\]$/, '$1'),
+      port: Number(entry.slice(colon + 1)),
+    };
+  });
+}
+
+/**
+ * Asks `server` for a brand-new session by hand (a jute ConnectRequest over a plain Node socket,
+ * no native client) and closes it again at once (closeSession). Resolves with the session id when
+ * the server granted it: the server is up, has a quorum and serves clients. Rejects when it
+ * refuses, drops the connection or does not answer within `timeoutMs`.
+ *
+ * It is how the client tells "ZooKeeper is back but my native handle cannot get through" from "no
+ * server serves", and the tests use it to move a server's zxid. Costs two transactions.
+ */
+export async function openAndCloseSession(
+  { host, port }: ZkServerAddress,
   timeoutMs = 5_000,
 ): Promise<bigint> {
   const socket = connect({ host, port });
   const frames = frameReader(socket);
   const timer = setTimeout(
-    () => socket.destroy(new Error(`raw session to ${host}:${port} timed out`)),
+    () => socket.destroy(new Error(`no answer from ${host}:${port} within ${timeoutMs} ms`)),
     timeoutMs,
   );
+  timer.unref();
   try {
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', resolve);
       socket.once('error', reject);
     });
-    socket.write(connectRequest(30_000));
+    // The shortest timeout the server allows (it raises it to its minimum): should the close
+    // below not reach it, the session dies on its own soon.
+    socket.write(connectRequest(1));
     const connectResponse = await frames.next();
     const sessionId = connectResponse.readBigInt64BE(8);
-    if (sessionId === 0n) throw new Error(`${host}:${port} refused the session`);
+    if (sessionId === 0n) throw new Error(`${host}:${port} refused a new session`);
     socket.write(closeSessionRequest());
     const reply = await frames.next();
     const err = reply.readInt32BE(12);
-    if (err !== 0) throw new Error(`closeSession failed with error ${err}`);
+    if (err !== 0) throw new Error(`closeSession on ${host}:${port} failed with error ${err}`);
     return sessionId;
   } finally {
     clearTimeout(timer);

@@ -1,0 +1,95 @@
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+
+const O_CLOEXEC = 0o2000000;
+
+/**
+ * Counts this process's TCP sockets connected to one of `ports` that a child process would
+ * inherit (no close-on-exec flag). Linux only: undefined where /proc cannot tell.
+ *
+ * Why it matters: the C client bundled in the `zookeeper` package opens its sockets without
+ * SOCK_CLOEXEC unless built with it. Every child process started afterwards holds a copy of the
+ * connection; once the client closes its own copy, its next socket often gets the same fd number
+ * and its events are never delivered, so the client can stay CONNECTING forever (issue 9 of this
+ * project has the measurements). Node's own sockets always carry the flag.
+ */
+export function countInheritableSockets(ports: ReadonlySet<number>): number | undefined {
+  if (process.platform !== 'linux') return undefined;
+  try {
+    const remotePortByInode = readTcpTables();
+    let count = 0;
+    for (const fd of readdirSync('/proc/self/fd')) {
+      const inode = socketInode(`/proc/self/fd/${fd}`);
+      if (inode === undefined) continue;
+      const port = remotePortByInode.get(inode);
+      if (port === undefined || !ports.has(port)) continue;
+      if ((fdFlags(fd) & O_CLOEXEC) === 0) count++;
+    }
+    return count;
+  } catch {
+    return undefined;
+  }
+}
+
+/** inode → remote port, from /proc/self/net/tcp and tcp6. */
+function readTcpTables(): Map<string, number> {
+  const byInode = new Map<string, number>();
+  for (const table of ['/proc/self/net/tcp', '/proc/self/net/tcp6']) {
+    let text: string;
+    try {
+      text = readFileSync(table, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const columns = line.trim().split(/\s+/);
+      const remote = columns[2];
+      const inode = columns[9];
+      if (!remote || !inode) continue;
+      byInode.set(inode, Number.parseInt(remote.slice(remote.indexOf(':') + 1), 16));
+    }
+  }
+  return byInode;
+}
+
+function socketInode(link: string): string | undefined {
+  try {
+    return /^socket:\[(\d+)\]$/.exec(readlinkSync(link))?.[1];
+  } catch {
+    return undefined; // closed meanwhile
+  }
+}
+
+function fdFlags(fd: string): number {
+  try {
+    const info = readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8');
+    return Number.parseInt(/^flags:\s*([0-7]+)/m.exec(info)?.[1] ?? '0', 8);
+  } catch {
+    return O_CLOEXEC; // closed meanwhile: nothing to report
+  }
+}
+
+/** The command that rebuilds the native client with close-on-exec (README, Install). */
+export const CLOEXEC_REBUILD_COMMAND =
+  'rm -rf node_modules/zookeeper && CPPFLAGS=-DSOCK_CLOEXEC_ENABLED npm install';
+
+let checked = false;
+
+/**
+ * Once per process, after the first connection: warns when the native client's socket would be
+ * inherited by child processes, with the command that fixes it.
+ */
+export function warnOnceIfInheritable(
+  ports: ReadonlySet<number>,
+  warn: (message: string) => void,
+): void {
+  if (checked) return;
+  checked = true;
+  const count = countInheritableSockets(ports);
+  if (!count) return;
+  warn(
+    'The native zookeeper client was built without close-on-exec: every child process this ' +
+      'process starts inherits its ZooKeeper connection, which can keep the client from ' +
+      'reconnecting after a ZooKeeper fault (the library then opens a new session after about ' +
+      `the session timeout). Rebuild it once: ${CLOEXEC_REBUILD_COMMAND}`,
+  );
+}

@@ -1,0 +1,22 @@
+/** How often to look, and how many idle looks in a row mean idle (no transient gaps). */
+const LOOK_EVERY_MS = 500;
+const IDLE_LOOKS = 2;
+
+/**
+ * Calls `onIdle` once nothing but native handles keeps the event loop alive: no server, socket,
+ * child process, pending timer or file operation of Node's own. The native `zookeeper` client's
+ * handles cannot be unref'd, so an open session would otherwise keep a process alive for ever
+ * (an app whose `listen()` failed, a script that forgot `close()`). Watches itself with an unref'd
+ * timer. Returns the function that stops watching.
+ */
+export function whenOnlyNativeHandlesRemain(onIdle: () => void): () => void {
+  let idleLooks = 0;
+  const timer = setInterval(() => {
+    idleLooks = process.getActiveResourcesInfo().length === 0 ? idleLooks + 1 : 0;
+    if (idleLooks < IDLE_LOOKS) return;
+    clearInterval(timer);
+    onIdle();
+  }, LOOK_EVERY_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}
