@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { compileLib } from './support/compiled-lib.js';
 
 const root = join(import.meta.dirname, '..');
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
@@ -74,21 +75,7 @@ describe('package manifest', () => {
   });
 
   it('the built package imports cleanly through its exports map', () => {
-    const outDir = join(root, '.build', 'package-check');
-    rmSync(outDir, { recursive: true, force: true });
-    execFileSync(
-      process.execPath,
-      [
-        join(root, 'node_modules/typescript/bin/tsc'),
-        '-p',
-        'tsconfig.build.json',
-        '--outDir',
-        outDir,
-      ],
-      {
-        cwd: root,
-      },
-    );
+    const outDir = compileLib(join(root, '.build', 'package-check'));
     const names = execFileSync(
       process.execPath,
       [

@@ -101,7 +101,6 @@ export class ZkClient {
         state: () => this.state,
         sessionTimeoutMs: () => this.sessionTimeoutMs,
         renewSession: (reason) => this.renewSession('given up', reason),
-        debug: (message) => this.options.logger.debug?.(message),
       },
       serverAddresses(this.options.connectString),
     );

@@ -88,8 +88,8 @@ export function warnOnceIfInheritable(
   if (!count) return;
   warn(
     'The native zookeeper client was built without close-on-exec: every child process this ' +
-      'process starts inherits its ZooKeeper connection, which can keep the client from ' +
-      'reconnecting after a ZooKeeper fault (the library then opens a new session after about ' +
-      `the session timeout). Rebuild it once: ${CLOEXEC_REBUILD_COMMAND}`,
+      'process starts inherits its ZooKeeper connection, and after a ZooKeeper fault the client ' +
+      'may then never reconnect on its own (the library opens a new session after about the ' +
+      `session timeout). Rebuild it once: ${CLOEXEC_REBUILD_COMMAND}`,
   );
 }

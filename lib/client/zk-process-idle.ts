@@ -12,11 +12,32 @@ const IDLE_LOOKS = 2;
 export function whenOnlyNativeHandlesRemain(onIdle: () => void): () => void {
   let idleLooks = 0;
   const timer = setInterval(() => {
-    idleLooks = process.getActiveResourcesInfo().length === 0 ? idleLooks + 1 : 0;
+    idleLooks = nodeKeepsLoopAlive() ? 0 : idleLooks + 1;
     if (idleLooks < IDLE_LOOKS) return;
     clearInterval(timer);
     onIdle();
   }, LOOK_EVERY_MS);
   timer.unref();
   return () => clearInterval(timer);
+}
+
+interface ProcessInternals {
+  _getActiveHandles?(): unknown[];
+}
+
+/**
+ * Whether any of Node's own resources would keep the process running. `getActiveResourcesInfo()`
+ * also lists the stdio pipes, which are ref'd but never keep a process alive unless stdin is being
+ * read: those are left out.
+ */
+function nodeKeepsLoopAlive(): boolean {
+  const resources = process.getActiveResourcesInfo().length;
+  const handles = (process as ProcessInternals)._getActiveHandles?.() ?? [];
+  return resources - handles.filter(isIdleStdio).length > 0;
+}
+
+function isIdleStdio(handle: unknown): boolean {
+  const wrap = (handle as { _handle?: { fd?: number; reading?: boolean } } | null)?._handle;
+  if (wrap?.fd === 1 || wrap?.fd === 2) return true;
+  return wrap?.fd === 0 && wrap.reading !== true;
 }

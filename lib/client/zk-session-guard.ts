@@ -9,7 +9,6 @@ export interface SessionGuardHost {
   sessionTimeoutMs(): number;
   /** Gives up the current native handle and opens a new session, for `reason`. */
   renewSession(reason: string): void;
-  debug(message: string): void;
 }
 
 /** How often the guard looks; also the resolution of the pause detector. */
@@ -155,13 +154,11 @@ export class SessionGuard {
   /** The first server that grants a new session, as `host:port`, or undefined. */
   private async findServingServer(timeoutMs: number): Promise<string | undefined> {
     for (const server of this.servers) {
-      const name = `${server.host}:${server.port}`;
       try {
         await this.probe(server, timeoutMs);
-        this.host.debug(`ZooKeeper ${name} grants new sessions`);
-        return name;
-      } catch (error) {
-        this.host.debug(`ZooKeeper ${name} grants no session: ${(error as Error).message}`);
+        return `${server.host}:${server.port}`;
+      } catch {
+        // Down, without a quorum, or unreachable: the next one.
       }
     }
     return undefined;

@@ -39,5 +39,9 @@ export {
   ZooKeeperNotInstalledError,
 } from './zookeeper-not-installed.error.js';
 export { ZooKeeperServer } from './zookeeper-server.js';
-export type { ZooKeeperServerOptions, ZooKeeperStopOptions } from './zookeeper-server.options.js';
+export type {
+  ZooKeeperRestartOptions,
+  ZooKeeperServerOptions,
+  ZooKeeperStopOptions,
+} from './zookeeper-server.options.js';
 export { ZooKeeperStartError } from './zookeeper-start.error.js';

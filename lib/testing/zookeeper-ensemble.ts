@@ -93,17 +93,20 @@ export class ZooKeeperEnsemble {
     return this.servers.map((server) => server.connectString).join(',');
   }
 
-  /** Crashes member `index` (SIGKILL); its data stays for `restart(index)`. */
-  async kill(index: number): Promise<void> {
-    await this.member(index).kill();
+  /** Crashes the members `indexes` (SIGKILL) together; their data stays for `restart`. */
+  async kill(...indexes: number[]): Promise<void> {
+    await Promise.all(indexes.map((index) => this.member(index).kill()));
   }
 
   /**
-   * Starts member `index` again on the same ports with the same data and resolves once it has
-   * rejoined the ensemble as a follower (or leader).
+   * Starts the members `indexes` again on the same ports with the same data, together, and
+   * resolves once each has rejoined the ensemble as a follower or leader. Members that need each
+   * other for a quorum (the whole ensemble after a crash) must be restarted in one call: one alone
+   * never serves. `restart(0, 1, 2)` after `kill(0, 1, 2)`.
    */
-  async restart(index: number): Promise<void> {
-    await this.member(index).restart();
+  async restart(...indexes: number[]): Promise<void> {
+    const members = indexes.map((index) => this.member(index));
+    await Promise.all(members.map((member) => member.restart()));
   }
 
   /** Stops every member and removes the ensemble's data. Idempotent. */

@@ -47,6 +47,15 @@ export interface ZooKeeperStopOptions {
 }
 
 /** The resolved options of one server. @internal */
+/** Options of {@link ZooKeeperServer.restart}. */
+export interface ZooKeeperRestartOptions {
+  /**
+   * Start with an empty database (`<dataDir>/version-2` removed; `myid` and the configuration
+   * stay), as a server rebuilt or restored from an old backup does. @default false
+   */
+  emptyData?: boolean;
+}
+
 export interface ServerSettings {
   install: ZooKeeperInstall;
   port: number;

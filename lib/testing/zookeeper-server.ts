@@ -19,6 +19,7 @@ import { findZooKeeperInstall } from './zookeeper-install.js';
 import { writeServerFiles } from './zookeeper-jvm.js';
 import type {
   ServerSettings,
+  ZooKeeperRestartOptions,
   ZooKeeperServerOptions,
   ZooKeeperStopOptions,
 } from './zookeeper-server.options.js';
@@ -167,9 +168,11 @@ export class ZooKeeperServer {
   /**
    * Starts the server again on the same port with the same data, after `kill()` or
    * `stop({ keepData: true })` (a running server is stopped first, keeping its data). Resolves
-   * when it serves again; an ensemble member has then rejoined as follower or leader.
+   * when it serves again; an ensemble member has then rejoined as follower or leader (a member
+   * that needs others for a quorum: restart them together, see `ZooKeeperEnsemble.restart`).
+   * With `emptyData`, it comes back with an empty database instead.
    */
-  async restart(): Promise<void> {
+  async restart(options: ZooKeeperRestartOptions = {}): Promise<void> {
     if (this.dataRemoved) {
       throw new Error(
         `Cannot restart the ZooKeeper server on port ${this.port}: stop() removed its data dir. ` +
@@ -177,6 +180,9 @@ export class ZooKeeperServer {
       );
     }
     if (this.running) await this.stop({ keepData: true });
+    if (options.emptyData) {
+      await rm(join(this.dataDir, 'version-2'), { recursive: true, force: true });
+    }
     try {
       await this.launch();
     } catch (error) {

@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ZkClient } from '../../lib/client/index.js';
 import { freePort } from '../../lib/testing/index.js';
+import { compileLib } from '../support/compiled-lib.js';
 import { uniqueRoot } from '../support/unique-root.js';
 import { waitFor } from '../support/wait-for.js';
 import { type Registry, writeRegistry } from './registry-fixture.js';
@@ -39,15 +40,8 @@ describe('the zk-discovery bin, built and run as a child process', () => {
   const base = `${uniqueRoot('cli-bin')}/services`;
 
   beforeAll(async () => {
-    rmSync(packageDir, { recursive: true, force: true });
+    compileLib(join(packageDir, 'dist'));
     mkdirSync(join(packageDir, 'bin'), { recursive: true });
-    await run(process.execPath, [
-      join(root, 'node_modules/typescript/bin/tsc'),
-      '-p',
-      join(root, 'tsconfig.build.json'),
-      '--outDir',
-      join(packageDir, 'dist'),
-    ]);
     copyFileSync(join(root, 'package.json'), join(packageDir, 'package.json'));
     copyFileSync(join(root, 'bin', 'zk-discovery.js'), join(packageDir, 'bin', 'zk-discovery.js'));
     client = await ZkClient.connect({ servers });
