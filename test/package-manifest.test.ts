@@ -1,9 +1,16 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileLib } from './support/compiled-lib.js';
+
+const HIDE_OPTIONAL_PEERS = join(
+  import.meta.dirname,
+  'support',
+  'children',
+  'hide-optional-peers.mjs',
+);
 
 const root = join(import.meta.dirname, '..');
 const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
@@ -92,22 +99,11 @@ describe('package manifest', () => {
     expect(exported.health).toContain('ZkHealthIndicator');
     // Without the optional peers the main entry still imports, and the health subpath says what
     // to install.
-    writeFileSync(
-      join(outDir, 'hide-optional-peers.mjs'),
-      `export async function resolve(specifier, context, next) {
-         if (!['@nestjs/terminus', 'prom-client'].includes(specifier)) return next(specifier, context);
-         const error = new Error(\`Cannot find package '\${specifier}' imported from \${context.parentURL}\`);
-         error.code = 'ERR_MODULE_NOT_FOUND';
-         throw error;
-       }
-       import { register } from 'node:module';
-       if (!process.env.HOOKED) { process.env.HOOKED = '1'; register(import.meta.url); }`,
-    );
     const withoutPeers = execFileSync(
       process.execPath,
       [
         '--import',
-        join(outDir, 'hide-optional-peers.mjs'),
+        HIDE_OPTIONAL_PEERS,
         '--input-type=module',
         '-e',
         `const main = await import(${JSON.stringify(join(outDir, 'index.js'))});
@@ -125,7 +121,7 @@ describe('package manifest', () => {
       process.execPath,
       [
         '--import',
-        join(outDir, 'hide-optional-peers.mjs'),
+        HIDE_OPTIONAL_PEERS,
         '--input-type=module',
         '-e',
         `import 'reflect-metadata';

@@ -18,9 +18,14 @@ export interface ChildScript {
   kill(): void;
 }
 
-/** Starts `test/support/children/<name>` with `args`. */
-export function startChildScript(name: string, args: readonly string[]): ChildScript {
-  const child = spawn(process.execPath, [join(import.meta.dirname, 'children', name), ...args], {
+/** Starts `test/support/children/<name>` with `args` (and Node's own `nodeOptions` first). */
+export function startChildScript(
+  name: string,
+  args: readonly string[],
+  options: { nodeOptions?: readonly string[] } = {},
+): ChildScript {
+  const script = join(import.meta.dirname, 'children', name);
+  const child = spawn(process.execPath, [...(options.nodeOptions ?? []), script, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const stdout: string[] = [];

@@ -1,0 +1,18 @@
+// `node --import <this file> ...`: the optional peers @nestjs/terminus and prom-client cannot be
+// found, as in an app that did not install them.
+import { register } from 'node:module';
+
+const HIDDEN = ['@nestjs/terminus', 'prom-client'];
+
+export async function resolve(specifier, context, next) {
+  if (!HIDDEN.includes(specifier)) return next(specifier, context);
+  const error = new Error(`Cannot find package '${specifier}' imported from ${context.parentURL}`);
+  error.code = 'ERR_MODULE_NOT_FOUND';
+  throw error;
+}
+
+// Registered once, from the main thread; the hooks thread loads this file again and skips it.
+if (!process.env.HIDE_OPTIONAL_PEERS_HOOKED) {
+  process.env.HIDE_OPTIONAL_PEERS_HOOKED = '1';
+  register(import.meta.url);
+}
