@@ -34,7 +34,7 @@ import {
 } from './zk-native.js';
 import { warnOnceIfInheritable } from './zk-native-cloexec.js';
 import { whenOnlyNativeHandlesRemain } from './zk-process-idle.js';
-import { serverAddresses } from './zk-serving-probe.js';
+import { serverAddresses, type ZkServerAddress } from './zk-serving-probe.js';
 import { SessionGuard } from './zk-session-guard.js';
 import { type WatchKind, WatchRegistry } from './zk-watch-registry.js';
 
@@ -63,6 +63,7 @@ const EMPTY = Buffer.alloc(0);
  */
 export class ZkClient {
   private readonly options: ResolvedZkClientOptions;
+  private readonly serverList: readonly ZkServerAddress[];
   private handle: NativeHandle | undefined;
   /**
    * The handle given up last, kept open until its successor connects: while it holds its socket's
@@ -96,13 +97,14 @@ export class ZkClient {
 
   constructor(options: ZkClientOptions) {
     this.options = resolveZkClientOptions(options);
+    this.serverList = serverAddresses(this.options.connectString);
     this.guard = new SessionGuard(
       {
         state: () => this.state,
         sessionTimeoutMs: () => this.sessionTimeoutMs,
         renewSession: (reason) => this.renewSession('given up', reason),
       },
-      serverAddresses(this.options.connectString),
+      this.serverList,
     );
   }
 
@@ -411,7 +413,9 @@ export class ZkClient {
     this.retiring?.close();
     this.retiring = undefined;
     this.guard.connected();
-    warnOnceIfInheritable(this.serverPorts(), (message) => this.options.logger.warn(message));
+    warnOnceIfInheritable(new Set(this.serverList.map((server) => server.port)), (message) =>
+      this.options.logger.warn(message),
+    );
     this.setState('connected');
     if (isNew) {
       this.options.logger.log(
@@ -453,9 +457,10 @@ export class ZkClient {
    */
   private renewSession(what: 'expired' | 'given up', reason: string): void {
     if (this.state === 'closed') return;
-    this.options.logger.warn(
-      `ZooKeeper session 0x${this.lastSessionId} ${what} (${reason}); opening a new session`,
-    );
+    // A handle still `connecting` never had a session of its own.
+    const which =
+      this.state === 'connecting' ? 'connection attempt' : `session 0x${this.lastSessionId}`;
+    this.options.logger.warn(`ZooKeeper ${which} ${what} (${reason}); opening a new session`);
     const old = this.handle;
     this.failInFlight(
       old,
@@ -479,10 +484,6 @@ export class ZkClient {
     const pending = this.inFlight.get(handle);
     this.inFlight.delete(handle);
     for (const fail of pending ?? []) fail(failure);
-  }
-
-  private serverPorts(): Set<number> {
-    return new Set(serverAddresses(this.options.connectString).map((server) => server.port));
   }
 
   private setState(state: ZkClientState): void {
