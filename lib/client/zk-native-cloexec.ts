@@ -12,17 +12,20 @@ const O_CLOEXEC = 0o2000000;
  * and its events are never delivered, so the client can stay CONNECTING forever (issue 9 of this
  * project has the measurements). Node's own sockets always carry the flag.
  */
-export function countInheritableSockets(ports: ReadonlySet<number>): number | undefined {
+export function countInheritableSockets(
+  ports: ReadonlySet<number>,
+  proc = '/proc/self',
+): number | undefined {
   if (process.platform !== 'linux') return undefined;
   try {
-    const remotePortByInode = readTcpTables();
+    const remotePortByInode = readTcpTables(proc);
     let count = 0;
-    for (const fd of readdirSync('/proc/self/fd')) {
-      const inode = socketInode(`/proc/self/fd/${fd}`);
+    for (const fd of readdirSync(`${proc}/fd`)) {
+      const inode = socketInode(`${proc}/fd/${fd}`);
       if (inode === undefined) continue;
       const port = remotePortByInode.get(inode);
       if (port === undefined || !ports.has(port)) continue;
-      if ((fdFlags(fd) & O_CLOEXEC) === 0) count++;
+      if ((fdFlags(proc, fd) & O_CLOEXEC) === 0) count++;
     }
     return count;
   } catch {
@@ -30,10 +33,10 @@ export function countInheritableSockets(ports: ReadonlySet<number>): number | un
   }
 }
 
-/** inode → remote port, from /proc/self/net/tcp and tcp6. */
-function readTcpTables(): Map<string, number> {
+/** inode → remote port, from net/tcp and net/tcp6. */
+function readTcpTables(proc: string): Map<string, number> {
   const byInode = new Map<string, number>();
-  for (const table of ['/proc/self/net/tcp', '/proc/self/net/tcp6']) {
+  for (const table of [`${proc}/net/tcp`, `${proc}/net/tcp6`]) {
     let text: string;
     try {
       text = readFileSync(table, 'utf8');
@@ -59,9 +62,9 @@ function socketInode(link: string): string | undefined {
   }
 }
 
-function fdFlags(fd: string): number {
+function fdFlags(proc: string, fd: string): number {
   try {
-    const info = readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8');
+    const info = readFileSync(`${proc}/fdinfo/${fd}`, 'utf8');
     return Number.parseInt(/^flags:\s*([0-7]+)/m.exec(info)?.[1] ?? '0', 8);
   } catch {
     return O_CLOEXEC; // closed meanwhile: nothing to report
