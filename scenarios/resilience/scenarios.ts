@@ -27,6 +27,32 @@ export const SCENARIOS: readonly { name: string; summary: string; load(): Promis
     summary: '#9 10,000 register/deregister and 1,000 subscribe/unsubscribe cycles',
     load: async () => (await import('./soak.js')).soakScenario,
   },
+  {
+    name: 'whole-ensemble',
+    summary: 'never stuck: all 3 ensemble members killed together and restarted together, 3 rounds',
+    load: async () => (await import('./whole-ensemble.js')).wholeEnsembleScenario,
+  },
+  {
+    name: 'rolling-upgrade',
+    summary: 'never stuck: ensemble members restarted one by one under load, 2 rounds',
+    load: async () => (await import('./rolling-upgrade.js')).rollingUpgradeScenario,
+  },
+  {
+    name: 'wiped-server',
+    summary:
+      'never stuck: ZooKeeper restarted with an empty database under two apps and a consumer',
+    load: async () => (await import('./wiped-server.js')).wipedServerScenario,
+  },
+  {
+    name: 'paused-process',
+    summary: 'never stuck: a registering process paused (SIGSTOP) past its session, 5 trials',
+    load: async () => (await import('./paused-process.js')).pausedProcessScenario,
+  },
+  {
+    name: 'failed-startup',
+    summary: 'never stuck: a Nest app whose listen() fails closes its session and exits, 10 trials',
+    load: async () => (await import('./failed-startup.js')).failedStartupScenario,
+  },
 ];
 
 /** The names, for messages. */

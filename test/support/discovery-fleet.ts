@@ -1,3 +1,4 @@
+import type { LoggerService } from '@nestjs/common';
 import type { ZkClient } from '../../lib/client/index.js';
 import { getZkClientToken } from '../../lib/index.js';
 import { type ServiceApp, startConsumerApp, startServiceApp } from './nest-apps.js';
@@ -12,6 +13,8 @@ export interface DiscoveryFleetOptions {
   names: readonly string[];
   serviceSessionMs: number;
   consumerSessionMs: number;
+  /** Each app's logger, by its name (`consumer` for the consumer). @default none */
+  logger?: (app: string) => LoggerService;
 }
 
 /** Service apps registered under one path, and a consumer app discovering them. */
@@ -22,40 +25,49 @@ export interface DiscoveryFleet {
   readonly clients: readonly ZkClient[];
   /** A call through the consumer's endpointer; resolves with the name of the instance. */
   call(): Promise<string>;
-  /** The consumer's endpointer holds exactly the services' instances. */
+  /** The consumer's endpointer holds exactly the services' current nodes. */
   consumerSeesAll(): boolean;
   /** Every app connected and registered, and the consumer fresh with exactly the services. */
   converged(): boolean;
   close(): Promise<void>;
 }
 
-/** Starts the services one by one (each registered before the next), then the consumer. */
+/**
+ * Starts the services one by one (each registered before the next), then the consumer; closes
+ * what it started if a start fails.
+ */
 export async function startDiscoveryFleet(options: DiscoveryFleetOptions): Promise<DiscoveryFleet> {
   const services: ServiceApp[] = [];
-  for (const name of options.names) {
-    services.push(
-      await startServiceApp({
-        servers: options.servers,
-        path: options.root,
-        name: 'svc',
-        instanceName: name,
-        module: { sessionTimeoutMs: options.serviceSessionMs },
-      }),
-    );
+  const logger = (app: string) => (options.logger ? { logger: options.logger(app) } : {});
+  let consumer: ConsumerApp;
+  try {
+    for (const name of options.names) {
+      services.push(
+        await startServiceApp({
+          servers: options.servers,
+          path: options.root,
+          name: 'svc',
+          instanceName: name,
+          module: { sessionTimeoutMs: options.serviceSessionMs, ...logger(name) },
+        }),
+      );
+    }
+    consumer = await startConsumerApp(options.servers, `${options.root}/svc`, {
+      sessionTimeoutMs: options.consumerSessionMs,
+      ...logger('consumer'),
+    });
+  } catch (error) {
+    for (const service of services) await service.app.close();
+    throw error;
   }
-  const consumer = await startConsumerApp(options.servers, `${options.root}/svc`, {
-    sessionTimeoutMs: options.consumerSessionMs,
-  });
   const clients = [
     consumer.app.get<ZkClient>(getZkClientToken()),
     ...services.map((service) => service.discovery.client),
   ];
-  const ports = (list: readonly { port?: number }[]) =>
-    list
-      .map((item) => item.port)
-      .sort()
-      .join();
-  const consumerSeesAll = () => ports(consumer.endpointer.instances()) === ports(services);
+  const sorted = (paths: readonly (string | undefined)[]) => [...paths].map(String).sort().join();
+  const consumerSeesAll = () =>
+    sorted(consumer.endpointer.instances().map((instance) => instance.path)) ===
+    sorted(services.map((service) => service.discovery.registeredNode));
   return {
     services,
     consumer,

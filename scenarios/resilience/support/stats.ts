@@ -1,4 +1,6 @@
 // One nearest-rank summary for benchmarks and scenarios alike.
+import { summarize } from '../../../bench/support/stats.js';
+
 export { quantile, type Summary, summarize } from '../../../bench/support/stats.js';
 
 /** `1234.5` → `1235 ms`; NaN → `n/a`. */
@@ -16,4 +18,10 @@ export function msPrecise(value: number): string {
 export function mib(bytes: number, signed = false): string {
   const value = (bytes / 1024 ** 2).toFixed(1);
   return signed && bytes >= 0 ? `+${value} MiB` : `${value} MiB`;
+}
+
+/** `median / max` of `values`, in ms. */
+export function medianMax(values: readonly number[]): string {
+  const summary = summarize(values);
+  return `${ms(summary.median)} / ${ms(summary.max)}`;
 }
