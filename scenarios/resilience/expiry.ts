@@ -262,7 +262,7 @@ function report(
     '',
     '### 1. Partition longer than the session timeout, then heal',
     '',
-    `Each trial partitions the service's link, waits until the server has expired its session (the consumer's endpointer drops the instance: partition → drop median ${ms(gone.median)}, max ${ms(gone.max)}), then heals either at once (odd trials: the client still holds its old session and learns of the expiry from the server on reconnect) or at 2 × the timeout (even trials: the client has already given the session up locally and is trying to open a new one). Measured: heal → first consumer snapshot holding the new instance node, from the snapshot's arrival time. Every snapshot of the trial is checked for the instance's URL listed twice, and the server's children are counted after it.`,
+    `Each trial partitions the service's link, waits until the server has expired its session (the consumer's endpointer drops the instance: partition → drop median ${ms(gone.median)}, max ${ms(gone.max)}), then heals either at once (odd trials: the client still holds its old session and learns of the expiry from the server on reconnect) or at 2 × the timeout (even trials: the client has kept retrying its old session for a whole timeout; no server grants sessions through the partition, so it never gives it up on its own and learns of the expiry on reconnect too). Measured: heal → first consumer snapshot holding the new instance node, from the snapshot's arrival time. Every snapshot of the trial is checked for the instance's URL listed twice, and the server's children are counted after it.`,
     '',
     table(
       ['heal', 'trials', 'median', 'p95', 'max', `within ${ms(limit)}`],
