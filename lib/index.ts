@@ -1,25 +1,4 @@
-// The Nest module
-
-// The client
-export * from './client/index.js';
-// Prometheus metrics (prom-client, optional)
-export * from './metrics/index.js';
-// The discovery core
-export * from './sd/index.js';
-export {
-  getEndpointerToken,
-  getZkClientToken,
-  InjectEndpointer,
-  InjectZkClient,
-} from './zk-discovery.decorators.js';
-export { ZkDiscoveryModule } from './zk-discovery.module.js';
-export type {
-  AdvertisedAddress,
-  RegistrationMode,
-  ZkDiscoveryModuleAsyncOptions,
-  ZkDiscoveryModuleOptions,
-  ZkDiscoveryOptionsFactory,
-  ZkEndpointerOptions,
-  ZkRegistrationOptions,
-} from './zk-discovery.options.js';
-export { ZkDiscoveryService, type ZkSessionStatus } from './zk-discovery.service.js';
+// nestjs-zk-discovery: the Nest module, and everything of `nestjs-zk-discovery/core` (the client
+// and the discovery core, which load no Nest).
+export * from './core/index.js';
+export * from './nest/index.js';

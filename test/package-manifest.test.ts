@@ -5,6 +5,7 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileLib } from './support/compiled-lib.js';
 
+const FORBID_NEST = join(import.meta.dirname, 'support', 'children', 'forbid-nest.mjs');
 const HIDE_OPTIONAL_PEERS = join(
   import.meta.dirname,
   'support',
@@ -65,8 +66,8 @@ describe('package manifest', () => {
       expect(dev[name], name).toBeDefined();
     }
     expect(manifest.exports['./health']).toEqual({
-      types: './dist/health/index.d.ts',
-      default: './dist/health/index.js',
+      types: './dist/nest/health/index.d.ts',
+      default: './dist/nest/health/index.js',
     });
   });
 
@@ -90,7 +91,7 @@ describe('package manifest', () => {
         '-e',
         `const main = await import(${JSON.stringify(join(outDir, 'index.js'))});
          const testing = await import(${JSON.stringify(join(outDir, 'testing/index.js'))});
-         const health = await import(${JSON.stringify(join(outDir, 'health/index.js'))});
+         const health = await import(${JSON.stringify(join(outDir, 'nest/health/index.js'))});
          console.log(JSON.stringify({ main: Object.keys(main), testing: Object.keys(testing), health: Object.keys(health) }));`,
       ],
       { cwd: root, encoding: 'utf8' },
@@ -108,7 +109,7 @@ describe('package manifest', () => {
         '-e',
         `const main = await import(${JSON.stringify(join(outDir, 'index.js'))});
          console.log(typeof main.ZkDiscoveryModule);
-         await import(${JSON.stringify(join(outDir, 'health/index.js'))}).then(
+         await import(${JSON.stringify(join(outDir, 'nest/health/index.js'))}).then(
            () => console.log('imported'),
            (error) => console.log(error.message),
          );`,
@@ -152,5 +153,49 @@ describe('package manifest', () => {
       expect.arrayContaining(['ZooKeeperServer', 'ZooKeeperEnsemble', 'FaultProxy']),
     );
     rmSync(outDir, { recursive: true, force: true });
+  });
+
+  it('the core entry gives the client and the discovery core, and loads no Nest package', () => {
+    const outDir = compileLib(join(root, '.build', 'package-core-check'));
+    const importWithoutNest = (entry: string) =>
+      execFileSync(
+        process.execPath,
+        [
+          '--import',
+          FORBID_NEST,
+          '--input-type=module',
+          '-e',
+          `await import(${JSON.stringify(join(outDir, entry))}).then(
+             (module) => console.log(JSON.stringify(Object.keys(module))),
+             (error) => console.log(JSON.stringify({ error: error.message })),
+           );`,
+        ],
+        { cwd: root, encoding: 'utf8' },
+      );
+    const core = JSON.parse(importWithoutNest('core/index.js')) as string[];
+    expect(core).toEqual(
+      expect.arrayContaining([
+        'ZkClient',
+        'Registrar',
+        'Instancer',
+        'Endpointer',
+        'ZkEndpointer',
+        'roundRobin',
+        'random',
+        'retry',
+        'exponentialBackoff',
+        'httpEndpointFactory',
+        'decodeInstance',
+      ]),
+    );
+    expect(core).not.toContain('ZkDiscoveryModule');
+    // The control: the main entry does load Nest, and the hook says so.
+    expect(JSON.parse(importWithoutNest('index.js'))).toEqual({
+      error: expect.stringMatching(/^Nest loaded: @nestjs\//),
+    });
+    expect(manifest.exports['./core']).toEqual({
+      types: './dist/core/index.d.ts',
+      default: './dist/core/index.js',
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { ZkClient } from '../../lib/client/zk-client.js';
-import type { HttpEndpoint } from '../../lib/sd/http-endpoint.factory.js';
-import { httpEndpointFactory } from '../../lib/sd/http-endpoint.factory.js';
+import type { HttpEndpoint } from '../../lib/sd/http/http-endpoint.factory.js';
+import { httpEndpointFactory } from '../../lib/sd/http/http-endpoint.factory.js';
 import type { SdLogger } from '../../lib/sd/service-instance.js';
 import { ZkEndpointer } from '../../lib/sd/zk-endpointer.js';
 import { Arrivals, holdsSorted } from './arrivals.js';

@@ -1,26 +1,19 @@
-export {
-  BACKOFF_DEFAULTS,
-  type BackoffFunction,
-  type BackoffOptions,
-  exponentialBackoff,
-} from './backoff.js';
-export type { Balancer } from './balancer.js';
 export type { EndpointFactory, EndpointHandle } from './endpoint-factory.js';
 export type { EndpointSource } from './endpoint-source.js';
 export { Endpointer, type EndpointerOptions, type EndpointsListener } from './endpointer.js';
-export { HttpEndpointError } from './errors/http-endpoint.error.js';
 export { InstanceDecodeError } from './errors/instance-decode.error.js';
 export { InvalidInstanceError } from './errors/invalid-instance.error.js';
 export { InvalidServiceError } from './errors/invalid-service.error.js';
 export { NoEndpointsError } from './errors/no-endpoints.error.js';
 export { RetryError, type RetryErrorDetails, type RetryStopReason } from './errors/retry.error.js';
 export * from './formats/index.js';
+export { HttpEndpointError } from './http/http-endpoint.error.js';
 export {
   HTTP_ENDPOINT_DEFAULTS,
   type HttpEndpoint,
   type HttpEndpointFactoryOptions,
   httpEndpointFactory,
-} from './http-endpoint.factory.js';
+} from './http/http-endpoint.factory.js';
 export {
   decodeGoKitInstance,
   decodeInstance,
@@ -31,13 +24,14 @@ export {
 } from './instance-decoder.js';
 export { Instancer, type InstancerOptions } from './instancer.js';
 export { InstancerLease, leaseInstancer } from './instancer-registry.js';
-export { random } from './random.balancer.js';
 export {
-  Registrar,
-  type RegistrarOptions,
-  type RegistrationState,
-  type ServiceRegistration,
-} from './registrar.js';
+  BACKOFF_DEFAULTS,
+  type BackoffFunction,
+  type BackoffOptions,
+  exponentialBackoff,
+} from './lb/backoff.js';
+export type { Balancer } from './lb/balancer.js';
+export { random } from './lb/random.balancer.js';
 export {
   defaultShouldRetry,
   RETRY_DEFAULTS,
@@ -46,8 +40,14 @@ export {
   type RetryExecutor,
   type RetryOptions,
   retry,
-} from './retry.js';
-export { roundRobin } from './round-robin.balancer.js';
+} from './lb/retry.js';
+export { roundRobin } from './lb/round-robin.balancer.js';
+export {
+  Registrar,
+  type RegistrarOptions,
+  type RegistrationState,
+  type ServiceRegistration,
+} from './registrar.js';
 export type {
   InstancerSnapshot,
   InstanceSource,

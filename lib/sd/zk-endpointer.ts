@@ -1,12 +1,12 @@
 import type { ZkClient } from '../client/zk-client.js';
-import type { Balancer } from './balancer.js';
 import type { EndpointFactory } from './endpoint-factory.js';
 import { Endpointer } from './endpointer.js';
 import type { InstanceDecoder } from './instance-decoder.js';
 import { type InstancerLease, leaseInstancer } from './instancer-registry.js';
-import { random } from './random.balancer.js';
-import { type RetryOptions, retry } from './retry.js';
-import { roundRobin } from './round-robin.balancer.js';
+import type { Balancer } from './lb/balancer.js';
+import { random } from './lb/random.balancer.js';
+import { type RetryOptions, retry } from './lb/retry.js';
+import { roundRobin } from './lb/round-robin.balancer.js';
 import type { InstancerSnapshot, SdLogger, ServiceInstance } from './service-instance.js';
 
 export interface ZkEndpointerConfig<E> {

@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { ZkHealthIndicator } from '../../lib/health/index.js';
+import { ZkHealthIndicator } from '../../lib/nest/health/index.js';
 import { ZkDiscoveryModule } from '../../lib/index.js';
 import { HealthController } from './health.controller.js';
 import { HelloController } from './hello.controller.js';

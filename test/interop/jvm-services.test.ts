@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ZkClient } from '../../lib/client/index.js';
-import { httpEndpointFactory } from '../../lib/sd/http-endpoint.factory.js';
+import { httpEndpointFactory } from '../../lib/sd/http/http-endpoint.factory.js';
 import type { ServiceInstance } from '../../lib/sd/service-instance.js';
 import { ZkEndpointer } from '../../lib/sd/zk-endpointer.js';
 import { startConsumerApp, startServiceApp } from '../support/nest-apps.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ZkRegistrationOptions } from '../../lib/zk-discovery.options.js';
-import { resolveZkDiscoveryOptions } from '../../lib/zk-discovery.options-resolver.js';
+import type { ZkRegistrationOptions } from '../../lib/nest/zk-discovery.options.js';
+import { resolveZkDiscoveryOptions } from '../../lib/nest/zk-discovery.options-resolver.js';
 
 const resolve = (registration: Partial<ZkRegistrationOptions>) =>
   resolveZkDiscoveryOptions({

@@ -4,7 +4,6 @@ import { NestFactory } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ZkHealthIndicator } from '../../lib/health/index.js';
 import {
   type HttpEndpoint,
   type InstancerSnapshot,
@@ -14,6 +13,7 @@ import {
   ZkDiscoveryService,
   type ZkSessionStatus,
 } from '../../lib/index.js';
+import { ZkHealthIndicator } from '../../lib/nest/health/index.js';
 import { FaultProxy, ZooKeeperServer } from '../../lib/testing/index.js';
 import { uniqueRoot } from '../support/unique-root.js';
 import { waitFor } from '../support/wait-for.js';

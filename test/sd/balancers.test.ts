@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { EndpointSource } from '../../lib/sd/endpoint-source.js';
 import { Endpointer } from '../../lib/sd/endpointer.js';
 import { NoEndpointsError } from '../../lib/sd/errors/no-endpoints.error.js';
-import { random } from '../../lib/sd/random.balancer.js';
-import { roundRobin } from '../../lib/sd/round-robin.balancer.js';
+import { random } from '../../lib/sd/lb/random.balancer.js';
+import { roundRobin } from '../../lib/sd/lb/round-robin.balancer.js';
 import { FixedInstanceSource, testInstance } from '../support/fixed-instance-source.js';
 
 function fixed<E>(endpoints: readonly E[], name = '/services/test/abc'): EndpointSource<E> {

@@ -3,12 +3,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Endpointer } from '../../lib/sd/endpointer.js';
-import { HttpEndpointError } from '../../lib/sd/errors/http-endpoint.error.js';
 import { InvalidInstanceError } from '../../lib/sd/errors/invalid-instance.error.js';
 import { RetryError } from '../../lib/sd/errors/retry.error.js';
-import { type HttpEndpoint, httpEndpointFactory } from '../../lib/sd/http-endpoint.factory.js';
-import { retry } from '../../lib/sd/retry.js';
-import { roundRobin } from '../../lib/sd/round-robin.balancer.js';
+import { HttpEndpointError } from '../../lib/sd/http/http-endpoint.error.js';
+import { type HttpEndpoint, httpEndpointFactory } from '../../lib/sd/http/http-endpoint.factory.js';
+import { retry } from '../../lib/sd/lb/retry.js';
+import { roundRobin } from '../../lib/sd/lb/round-robin.balancer.js';
 import {
   FixedInstanceSource,
   RecordingLogger,

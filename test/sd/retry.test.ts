@@ -1,13 +1,13 @@
 import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { exponentialBackoff } from '../../lib/sd/backoff.js';
-import type { Balancer } from '../../lib/sd/balancer.js';
 import type { EndpointSource } from '../../lib/sd/endpoint-source.js';
 import { NoEndpointsError } from '../../lib/sd/errors/no-endpoints.error.js';
 import { RetryError } from '../../lib/sd/errors/retry.error.js';
-import { random } from '../../lib/sd/random.balancer.js';
-import { defaultShouldRetry, retry } from '../../lib/sd/retry.js';
-import { roundRobin } from '../../lib/sd/round-robin.balancer.js';
+import { exponentialBackoff } from '../../lib/sd/lb/backoff.js';
+import type { Balancer } from '../../lib/sd/lb/balancer.js';
+import { random } from '../../lib/sd/lb/random.balancer.js';
+import { defaultShouldRetry, retry } from '../../lib/sd/lb/retry.js';
+import { roundRobin } from '../../lib/sd/lb/round-robin.balancer.js';
 
 /** An endpoint source whose endpoints the test sets, counting how often balancers read it. */
 class MutableEndpoints<E> implements EndpointSource<E> {

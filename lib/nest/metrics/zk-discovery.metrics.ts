@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
-import type { ZkClientState } from '../client/zk-client.types.js';
+import type { ZkClientState } from '../../client/zk-client.types.js';
 import { ZK_DISCOVERY_OPTIONS } from '../zk-discovery.constants.js';
 import type { ResolvedZkDiscoveryOptions } from '../zk-discovery.options-resolver.js';
 import { ZkDiscoveryService } from '../zk-discovery.service.js';

@@ -1,7 +1,7 @@
+import { NoEndpointsError } from '../errors/no-endpoints.error.js';
+import { RetryError, type RetryStopReason } from '../errors/retry.error.js';
 import { type BackoffFunction, type BackoffOptions, exponentialBackoff } from './backoff.js';
 import type { Balancer } from './balancer.js';
-import { NoEndpointsError } from './errors/no-endpoints.error.js';
-import { RetryError, type RetryStopReason } from './errors/retry.error.js';
 
 /** Options of `retry`. */
 export interface RetryOptions {

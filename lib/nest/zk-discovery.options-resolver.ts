@@ -1,12 +1,12 @@
 import { Logger, type LoggerService } from '@nestjs/common';
-import type { ZkClientOptions, ZkLogger } from './client/zk-client.options.js';
+import type { ZkClientOptions, ZkLogger } from '../client/zk-client.options.js';
+import { INSTANCE_FORMATS, type InstanceFormat } from '../sd/formats/instance-format.js';
+import { SPRING_STATUS_KEY } from '../sd/formats/spring.constants.js';
+import { validateServiceName, validateZnodePath } from '../sd/service-validation.js';
 import {
   type ResolvedZkDiscoveryMetricsOptions,
   resolveMetricsOptions,
 } from './metrics/zk-discovery-metrics.options.js';
-import { INSTANCE_FORMATS, type InstanceFormat } from './sd/formats/instance-format.js';
-import { SPRING_STATUS_KEY } from './sd/formats/spring.constants.js';
-import { validateServiceName, validateZnodePath } from './sd/service-validation.js';
 import { LOGGER_CONTEXT } from './zk-discovery.constants.js';
 import { invalidOption, missingPort, unknownOption } from './zk-discovery.messages.js';
 import type {

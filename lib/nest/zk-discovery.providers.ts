@@ -1,6 +1,6 @@
 import type { FactoryProvider, Provider } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
-import { ZkClient } from './client/zk-client.js';
+import { ZkClient } from '../client/zk-client.js';
 import { ZK_CLIENT, ZK_DISCOVERY_OPTIONS } from './zk-discovery.constants.js';
 import { getEndpointerToken } from './zk-discovery.decorators.js';
 import { forRootTwice } from './zk-discovery.messages.js';

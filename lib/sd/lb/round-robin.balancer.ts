@@ -1,6 +1,6 @@
+import type { EndpointSource } from '../endpoint-source.js';
+import { NoEndpointsError } from '../errors/no-endpoints.error.js';
 import type { Balancer } from './balancer.js';
-import type { EndpointSource } from './endpoint-source.js';
-import { NoEndpointsError } from './errors/no-endpoints.error.js';
 
 /**
  * Hands out the endpoints in turn (go-kit's `lb.NewRoundRobin`): over `n * k` picks of an

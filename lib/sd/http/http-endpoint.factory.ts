@@ -1,7 +1,7 @@
-import type { EndpointFactory } from './endpoint-factory.js';
-import { HttpEndpointError } from './errors/http-endpoint.error.js';
-import { InvalidInstanceError } from './errors/invalid-instance.error.js';
-import type { ServiceInstance } from './service-instance.js';
+import type { EndpointFactory } from '../endpoint-factory.js';
+import { InvalidInstanceError } from '../errors/invalid-instance.error.js';
+import type { ServiceInstance } from '../service-instance.js';
+import { HttpEndpointError } from './http-endpoint.error.js';
 
 /** Options of `httpEndpointFactory`. */
 export interface HttpEndpointFactoryOptions {

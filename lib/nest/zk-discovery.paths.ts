@@ -1,4 +1,4 @@
-import { validateZnodePath } from './sd/service-validation.js';
+import { validateZnodePath } from '../sd/service-validation.js';
 import { endpointerOptionsConflict } from './zk-discovery.messages.js';
 import type { ZkEndpointerOptions } from './zk-discovery.options.js';
 

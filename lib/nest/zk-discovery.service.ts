@@ -9,13 +9,13 @@ import {
   takeUntil,
   timeout,
 } from 'rxjs';
-import type { ZkClient } from './client/zk-client.js';
-import type { ZkClientState } from './client/zk-client.types.js';
-import { curatorRegistration } from './sd/formats/curator-registration.js';
-import { httpEndpointFactory } from './sd/http-endpoint.factory.js';
-import { Registrar, type RegistrationState } from './sd/registrar.js';
-import type { InstancerSnapshot } from './sd/service-instance.js';
-import { ZkEndpointer } from './sd/zk-endpointer.js';
+import type { ZkClient } from '../client/zk-client.js';
+import type { ZkClientState } from '../client/zk-client.types.js';
+import { curatorRegistration } from '../sd/formats/curator-registration.js';
+import { httpEndpointFactory } from '../sd/http/http-endpoint.factory.js';
+import { Registrar, type RegistrationState } from '../sd/registrar.js';
+import type { InstancerSnapshot } from '../sd/service-instance.js';
+import { ZkEndpointer } from '../sd/zk-endpointer.js';
 import { ZK_CLIENT, ZK_DISCOVERY_OPTIONS } from './zk-discovery.constants.js';
 import type { AdvertisedAddress, ZkEndpointerOptions } from './zk-discovery.options.js';
 import type { ResolvedZkDiscoveryOptions } from './zk-discovery.options-resolver.js';

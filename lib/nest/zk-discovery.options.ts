@@ -5,11 +5,11 @@ import type {
   OptionalFactoryDependency,
   Type,
 } from '@nestjs/common';
-import type { ZkClientOptions } from './client/zk-client.options.js';
+import type { ZkClientOptions } from '../client/zk-client.options.js';
+import type { EndpointFactory } from '../sd/endpoint-factory.js';
+import type { InstanceFormat } from '../sd/formats/instance-format.js';
+import type { RetryOptions } from '../sd/lb/retry.js';
 import type { ZkDiscoveryMetricsOptions } from './metrics/zk-discovery-metrics.options.js';
-import type { EndpointFactory } from './sd/endpoint-factory.js';
-import type { InstanceFormat } from './sd/formats/instance-format.js';
-import type { RetryOptions } from './sd/retry.js';
 
 /** When the app registers itself. */
 export type RegistrationMode =

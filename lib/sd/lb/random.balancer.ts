@@ -1,6 +1,6 @@
+import type { EndpointSource } from '../endpoint-source.js';
+import { NoEndpointsError } from '../errors/no-endpoints.error.js';
 import type { Balancer } from './balancer.js';
-import type { EndpointSource } from './endpoint-source.js';
-import { NoEndpointsError } from './errors/no-endpoints.error.js';
 
 /**
  * Picks an endpoint uniformly at random (go-kit's `lb.NewRandom`). O(1), no allocation per pick.

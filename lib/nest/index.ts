@@ -1,0 +1,19 @@
+// The Nest layer: the module, its options, decorators and service; Prometheus metrics.
+export * from './metrics/index.js';
+export {
+  getEndpointerToken,
+  getZkClientToken,
+  InjectEndpointer,
+  InjectZkClient,
+} from './zk-discovery.decorators.js';
+export { ZkDiscoveryModule } from './zk-discovery.module.js';
+export type {
+  AdvertisedAddress,
+  RegistrationMode,
+  ZkDiscoveryModuleAsyncOptions,
+  ZkDiscoveryModuleOptions,
+  ZkDiscoveryOptionsFactory,
+  ZkEndpointerOptions,
+  ZkRegistrationOptions,
+} from './zk-discovery.options.js';
+export { ZkDiscoveryService, type ZkSessionStatus } from './zk-discovery.service.js';
