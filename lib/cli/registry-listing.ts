@@ -1,7 +1,7 @@
 import { ZkNoNodeError } from '../client/errors/zk-operation.errors.js';
 import type { ZkClient } from '../client/zk-client.js';
 import type { ZkStat } from '../client/zk-native.js';
-import { instanceDecoder } from '../sd/instance-decoder.js';
+import { instanceDecoder } from '../sd/formats/instance-decoder.js';
 import {
   instanceView,
   type ListedInstance,

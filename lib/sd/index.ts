@@ -7,13 +7,6 @@ export { InvalidServiceError } from './errors/invalid-service.error.js';
 export { NoEndpointsError } from './errors/no-endpoints.error.js';
 export { RetryError, type RetryErrorDetails, type RetryStopReason } from './errors/retry.error.js';
 export * from './formats/index.js';
-export { HttpEndpointError } from './http/http-endpoint.error.js';
-export {
-  HTTP_ENDPOINT_DEFAULTS,
-  type HttpEndpoint,
-  type HttpEndpointFactoryOptions,
-  httpEndpointFactory,
-} from './http/http-endpoint.factory.js';
 export {
   decodeGoKitInstance,
   decodeInstance,
@@ -21,7 +14,14 @@ export {
   type InstanceDecoderOptions,
   type InstanceNode,
   instanceDecoder,
-} from './instance-decoder.js';
+} from './formats/instance-decoder.js';
+export { HttpEndpointError } from './http/http-endpoint.error.js';
+export {
+  HTTP_ENDPOINT_DEFAULTS,
+  type HttpEndpoint,
+  type HttpEndpointFactoryOptions,
+  httpEndpointFactory,
+} from './http/http-endpoint.factory.js';
 export { Instancer, type InstancerOptions } from './instancer.js';
 export { InstancerLease, leaseInstancer } from './instancer-registry.js';
 export {

@@ -2,7 +2,7 @@ import type { Subscription } from 'rxjs';
 import { ZkNoNodeError } from '../client/errors/zk-operation.errors.js';
 import type { ZkClient } from '../client/zk-client.js';
 import type { ZkWatchEvent, ZkWatcher } from '../client/zk-client.types.js';
-import { type InstanceDecoder, instanceDecoder } from './instance-decoder.js';
+import { type InstanceDecoder, instanceDecoder } from './formats/instance-decoder.js';
 import type {
   InstancerSnapshot,
   InstanceSource,

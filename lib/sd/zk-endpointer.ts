@@ -1,7 +1,7 @@
 import type { ZkClient } from '../client/zk-client.js';
 import type { EndpointFactory } from './endpoint-factory.js';
 import { Endpointer } from './endpointer.js';
-import type { InstanceDecoder } from './instance-decoder.js';
+import type { InstanceDecoder } from './formats/instance-decoder.js';
 import { type InstancerLease, leaseInstancer } from './instancer-registry.js';
 import type { Balancer } from './lb/balancer.js';
 import { random } from './lb/random.balancer.js';

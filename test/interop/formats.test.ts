@@ -3,7 +3,7 @@ import { InstanceDecodeError } from '../../lib/sd/errors/instance-decode.error.j
 import { InvalidServiceError } from '../../lib/sd/errors/invalid-service.error.js';
 import { curatorRegistration } from '../../lib/sd/formats/curator-registration.js';
 import { detectInstanceFormat } from '../../lib/sd/formats/detect-instance-format.js';
-import { decodeInstance, instanceDecoder } from '../../lib/sd/instance-decoder.js';
+import { decodeInstance, instanceDecoder } from '../../lib/sd/formats/instance-decoder.js';
 import { bytesOf, describedFields, readCases, writeFixtures } from './fixtures.js';
 
 const includeNotUp = instanceDecoder({ includeNotUp: true });

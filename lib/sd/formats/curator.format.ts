@@ -1,9 +1,9 @@
 import { InstanceDecodeError } from '../errors/instance-decode.error.js';
 import { InvalidServiceError } from '../errors/invalid-service.error.js';
-import type { InstanceNode } from '../instance-decoder.js';
 import type { ServiceInstance } from '../service-instance.js';
 import { validateServiceName } from '../service-validation.js';
 import { parseBaseUrl } from './gokit.format.js';
+import type { InstanceNode } from './instance-node.js';
 import { SPRING_INSTANCE_CLASS } from './spring.constants.js';
 import { bracketIpv6, parseUriSpec, resolveUriSpec, type UriSpec } from './uri-spec.js';
 

@@ -1,6 +1,6 @@
 import { InstanceDecodeError } from '../errors/instance-decode.error.js';
-import type { InstanceNode } from '../instance-decoder.js';
 import type { ServiceInstance } from '../service-instance.js';
+import type { InstanceNode } from './instance-node.js';
 import type { InstanceNodeFormat } from './instance-node-format.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });

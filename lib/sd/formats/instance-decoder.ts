@@ -1,19 +1,12 @@
-import { decodeCuratorInstance } from './formats/curator.format.js';
-import { detectInstanceFormat } from './formats/detect-instance-format.js';
-import { decodeGoKitInstance } from './formats/gokit.format.js';
-import { isTakingTraffic } from './formats/spring.format.js';
-import type { ServiceInstance } from './service-instance.js';
+import type { ServiceInstance } from '../service-instance.js';
+import { decodeCuratorInstance } from './curator.format.js';
+import { detectInstanceFormat } from './detect-instance-format.js';
+import { decodeGoKitInstance } from './gokit.format.js';
+import type { InstanceNode } from './instance-node.js';
+import { isTakingTraffic } from './spring.format.js';
 
+export type { InstanceNode };
 export { decodeGoKitInstance };
-
-/** A child node as read from ZooKeeper. */
-export interface InstanceNode {
-  /** The child's name (its instance id). */
-  readonly name: string;
-  /** The child's full path. */
-  readonly path: string;
-  readonly data: Buffer;
-}
 
 /**
  * Turns a node into an instance. Throws `InstanceDecodeError` saying why it cannot (the node is

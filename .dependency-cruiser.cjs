@@ -1,0 +1,73 @@
+// The layers of lib/ (see README, Project layout), checked by `npm run layers` in `npm test`:
+//   client  → nothing of ours        (the only code importing `zookeeper`)
+//   sd      → client                 (framework-free discovery core)
+//   core    → client, sd             (the `nestjs-zk-discovery/core` entry)
+//   cli     → client, sd
+//   testing → nothing of ours        (the `testing` entry: real servers, a fault proxy)
+//   nest    → client, sd             (imported only by the package entry lib/index.ts)
+// and no import cycles anywhere.
+const ours = (...layers) => `^lib/(${layers.join('|')})/`;
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      comment: 'An import cycle hides which module is the lower layer.',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'client-imports-nothing-of-ours',
+      severity: 'error',
+      from: { path: ours('client') },
+      to: { path: ours('sd', 'core', 'cli', 'testing', 'nest') },
+    },
+    {
+      name: 'sd-imports-only-client',
+      severity: 'error',
+      from: { path: ours('sd') },
+      to: { path: ours('core', 'cli', 'testing', 'nest') },
+    },
+    {
+      name: 'core-is-client-and-sd',
+      severity: 'error',
+      from: { path: ours('core') },
+      to: { path: ours('cli', 'testing', 'nest') },
+    },
+    {
+      name: 'cli-imports-only-client-and-sd',
+      severity: 'error',
+      from: { path: ours('cli') },
+      to: { path: ours('core', 'testing', 'nest') },
+    },
+    {
+      name: 'testing-imports-nothing-of-ours',
+      severity: 'error',
+      from: { path: ours('testing') },
+      to: { path: ours('client', 'sd', 'core', 'cli', 'nest') },
+    },
+    {
+      name: 'only-the-package-entry-imports-nest',
+      severity: 'error',
+      from: { path: '^lib/', pathNot: ['^lib/index\\.ts$', ours('nest')] },
+      to: { path: ours('nest') },
+    },
+    {
+      name: 'no-nest-below-the-nest-layer',
+      comment: 'client, sd, core, cli and testing load without Nest.',
+      severity: 'error',
+      from: { path: ours('client', 'sd', 'core', 'cli', 'testing') },
+      to: { path: '^node_modules/(@nestjs/|reflect-metadata)' },
+    },
+  ],
+  options: {
+    // TypeScript 7 has no JavaScript compiler API: swc parses the sources.
+    parser: 'swc',
+    // Type-only imports count: they are dependencies between layers too.
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^lib/.*\\.d\\.ts$' },
+  },
+};
