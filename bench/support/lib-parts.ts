@@ -1,12 +1,12 @@
 import { ZkClient } from '../../lib/client/zk-client.js';
+import { silentLogger } from '../../lib/client/zk-logger.js';
 import type { HttpEndpoint } from '../../lib/sd/http/http-endpoint.factory.js';
 import { httpEndpointFactory } from '../../lib/sd/http/http-endpoint.factory.js';
-import type { SdLogger } from '../../lib/sd/service-instance.js';
 import { ZkEndpointer } from '../../lib/sd/zk-endpointer.js';
 import { Arrivals, holdsSorted } from './arrivals.js';
 
 /** Benchmarks print nothing but their figures. */
-export const silent: SdLogger = { log: () => {}, warn: () => {}, error: () => {} };
+export const silent = silentLogger;
 
 /** A connected ZkClient that logs nothing. */
 export function connectClient(servers: string): Promise<ZkClient> {

@@ -6,12 +6,9 @@ import {
   ZkTimeoutError,
 } from '../client/errors/zk-operation.errors.js';
 import { ZkClient } from '../client/zk-client.js';
-import type { ZkLogger } from '../client/zk-client.options.js';
+import { silentLogger, type ZkLogger } from '../client/zk-logger.js';
 import { badServers, CliError, connectionLost, ExitCode, unreachable } from './cli-errors.js';
 import type { GlobalOptions } from './cli-options.js';
-
-/** A logger that prints nothing (the CLI reports failures itself, once). */
-export const silentLogger: ZkLogger = { log: () => {}, warn: () => {}, error: () => {} };
 
 /**
  * Connects to the ensemble of `options`, bounded by `timeoutMs`.

@@ -1,4 +1,7 @@
+import { consoleLogger, type ZkLogger } from './zk-logger.js';
 import type { ZkAclEntry } from './zk-native.js';
+
+export type { ZkLogger };
 
 /** Credentials added to every session (`addauth`). Only the scheme is ever logged. */
 export interface ZkAuth {
@@ -6,14 +9,6 @@ export interface ZkAuth {
   scheme: string;
   /** For `digest`: `user:password`. Never logged, never part of an error message. */
   credentials: string;
-}
-
-/** Where the client reports what it does; Nest's `Logger` fits this shape. */
-export interface ZkLogger {
-  log(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
-  debug?(message: string): void;
 }
 
 export interface ZkClientOptions {
@@ -63,12 +58,6 @@ export const ZK_CLIENT_DEFAULTS = {
   operationTimeoutMs: 10_000,
 } as const;
 
-const consoleLogger: ZkLogger = {
-  log: () => {},
-  warn: (message) => console.warn(`[ZkClient] ${message}`),
-  error: (message) => console.error(`[ZkClient] ${message}`),
-};
-
 const HOST_PORT = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
 
 /**
@@ -88,7 +77,7 @@ export function resolveZkClientOptions(options: ZkClientOptions): ResolvedZkClie
     operationTimeoutMs: positiveMs(options, 'operationTimeoutMs'),
     auth: validateAuth(options.auth ?? []),
     acl: options.acl && options.acl.length > 0 ? options.acl : undefined,
-    logger: options.logger ?? consoleLogger,
+    logger: options.logger ?? consoleLogger('ZkClient'),
     keepProcessAlive: options.keepProcessAlive === true,
   };
 }

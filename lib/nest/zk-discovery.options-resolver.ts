@@ -1,5 +1,6 @@
 import { Logger, type LoggerService } from '@nestjs/common';
-import type { ZkClientOptions, ZkLogger } from '../client/zk-client.options.js';
+import type { ZkClientOptions } from '../client/zk-client.options.js';
+import { silentLogger, type ZkLogger } from '../client/zk-logger.js';
 import { INSTANCE_FORMATS, type InstanceFormat } from '../sd/formats/instance-format.js';
 import { SPRING_STATUS_KEY } from '../sd/formats/spring.constants.js';
 import { validateServiceName, validateZnodePath } from '../sd/service-validation.js';
@@ -262,7 +263,7 @@ function rejectUnknownKeys(object: object, known: readonly string[], where: stri
 }
 
 function toZkLogger(logger: LoggerService | false | undefined): ZkLogger {
-  if (logger === false) return { log: () => {}, warn: () => {}, error: () => {} };
+  if (logger === false) return silentLogger;
   if (!logger) return new Logger(LOGGER_CONTEXT);
   return {
     log: (message) => logger.log(message, LOGGER_CONTEXT),

@@ -13,6 +13,7 @@ import type { ZkClient } from '../client/zk-client.js';
 import type { ZkClientState } from '../client/zk-client.types.js';
 import { curatorRegistration } from '../sd/formats/curator-registration.js';
 import { httpEndpointFactory } from '../sd/http/http-endpoint.factory.js';
+import { exponentialBackoff, REREGISTER_BACKOFF } from '../sd/lb/backoff.js';
 import { Registrar, type RegistrationState } from '../sd/registrar.js';
 import type { InstancerSnapshot } from '../sd/service-instance.js';
 import { ZkEndpointer } from '../sd/zk-endpointer.js';
@@ -50,6 +51,7 @@ export class ZkDiscoveryService implements OnApplicationShutdown {
   readonly registration$: Observable<RegistrationState> = this.registrationSubject.asObservable();
   private backgroundRetry: NodeJS.Timeout | undefined;
   private shuttingDown = false;
+  private readonly reregisterBackoff = exponentialBackoff(REREGISTER_BACKOFF);
   private readonly sessionSubject: BehaviorSubject<ZkSessionStatus>;
   /**
    * The session: one status per client state change (the session id changes only through
@@ -213,7 +215,11 @@ export class ZkDiscoveryService implements OnApplicationShutdown {
    * Registers once the session is up, retrying with backoff (up to 5 s apart) until it works or
    * the app shuts down.
    */
-  registerInBackground(address: AdvertisedAddress, attempt = 0): void {
+  registerInBackground(address: AdvertisedAddress): void {
+    this.registerInBackgroundFrom(address, 1);
+  }
+
+  private registerInBackgroundFrom(address: AdvertisedAddress, attempt: number): void {
     const connected = firstValueFrom(
       this.client.state$.pipe(filter((state) => state === 'connected' || state === 'closed')),
     );
@@ -224,10 +230,10 @@ export class ZkDiscoveryService implements OnApplicationShutdown {
       })
       .catch((error: Error) => {
         if (this.shuttingDown) return;
-        const delay = Math.min(5000, 200 * 2 ** attempt);
+        const delay = this.reregisterBackoff(attempt);
         this.options.logger.warn(`Registration failed (${error.message}); retrying in ${delay} ms`);
         this.backgroundRetry = setTimeout(
-          () => this.registerInBackground(address, attempt + 1),
+          () => this.registerInBackgroundFrom(address, attempt + 1),
           delay,
         );
         this.backgroundRetry.unref();

@@ -1,14 +1,10 @@
+import { consoleLogger, type ZkLogger } from '../client/zk-logger.js';
 import type { EndpointFactory } from './endpoint-factory.js';
 
 export type { EndpointFactory, EndpointHandle } from './endpoint-factory.js';
 
 import type { EndpointSource } from './endpoint-source.js';
-import type {
-  InstancerSnapshot,
-  InstanceSource,
-  SdLogger,
-  ServiceInstance,
-} from './service-instance.js';
+import type { InstancerSnapshot, InstanceSource, ServiceInstance } from './service-instance.js';
 
 /** Options of an `Endpointer`. */
 export interface EndpointerOptions {
@@ -20,7 +16,7 @@ export interface EndpointerOptions {
    */
   invalidateOnErrorMs?: number;
   /** Where skipped instances, failing `close` calls and invalidations are reported. */
-  logger?: SdLogger;
+  logger?: ZkLogger;
   /**
    * Names the endpointer in log lines and in `NoEndpointsError`.
    * @default the source's `path` when it has one (an `Instancer` does), else undefined
@@ -55,13 +51,6 @@ export type EndpointsListener<E> = (
 const MAX_TIMER_MS = 2 ** 31 - 1;
 const EMPTY: readonly never[] = Object.freeze([]);
 
-/** @default logger: warnings and errors to the console, nothing else. */
-const consoleLogger: SdLogger = {
-  log: () => {},
-  warn: (message) => console.warn(`[Endpointer] ${message}`),
-  error: (message) => console.error(`[Endpointer] ${message}`),
-};
-
 /**
  * Turns the instances a source publishes into endpoints through a factory, and keeps them in
  * step (go-kit's `sd.Endpointer` and its endpoint cache). An instance that stays (same `id` and
@@ -75,7 +64,7 @@ const consoleLogger: SdLogger = {
 export class Endpointer<E> implements EndpointSource<E> {
   /** Names the endpointer in log lines and errors (the source's path when it has one). */
   readonly name: string | undefined;
-  private readonly logger: SdLogger;
+  private readonly logger: ZkLogger;
   private readonly invalidateOnErrorMs: number | undefined;
   private readonly listeners = new Set<EndpointsListener<E>>();
   /** The live entries, ordered by instance id: the order of `endpoints()`. */
@@ -106,7 +95,7 @@ export class Endpointer<E> implements EndpointSource<E> {
     options: EndpointerOptions = {},
   ) {
     this.name = options.name ?? pathOf(source);
-    this.logger = options.logger ?? consoleLogger;
+    this.logger = options.logger ?? consoleLogger('Endpointer');
     this.invalidateOnErrorMs = validateInvalidateMs(options.invalidateOnErrorMs);
     this.unsubscribe = source.subscribe((snapshot) => this.onSnapshot(snapshot));
   }

@@ -51,7 +51,6 @@ export {
 export type {
   InstancerSnapshot,
   InstanceSource,
-  SdLogger,
   ServiceInstance,
 } from './service-instance.js';
 export { MAX_NODE_DATA_BYTES } from './service-validation.js';

@@ -2,13 +2,15 @@ import type { Subscription } from 'rxjs';
 import { ZkNoNodeError } from '../client/errors/zk-operation.errors.js';
 import type { ZkClient } from '../client/zk-client.js';
 import type { ZkWatchEvent, ZkWatcher } from '../client/zk-client.types.js';
+import { consoleLogger, type ZkLogger } from '../client/zk-logger.js';
 import { type InstanceDecoder, instanceDecoder } from './formats/instance-decoder.js';
-import type {
-  InstancerSnapshot,
-  InstanceSource,
-  SdLogger,
-  ServiceInstance,
-} from './service-instance.js';
+import {
+  type BackoffFunction,
+  type BackoffOptions,
+  exponentialBackoff,
+  REREAD_BACKOFF,
+} from './lb/backoff.js';
+import type { InstancerSnapshot, InstanceSource, ServiceInstance } from './service-instance.js';
 import { validateZnodePath } from './service-validation.js';
 
 export interface InstancerOptions {
@@ -19,12 +21,13 @@ export interface InstancerOptions {
   decode?: InstanceDecoder;
   /** With the default decoder: keep Spring instances whose status is not `UP`. @default false */
   includeNotUp?: boolean;
-  /** First delay before re-reading after a failure; doubles up to `maxBackoffMs`. @default 100 */
-  initialBackoffMs?: number;
-  /** Cap of the re-read delay after failures. @default 5000 */
-  maxBackoffMs?: number;
+  /**
+   * Waits before re-reading after failures. @default `{ initialMs: 100, maxMs: 5000, factor: 2,
+   * jitter: false }`
+   */
+  backoff?: BackoffOptions;
   /** @default a logger printing warnings and errors to the console */
-  logger?: SdLogger;
+  logger?: ZkLogger;
 }
 
 /** What the instancer holds for one child: its bytes, and the decoded instance if it decodes. */
@@ -41,12 +44,6 @@ interface ChildEntry {
   listed: boolean;
 }
 
-const consoleLogger: SdLogger = {
-  log: () => {},
-  warn: (message) => console.warn(`[Instancer] ${message}`),
-  error: (message) => console.error(`[Instancer] ${message}`),
-};
-
 /**
  * Watches one path and publishes the instances registered under it (go-kit's `zk.Instancer`
  * without its defects). A change reads the children once and fetches data only for added
@@ -56,9 +53,8 @@ const consoleLogger: SdLogger = {
 export class Instancer implements InstanceSource {
   readonly path: string;
   private readonly decode: InstanceDecoder;
-  private readonly logger: SdLogger;
-  private readonly initialBackoffMs: number;
-  private readonly maxBackoffMs: number;
+  private readonly logger: ZkLogger;
+  private readonly backoff: BackoffFunction;
   private readonly listeners = new Set<(snapshot: InstancerSnapshot) => void>();
   private readonly children = new Map<string, ChildEntry>();
   /** The entries behind the last decoded list, sorted by instance id. */
@@ -86,9 +82,8 @@ export class Instancer implements InstanceSource {
   ) {
     this.path = validateZnodePath(path, 'instancer path');
     this.decode = options.decode ?? instanceDecoder({ includeNotUp: options.includeNotUp });
-    this.logger = options.logger ?? consoleLogger;
-    this.initialBackoffMs = options.initialBackoffMs ?? 100;
-    this.maxBackoffMs = options.maxBackoffMs ?? 5000;
+    this.logger = options.logger ?? consoleLogger('Instancer');
+    this.backoff = exponentialBackoff({ ...REREAD_BACKOFF, ...options.backoff });
     this.subscriptions.push(
       client.state$.subscribe((state) => {
         if (state === 'connected') this.markFresh();
@@ -301,7 +296,7 @@ export class Instancer implements InstanceSource {
 
   private onSyncFailure(error: Error): void {
     this.failures++;
-    const delay = Math.min(this.maxBackoffMs, this.initialBackoffMs * 2 ** (this.failures - 1));
+    const delay = this.backoff(this.failures);
     this.publish(this.current?.instances ?? [], error);
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => this.requestSync(), delay);

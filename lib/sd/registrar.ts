@@ -2,10 +2,16 @@ import { BehaviorSubject, type Observable, type Subscription } from 'rxjs';
 import { ZkNoNodeError } from '../client/errors/zk-operation.errors.js';
 import { ZkAcls } from '../client/zk-acls.js';
 import type { ZkClient } from '../client/zk-client.js';
+import { consoleLogger, type ZkLogger } from '../client/zk-logger.js';
 import type { ZkAclEntry } from '../client/zk-native.js';
 import { goKitNodeFormat } from './formats/gokit.format.js';
 import type { InstanceNodeFormat } from './formats/instance-node-format.js';
-import type { SdLogger } from './service-instance.js';
+import {
+  type BackoffFunction,
+  type BackoffOptions,
+  exponentialBackoff,
+  REREGISTER_BACKOFF,
+} from './lb/backoff.js';
 import { validateNodeData, validateServiceName, validateZnodePath } from './service-validation.js';
 
 /** go-kit's `zk.Service`: instances of `name` live under `path/name`. */
@@ -20,9 +26,12 @@ export interface ServiceRegistration {
 
 export interface RegistrarOptions {
   /** @default a logger printing warnings and errors to the console */
-  logger?: SdLogger;
-  /** First delay before retrying a failed re-registration; doubles up to 5 s. @default 200 */
-  retryInitialMs?: number;
+  logger?: ZkLogger;
+  /**
+   * Waits between attempts of a failed re-registration. @default `{ initialMs: 200, maxMs: 5000,
+   * factor: 2, jitter: false }`
+   */
+  backoff?: BackoffOptions;
   /**
    * ACLs of the nodes the registrar creates.
    * @default with `auth` credentials on the client: the instance node `ZkAcls.creatorAllWorldRead()`
@@ -40,12 +49,6 @@ export interface RegistrarOptions {
 
 export type RegistrationState = 'unregistered' | 'registering' | 'registered' | 'deregistered';
 
-const consoleLogger: SdLogger = {
-  log: () => {},
-  warn: (message) => console.warn(`[Registrar] ${message}`),
-  error: (message) => console.error(`[Registrar] ${message}`),
-};
-
 /**
  * Keeps one instance node of a service in ZooKeeper (go-kit's `zk.Registrar`, fixed): a protected
  * ephemeral-sequential node under `path/name`. After a new session (the old node died with the old
@@ -55,8 +58,8 @@ export class Registrar {
   /** Where instances of this service live: `path/name`. */
   readonly servicePath: string;
   private data: Buffer;
-  private readonly logger: SdLogger;
-  private readonly retryInitialMs: number;
+  private readonly logger: ZkLogger;
+  private readonly backoff: BackoffFunction;
   private readonly nodeAcl: readonly ZkAclEntry[] | undefined;
   private readonly parentAcl: readonly ZkAclEntry[] | undefined;
   private readonly format: InstanceNodeFormat;
@@ -81,8 +84,8 @@ export class Registrar {
     const name = validateServiceName(service?.name, 'registration name');
     this.data = validateNodeData(service?.data, `registration data of ${path}/${name}`);
     this.servicePath = path === '/' ? `/${name}` : `${path}/${name}`;
-    this.logger = options.logger ?? consoleLogger;
-    this.retryInitialMs = options.retryInitialMs ?? 200;
+    this.logger = options.logger ?? consoleLogger('Registrar');
+    this.backoff = exponentialBackoff({ ...REREGISTER_BACKOFF, ...options.backoff });
     const owned = client.hasAuth;
     this.nodeAcl = options.acl?.node ?? (owned ? ZkAcls.creatorAllWorldRead() : undefined);
     this.format = options.format ?? goKitNodeFormat;
@@ -222,7 +225,7 @@ export class Registrar {
       await this.register();
     } catch (error) {
       if (!this.wanted) return;
-      const delay = Math.min(5000, this.retryInitialMs * 2 ** this.retries++);
+      const delay = this.backoff(++this.retries);
       this.logger.warn(
         `Re-registering ${this.servicePath} failed: ${(error as Error).message}; retrying in ${delay} ms`,
       );

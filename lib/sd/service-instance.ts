@@ -52,11 +52,3 @@ export interface InstanceSource {
    */
   subscribe(listener: (snapshot: InstancerSnapshot) => void): () => void;
 }
-
-/** Where the discovery core reports; Nest's `Logger` fits this shape. */
-export interface SdLogger {
-  log(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
-  debug?(message: string): void;
-}

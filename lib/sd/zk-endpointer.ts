@@ -1,4 +1,5 @@
 import type { ZkClient } from '../client/zk-client.js';
+import type { ZkLogger } from '../client/zk-logger.js';
 import type { EndpointFactory } from './endpoint-factory.js';
 import { Endpointer } from './endpointer.js';
 import type { InstanceDecoder } from './formats/instance-decoder.js';
@@ -7,7 +8,7 @@ import type { Balancer } from './lb/balancer.js';
 import { random } from './lb/random.balancer.js';
 import { type RetryOptions, retry } from './lb/retry.js';
 import { roundRobin } from './lb/round-robin.balancer.js';
-import type { InstancerSnapshot, SdLogger, ServiceInstance } from './service-instance.js';
+import type { InstancerSnapshot, ServiceInstance } from './service-instance.js';
 
 export interface ZkEndpointerConfig<E> {
   factory: EndpointFactory<E>;
@@ -16,7 +17,7 @@ export interface ZkEndpointerConfig<E> {
   retry?: RetryOptions;
   invalidateOnErrorMs?: number;
   decode?: InstanceDecoder;
-  logger?: SdLogger;
+  logger?: ZkLogger;
 }
 
 /** Per-call context handed to `call()`'s function. */

@@ -26,6 +26,21 @@ export const BACKOFF_DEFAULTS: Readonly<Required<BackoffOptions>> = Object.freez
 });
 
 /**
+ * The waits between re-tries of the discovery core's own background work (re-reading a path,
+ * registering again): from 100 or 200 ms, doubling up to 5 s, without jitter.
+ */
+export const REREAD_BACKOFF: Readonly<Required<BackoffOptions>> = Object.freeze({
+  initialMs: 100,
+  maxMs: 5000,
+  factor: 2,
+  jitter: false,
+});
+export const REREGISTER_BACKOFF: Readonly<Required<BackoffOptions>> = Object.freeze({
+  ...REREAD_BACKOFF,
+  initialMs: 200,
+});
+
+/**
  * Turns options into a backoff function: `min(maxMs, initialMs * factor^(attempt-1))`, jittered.
  * @throws RangeError on a negative or non-finite time, or a factor below 1.
  */
