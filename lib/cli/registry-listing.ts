@@ -1,6 +1,7 @@
 import { ZkNoNodeError } from '../client/errors/zk-operation.errors.js';
 import type { ZkClient } from '../client/zk-client.js';
 import type { ZkStat } from '../client/zk-native.js';
+import { childPath } from '../client/zk-paths.js';
 import { instanceDecoder } from '../sd/formats/instance-decoder.js';
 import {
   instanceView,
@@ -56,14 +57,13 @@ async function readChildren(client: ZkClient, path: string): Promise<ReadNode[]>
     if (error instanceof ZkNoNodeError) return []; // removed while we walked
     throw error;
   }
-  const base = path === '/' ? '' : path;
   const read = await Promise.all(
     names.sort().map(async (name): Promise<ReadNode | undefined> => {
-      const childPath = `${base}/${name}`;
-      if (childPath === '/zookeeper') return undefined;
+      const nodePath = childPath(path, name);
+      if (nodePath === '/zookeeper') return undefined;
       try {
-        const { data, stat } = await client.getData(childPath);
-        return { name, path: childPath, data, stat };
+        const { data, stat } = await client.getData(nodePath);
+        return { name, path: nodePath, data, stat };
       } catch (error) {
         if (error instanceof ZkNoNodeError) return undefined; // left while we walked
         throw error;

@@ -33,6 +33,7 @@ import {
   type ZkStat,
 } from './zk-native.js';
 import { warnOnceIfInheritable } from './zk-native-cloexec.js';
+import { childPath } from './zk-paths.js';
 import { whenOnlyNativeHandlesRemain } from './zk-process-idle.js';
 import { serverAddresses, type ZkServerAddress } from './zk-serving-probe.js';
 import { SessionGuard } from './zk-session-guard.js';
@@ -243,10 +244,12 @@ export class ZkClient {
   ): Promise<string> {
     const guid = randomBytes(16).toString('hex');
     const prefix = `${PROTECTED_PREFIX}${guid}-`;
-    const base = parent === '/' ? '' : parent;
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.create(`${base}/${prefix}`, data, { mode: 'ephemeral-sequential', acl });
+        return await this.create(childPath(parent, prefix), data, {
+          mode: 'ephemeral-sequential',
+          acl,
+        });
       } catch (error) {
         if (
           !(error instanceof ZkConnectionLossError || error instanceof ZkTimeoutError) ||
@@ -256,7 +259,7 @@ export class ZkClient {
         }
         await this.waitUntilConnected(this.options.operationTimeoutMs);
         const ours = (await this.getChildren(parent)).find((child) => child.startsWith(prefix));
-        if (ours) return `${base}/${ours}`;
+        if (ours) return childPath(parent, ours);
       }
     }
   }

@@ -12,6 +12,7 @@ import {
 import type { ZkClient } from '../client/zk-client.js';
 import type { ZkClientState } from '../client/zk-client.types.js';
 import { curatorRegistration } from '../sd/formats/curator-registration.js';
+import { bracketIpv6 } from '../sd/formats/uri-spec.js';
 import { httpEndpointFactory } from '../sd/http/http-endpoint.factory.js';
 import { exponentialBackoff, REREGISTER_BACKOFF } from '../sd/lb/backoff.js';
 import { Registrar, type RegistrationState } from '../sd/registrar.js';
@@ -183,7 +184,7 @@ export class ZkDiscoveryService implements OnApplicationShutdown {
     const data =
       typeof registration.data === 'function'
         ? registration.data(address)
-        : (registration.data ?? `${address.scheme}://${formatHost(address.host)}:${address.port}`);
+        : (registration.data ?? `${address.scheme}://${bracketIpv6(address.host)}:${address.port}`);
     this.registrarSubscription?.unsubscribe();
     this.registrar?.close();
     // Curator and Spring: the JSON and the node (`path/name/<uuid>`) come from the address.
@@ -266,11 +267,6 @@ export class ZkDiscoveryService implements OnApplicationShutdown {
     this.shutdown$.next();
     await this.client.close();
   }
-}
-
-/** IPv6 literals need brackets in a URL. */
-function formatHost(host: string): string {
-  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }
 
 function sessionStatus(client: ZkClient, state: ZkClientState, expiries: number): ZkSessionStatus {

@@ -1,5 +1,7 @@
 import { consoleLogger, type ZkLogger } from '../client/zk-logger.js';
+import { compareInstanceIds } from './by-instance-id.js';
 import type { EndpointFactory } from './endpoint-factory.js';
+import { MAX_TIMER_MS } from './timer-limits.js';
 
 export type { EndpointFactory, EndpointHandle } from './endpoint-factory.js';
 
@@ -48,7 +50,6 @@ export type EndpointsListener<E> = (
   instances: readonly ServiceInstance[],
 ) => void;
 
-const MAX_TIMER_MS = 2 ** 31 - 1;
 const EMPTY: readonly never[] = Object.freeze([]);
 
 /**
@@ -352,7 +353,7 @@ function validateInvalidateMs(ms: number | undefined): number | undefined {
 }
 
 function byId(a: ServiceInstance, b: ServiceInstance): number {
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  return compareInstanceIds(a.id, b.id);
 }
 
 function messageOf(error: unknown): string {

@@ -3,6 +3,8 @@ import { ZkNoNodeError } from '../client/errors/zk-operation.errors.js';
 import type { ZkClient } from '../client/zk-client.js';
 import type { ZkWatchEvent, ZkWatcher } from '../client/zk-client.types.js';
 import { consoleLogger, type ZkLogger } from '../client/zk-logger.js';
+import { childPath } from '../client/zk-paths.js';
+import { compareInstanceIds } from './by-instance-id.js';
 import { type InstanceDecoder, instanceDecoder } from './formats/instance-decoder.js';
 import {
   type BackoffFunction,
@@ -367,7 +369,7 @@ export class Instancer implements InstanceSource {
   }
 
   private childPath(name: string): string {
-    return this.path === '/' ? `/${name}` : `${this.path}/${name}`;
+    return childPath(this.path, name);
   }
 }
 
@@ -395,9 +397,7 @@ function sameSnapshot(a: InstancerSnapshot, b: InstancerSnapshot): boolean {
 }
 
 function byInstanceId(a: ChildEntry, b: ChildEntry): number {
-  const x = a.instance!.id;
-  const y = b.instance!.id;
-  return x < y ? -1 : x > y ? 1 : 0;
+  return compareInstanceIds(a.instance!.id, b.instance!.id);
 }
 
 /** Merges two lists of entries sorted by instance id into one. */

@@ -4,6 +4,7 @@ import { ZkAcls } from '../client/zk-acls.js';
 import type { ZkClient } from '../client/zk-client.js';
 import { consoleLogger, type ZkLogger } from '../client/zk-logger.js';
 import type { ZkAclEntry } from '../client/zk-native.js';
+import { childPath } from '../client/zk-paths.js';
 import { goKitNodeFormat } from './formats/gokit.format.js';
 import type { InstanceNodeFormat } from './formats/instance-node-format.js';
 import {
@@ -83,7 +84,7 @@ export class Registrar {
     const path = validateZnodePath(service?.path, 'registration path');
     const name = validateServiceName(service?.name, 'registration name');
     this.data = validateNodeData(service?.data, `registration data of ${path}/${name}`);
-    this.servicePath = path === '/' ? `/${name}` : `${path}/${name}`;
+    this.servicePath = childPath(path, name);
     this.logger = options.logger ?? consoleLogger('Registrar');
     this.backoff = exponentialBackoff({ ...REREGISTER_BACKOFF, ...options.backoff });
     const owned = client.hasAuth;

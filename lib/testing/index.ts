@@ -13,6 +13,7 @@ export {
   type ZooKeeperMode,
 } from './four-letter-word.js';
 export { freePort, freePorts, LOOPBACK_HOST } from './free-port.js';
+export { type PollOptions, pollUntil } from './poll-until.js';
 export {
   type StartTestZooKeeperOptions,
   startTestZooKeeper,

@@ -17,7 +17,7 @@ export interface PollOptions {
  * Calls `probe` until it returns a value other than `undefined`, and returns that value; rejects
  * when the deadline passes (with the last error the probe threw, if any, as `cause`). A probe
  * that throws counts as "not yet".
- * @internal used by the launcher; tests have their own `waitFor` in test/support.
+ * The kit's waits use it, and so can a user's tests (this project's `waitFor` is built on it).
  */
 export async function pollUntil<T>(
   probe: () => Promise<T | undefined> | T | undefined,

@@ -1,4 +1,4 @@
-import { setTimeout as delay } from 'node:timers/promises';
+import { pollUntil } from '../../lib/testing/poll-until.js';
 
 /** Options of {@link waitFor}. */
 export interface WaitForOptions {
@@ -12,7 +12,8 @@ export interface WaitForOptions {
 
 /**
  * Polls `predicate` until it returns true, with a deadline; a predicate that throws counts as
- * false (its last error becomes the failure's cause). Use it instead of fixed sleeps.
+ * false (its last error becomes the failure's cause). Use it instead of fixed sleeps. The testing
+ * kit's `pollUntil` for a yes/no question.
  *
  * ```ts
  * await waitFor(() => client.state === 'connected', { timeoutMs: 10_000 });
@@ -22,24 +23,9 @@ export async function waitFor(
   predicate: () => boolean | Promise<boolean>,
   options: WaitForOptions = {},
 ): Promise<void> {
-  const timeoutMs = options.timeoutMs ?? 5_000;
-  const intervalMs = options.intervalMs ?? 20;
-  const started = Date.now();
-  let lastError: unknown;
-  for (;;) {
-    try {
-      if (await predicate()) return;
-    } catch (error) {
-      lastError = error;
-    }
-    const elapsed = Date.now() - started;
-    if (elapsed >= timeoutMs) {
-      const what = options.message ?? predicate.toString();
-      const reason = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
-      throw new Error(`waitFor timed out after ${timeoutMs} ms: ${what}${reason}`, {
-        cause: lastError,
-      });
-    }
-    await delay(Math.min(intervalMs, timeoutMs - elapsed));
-  }
+  await pollUntil(async () => ((await predicate()) ? true : undefined), {
+    timeoutMs: options.timeoutMs ?? 5_000,
+    intervalMs: options.intervalMs ?? 20,
+    description: options.message ?? predicate.toString(),
+  });
 }

@@ -7,6 +7,7 @@ import {
 } from '../../client/errors/zk-operation.errors.js';
 import type { ZkClient } from '../../client/zk-client.js';
 import type { ZkAclEntry } from '../../client/zk-native.js';
+import { childPath } from '../../client/zk-paths.js';
 import { validateServiceName } from '../service-validation.js';
 import type { InstanceNodeFormat } from './instance-node-format.js';
 
@@ -35,7 +36,7 @@ export function curatorNodeFormat(
   return Object.freeze({
     format,
     async createNode(client, servicePath, data, acls) {
-      const node = servicePath === '/' ? `/${id}` : `${servicePath}/${id}`;
+      const node = childPath(servicePath, id);
       for (let attempt = 1; ; attempt++) {
         await ensureContainerPath(client, servicePath, acls.parents);
         try {

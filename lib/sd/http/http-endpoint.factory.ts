@@ -1,6 +1,7 @@
 import type { EndpointFactory } from '../endpoint-factory.js';
 import { InvalidInstanceError } from '../errors/invalid-instance.error.js';
 import type { ServiceInstance } from '../service-instance.js';
+import { MAX_TIMER_MS } from '../timer-limits.js';
 import { HttpEndpointError } from './http-endpoint.error.js';
 
 /** Options of `httpEndpointFactory`. */
@@ -41,7 +42,6 @@ export interface HttpEndpoint {
 /** The defaults of `HttpEndpointFactoryOptions`. */
 export const HTTP_ENDPOINT_DEFAULTS = Object.freeze({ timeoutMs: 5000 });
 
-const MAX_TIMER_MS = 2 ** 31 - 1;
 const SNIPPET_BYTES = 300;
 
 /**

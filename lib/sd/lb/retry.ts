@@ -1,5 +1,6 @@
 import { NoEndpointsError } from '../errors/no-endpoints.error.js';
 import { RetryError, type RetryStopReason } from '../errors/retry.error.js';
+import { MAX_TIMER_MS } from '../timer-limits.js';
 import { type BackoffFunction, type BackoffOptions, exponentialBackoff } from './backoff.js';
 import type { Balancer } from './balancer.js';
 
@@ -55,7 +56,6 @@ export const RETRY_DEFAULTS = Object.freeze({ attempts: 3, timeoutMs: 10_000 });
 
 /** Re-picks through the balancer, looking for an endpoint not tried yet, before scanning the list. */
 const REPICKS = 3;
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Wraps a balancer into a retrying executor (go-kit's `lb.Retry` without its spin): each attempt
