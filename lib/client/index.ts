@@ -2,7 +2,7 @@ export { ZkError, type ZkOperation } from './errors/zk.error.js';
 export { ZkConnectError } from './errors/zk-connect.error.js';
 export * from './errors/zk-operation.errors.js';
 export { ZkAcls } from './zk-acls.js';
-export { PROTECTED_PREFIX, ZkClient } from './zk-client.js';
+export { ZkClient } from './zk-client.js';
 export {
   ZK_CLIENT_DEFAULTS,
   type ZkAuth,
@@ -11,3 +11,4 @@ export {
 } from './zk-client.options.js';
 export type * from './zk-client.types.js';
 export { type ZkAclEntry, ZkPerm, type ZkStat } from './zk-native.js';
+export { PROTECTED_PREFIX } from './zk-recipes.js';

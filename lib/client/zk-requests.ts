@@ -1,0 +1,121 @@
+import type { ZkError, ZkOperation } from './errors/zk.error.js';
+import {
+  ZkClosedError,
+  ZkSessionExpiredError,
+  ZkTimeoutError,
+} from './errors/zk-operation.errors.js';
+import type { ZkRequestCounts } from './zk-client.types.js';
+import { errorFromCode } from './zk-error-codes.js';
+import { type NativeHandle, ZkCodes } from './zk-native.js';
+
+/** The binding's calls on a live handle. */
+export type NativeCalls = NativeHandle['raw'];
+/** How a binding callback reports: its return code, and the value when it is `ZOK`. */
+export type Complete<T> = (rc: number, value?: T) => void;
+/** The error an operation gets when its handle is left under it. */
+export type HandleDropped = (operation: ZkOperation, path: string) => ZkError;
+
+/** What the requests need to know of the client: its current handle, and whether it closed. */
+export interface RequestTarget {
+  readonly handle: NativeHandle | undefined;
+  readonly closed: boolean;
+}
+
+/**
+ * Runs every request of a client: one deadline each, a typed error for every failure, the
+ * requests still waiting on each handle (so that a handle the client leaves fails them at once
+ * instead of at their deadline), and the counts per operation.
+ */
+export class ZkRequests {
+  private readonly inFlight = new Map<NativeHandle, Set<(failure: HandleDropped) => void>>();
+  private readonly counts: ZkRequestCounts = {
+    total: 0,
+    create: 0,
+    delete: 0,
+    exists: 0,
+    getData: 0,
+    setData: 0,
+    getChildren: 0,
+    getAcl: 0,
+    setAcl: 0,
+  };
+
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly target: () => RequestTarget,
+  ) {}
+
+  /** Requests sent so far, per operation. A snapshot: later requests do not change it. */
+  get sent(): ZkRequestCounts {
+    return { ...this.counts };
+  }
+
+  /**
+   * Runs one native operation with a deadline. The handle is checked first: a closed native
+   * handle must never be called (it segfaults), so a dead handle turns into a typed error here.
+   */
+  run<T>(
+    operation: ZkOperation,
+    path: string,
+    invoke: (zk: NativeCalls, done: Complete<T>) => number,
+  ): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const { handle, closed } = this.target();
+      if (!handle?.alive || closed) {
+        reject(new ZkClosedError(operation, path));
+        return;
+      }
+      this.counts.total++;
+      this.counts[operation as Exclude<ZkOperation, 'connect' | 'addAuth'>]++;
+      let settled = false;
+      const timeoutMs = this.timeoutMs;
+      const timer = setTimeout(
+        () => finish(undefined, new ZkTimeoutError(operation, path, timeoutMs)),
+        timeoutMs,
+      );
+      let pending = this.inFlight.get(handle);
+      if (!pending) {
+        pending = new Set();
+        this.inFlight.set(handle, pending);
+      }
+      const onDropped = (failure: HandleDropped) => finish(undefined, failure(operation, path));
+      pending.add(onDropped);
+      const finish = (value: T | undefined, error?: ZkError) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        pending.delete(onDropped);
+        if (error) reject(error);
+        else resolve(value as T);
+      };
+      const done: Complete<T> = (rc, value) =>
+        rc === ZkCodes.OK
+          ? finish(value)
+          : finish(undefined, this.errorFor(operation, path, rc, handle));
+      const rc = invoke(handle.raw, done);
+      if (rc !== ZkCodes.OK) finish(undefined, this.errorFor(operation, path, rc, handle));
+    });
+  }
+
+  /** Fails every request still waiting on `handle` at once: a handle left will never answer. */
+  failAll(handle: NativeHandle | undefined, failure: HandleDropped): void {
+    if (!handle) return;
+    const pending = this.inFlight.get(handle);
+    this.inFlight.delete(handle);
+    for (const fail of pending ?? []) fail(failure);
+  }
+
+  /** A handle closed under an operation means the client closed, or the session expired. */
+  private errorFor(
+    operation: ZkOperation,
+    path: string,
+    rc: number,
+    handle: NativeHandle,
+  ): ZkError {
+    const { handle: current, closed } = this.target();
+    if ((rc === ZkCodes.CLOSING || rc === ZkCodes.INVALIDSTATE) && !closed && handle !== current) {
+      return new ZkSessionExpiredError(operation, path, rc);
+    }
+    return errorFromCode(operation, path, rc);
+  }
+}
