@@ -1,6 +1,6 @@
 import { consoleLogger, type ZkLogger } from '../client/zk-logger.js';
-import { compareInstanceIds } from './by-instance-id.js';
 import type { EndpointFactory } from './endpoint-factory.js';
+import { type EndpointEntry, planEndpoints } from './endpoint-plan.js';
 import { MAX_TIMER_MS } from './timer-limits.js';
 
 export type { EndpointFactory, EndpointHandle } from './endpoint-factory.js';
@@ -26,23 +26,7 @@ export interface EndpointerOptions {
   name?: string;
 }
 
-/** One live endpoint and the instance it was made from. */
-interface Entry<E> {
-  readonly instance: ServiceInstance;
-  readonly endpoint: E;
-  readonly close: (() => void | Promise<void>) | undefined;
-}
-
-/** What `apply` does with one incoming instance: keep an entry, or make one. */
-interface PlanStep<E> {
-  readonly instance: ServiceInstance;
-  readonly kept: Entry<E> | undefined;
-}
-
-interface Plan<E> {
-  readonly steps: readonly PlanStep<E>[];
-  readonly removed: readonly Entry<E>[];
-}
+type Entry<E> = EndpointEntry<E>;
 
 /** A listener of endpoint-set changes. */
 export type EndpointsListener<E> = (
@@ -208,7 +192,7 @@ export class Endpointer<E> implements EndpointSource<E> {
    */
   private apply(instances: readonly ServiceInstance[]): void {
     this.applied = true;
-    const plan = this.plan(instances) ?? this.plan([...instances].sort(byId))!;
+    const plan = planEndpoints(this.entries, instances);
     const next: Entry<E>[] = [];
     let changed = plan.removed.length > 0;
     for (const step of plan.steps) {
@@ -229,46 +213,6 @@ export class Endpointer<E> implements EndpointSource<E> {
       }
     }
     this.install(next, plan.removed, changed);
-  }
-
-  /**
-   * Matches sorted `incoming` against the current entries, without side effects: each instance
-   * keeps its entry or needs a new one; entries matched by nothing are removed. Undefined when
-   * `incoming` is not sorted by id. A duplicate id: the first one stands.
-   */
-  private plan(incoming: readonly ServiceInstance[]): Plan<E> | undefined {
-    const previous = this.entries;
-    const steps: PlanStep<E>[] = [];
-    const removed: Entry<E>[] = [];
-    let lastId: string | undefined;
-    let p = 0;
-    for (const instance of incoming) {
-      const current = previous[p];
-      if (current !== undefined && current.instance === instance) {
-        // The same object as last time: the common case, decided without comparing strings.
-        steps.push({ instance, kept: current });
-        lastId = instance.id;
-        p++;
-        continue;
-      }
-      const id = instance.id;
-      if (lastId !== undefined) {
-        if (id === lastId) continue;
-        if (id < lastId) return undefined;
-      }
-      lastId = id;
-      while (p < previous.length && previous[p]!.instance.id < id) removed.push(previous[p++]!);
-      const match =
-        p < previous.length && previous[p]!.instance.id === id ? previous[p++] : undefined;
-      if (match?.instance.raw.equals(instance.raw)) {
-        steps.push({ instance, kept: match });
-        continue;
-      }
-      if (match) removed.push(match);
-      steps.push({ instance, kept: undefined });
-    }
-    while (p < previous.length) removed.push(previous[p++]!);
-    return { steps, removed };
   }
 
   private create(instance: ServiceInstance): Entry<E> | undefined {
@@ -350,10 +294,6 @@ function validateInvalidateMs(ms: number | undefined): number | undefined {
     );
   }
   return ms;
-}
-
-function byId(a: ServiceInstance, b: ServiceInstance): number {
-  return compareInstanceIds(a.id, b.id);
 }
 
 function messageOf(error: unknown): string {

@@ -14,6 +14,7 @@ import {
 } from './lb/backoff.js';
 import type { InstancerSnapshot, InstanceSource, ServiceInstance } from './service-instance.js';
 import { validateZnodePath } from './service-validation.js';
+import { SnapshotPublisher } from './snapshot-publisher.js';
 
 export interface InstancerOptions {
   /**
@@ -57,14 +58,13 @@ export class Instancer implements InstanceSource {
   private readonly decode: InstanceDecoder;
   private readonly logger: ZkLogger;
   private readonly backoff: BackoffFunction;
-  private readonly listeners = new Set<(snapshot: InstancerSnapshot) => void>();
   private readonly children = new Map<string, ChildEntry>();
   /** The entries behind the last decoded list, sorted by instance id. */
   private listed: ChildEntry[] = [];
   /** Keys (`id` + bytes) of undecodable nodes already logged, so each is logged once. */
   private readonly reportedBadNodes = new Set<string>();
   private readonly subscriptions: Subscription[] = [];
-  private current: InstancerSnapshot | undefined;
+  private readonly snapshots: SnapshotPublisher;
   private childrenWatched = false;
   /** The children list must be read again (first sync, children event, failure, new session). */
   private childrenDirty = true;
@@ -85,11 +85,12 @@ export class Instancer implements InstanceSource {
     this.path = validateZnodePath(path, 'instancer path');
     this.decode = options.decode ?? instanceDecoder({ includeNotUp: options.includeNotUp });
     this.logger = options.logger ?? consoleLogger('Instancer');
+    this.snapshots = new SnapshotPublisher(this.path, this.logger);
     this.backoff = exponentialBackoff({ ...REREAD_BACKOFF, ...options.backoff });
     this.subscriptions.push(
       client.state$.subscribe((state) => {
         if (state === 'connected') this.markFresh();
-        else if (state !== 'closed') this.markStale();
+        else if (state !== 'closed') this.snapshots.markStale();
       }),
       client.sessions$.subscribe(() => this.resyncAfterNewSession()),
     );
@@ -97,7 +98,7 @@ export class Instancer implements InstanceSource {
   }
 
   get snapshot(): InstancerSnapshot | undefined {
-    return this.current;
+    return this.snapshots.current;
   }
 
   /**
@@ -109,18 +110,14 @@ export class Instancer implements InstanceSource {
   }
 
   subscribe(listener: (snapshot: InstancerSnapshot) => void): () => void {
-    this.listeners.add(listener);
-    if (this.current) listener(this.current);
-    return () => {
-      this.listeners.delete(listener);
-    };
+    return this.snapshots.subscribe(listener);
   }
 
   /**
    * Resolves with the first snapshot (instances or an error), or with undefined after `timeoutMs`.
    */
   firstSnapshot(timeoutMs: number): Promise<InstancerSnapshot | undefined> {
-    if (this.current) return Promise.resolve(this.current);
+    if (this.snapshots.current) return Promise.resolve(this.snapshots.current);
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         unsubscribe();
@@ -140,7 +137,7 @@ export class Instancer implements InstanceSource {
     this.closed = true;
     clearTimeout(this.retryTimer);
     for (const subscription of this.subscriptions) subscription.unsubscribe();
-    this.listeners.clear();
+    this.snapshots.clear();
     // Leave nothing behind in the client: watches that have not fired are removed.
     this.client.unwatch(this.path, this.onChildrenEvent);
     this.client.unwatch(this.path, this.onExistsEvent);
@@ -299,7 +296,7 @@ export class Instancer implements InstanceSource {
   private onSyncFailure(error: Error): void {
     this.failures++;
     const delay = this.backoff(this.failures);
-    this.publish(this.current?.instances ?? [], error);
+    this.publish(this.snapshots.current?.instances ?? [], error);
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => this.requestSync(), delay);
     this.retryTimer.unref();
@@ -314,86 +311,24 @@ export class Instancer implements InstanceSource {
     this.requestSync();
   }
 
-  private logStaleness(previous: InstancerSnapshot | undefined, next: InstancerSnapshot): void {
-    const change = staleness(previous, next);
-    if (change === 'stale') {
-      this.logger.warn(
-        `${this.path}: ${next.error ? `cannot read it (${next.error.message}), retrying` : 'ZooKeeper unreachable'}; ` +
-          `serving the last known ${plural(next.instances.length, 'instance')} (stale)`,
-      );
-    } else if (change === 'fresh') {
-      this.logger.log(
-        `${this.path}: discovery is current again (${plural(next.instances.length, 'instance')})`,
-      );
-    }
-  }
-
-  private markStale(): void {
-    if (this.current && !this.current.stale) this.emit({ ...this.current, stale: true });
-  }
-
   private markFresh(): void {
     // Back in the session that was read: its watches survived, but the connection event comes
     // before the events missed meanwhile. Read the children once more and publish that: fresh
     // means confirmed. (A new session also resets the watches in `resyncAfterNewSession`; the two
     // requests coalesce.)
-    if (this.current?.stale) {
+    if (this.snapshots.current?.stale) {
       this.childrenDirty = true;
       this.requestSync();
     }
   }
 
   private publish(instances: readonly ServiceInstance[], error: Error | undefined): void {
-    const stale = error !== undefined || this.client.state !== 'connected';
-    const updatedAt = error ? (this.current?.updatedAt ?? 0) : Date.now();
-    const next: InstancerSnapshot = error
-      ? { instances, error, stale, updatedAt }
-      : { instances, stale, updatedAt };
-    if (this.current && sameSnapshot(this.current, next)) {
-      this.current = next;
-      return;
-    }
-    this.emit(next);
-  }
-
-  private emit(snapshot: InstancerSnapshot): void {
-    this.logStaleness(this.current, snapshot);
-    this.current = snapshot;
-    for (const listener of this.listeners) {
-      try {
-        listener(snapshot);
-      } catch (error) {
-        this.logger.error(`A subscriber of ${this.path} threw: ${(error as Error).message}`);
-      }
-    }
+    this.snapshots.publish(instances, error, this.client.state === 'connected');
   }
 
   private childPath(name: string): string {
     return childPath(this.path, name);
   }
-}
-
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}
-
-/** One log line when the instances become stale, one when they are fresh again. */
-function staleness(
-  previous: InstancerSnapshot | undefined,
-  next: InstancerSnapshot,
-): 'stale' | 'fresh' | undefined {
-  if (next.stale && !previous?.stale) return 'stale';
-  if (!next.stale && previous?.stale) return 'fresh';
-  return undefined;
-}
-
-function sameSnapshot(a: InstancerSnapshot, b: InstancerSnapshot): boolean {
-  if (a.stale !== b.stale || a.error?.message !== b.error?.message) return false;
-  if (a.instances.length !== b.instances.length) return false;
-  return a.instances.every((instance, i) => {
-    const other = b.instances[i]!;
-    return instance === other || (instance.id === other.id && instance.raw.equals(other.raw));
-  });
 }
 
 function byInstanceId(a: ChildEntry, b: ChildEntry): number {
