@@ -42,6 +42,11 @@ export const BENCH_CASES: readonly BenchEntry[] = [
     nodeFlags: [],
     load: async () => (await import('./end-to-end.js')).endToEnd,
   },
+  {
+    name: 'import-time',
+    nodeFlags: [],
+    load: async () => (await import('./import-time.js')).importTime,
+  },
 ];
 
 export const BENCH_NAMES = BENCH_CASES.map((entry) => entry.name);
