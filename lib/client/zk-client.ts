@@ -142,12 +142,6 @@ export class ZkClient {
     });
   }
 
-  /** Subscribes to new sessions; returns the unsubscribe function. */
-  onNewSession(listener: (event: ZkSessionEvent) => void): () => void {
-    const subscription = this.sessions$.subscribe(listener);
-    return () => subscription.unsubscribe();
-  }
-
   /** Creates a node and returns its path (with the sequence suffix for sequential modes). */
   async create(
     path: string,

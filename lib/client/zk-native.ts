@@ -116,6 +116,7 @@ export const ZkCodes = {
   AUTHFAILED: constants.ZAUTHFAILED,
   CLOSING: constants.ZCLOSING,
   SESSIONMOVED: constants.ZSESSIONMOVED,
+  UNIMPLEMENTED: constants.ZUNIMPLEMENTED,
 } as const;
 
 export const ZkFlags = {
@@ -140,8 +141,6 @@ export const zkCodeNames: ReadonlyMap<number, string> = new Map(
 export const ZkSessionStates = {
   EXPIRED: constants.ZOO_EXPIRED_SESSION_STATE,
   AUTH_FAILED: constants.ZOO_AUTH_FAILED_STATE,
-  CONNECTING: constants.ZOO_CONNECTING_STATE,
-  CONNECTED: constants.ZOO_CONNECTED_STATE,
 } as const;
 
 /** Permission bits for ACL entries. */

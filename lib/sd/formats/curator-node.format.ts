@@ -7,12 +7,11 @@ import {
 } from '../../client/errors/zk-operation.errors.js';
 import type { ZkClient } from '../../client/zk-client.js';
 import type { ZkAclEntry } from '../../client/zk-native.js';
+import { ZkCodes } from '../../client/zk-native.js';
 import { childPath } from '../../client/zk-paths.js';
 import { validateServiceName } from '../service-validation.js';
 import type { InstanceNodeFormat } from './instance-node-format.js';
 
-/** ZooKeeper's UNIMPLEMENTED code: what a server before 3.5 answers to a container create. */
-const ZUNIMPLEMENTED = -6;
 const MAX_ATTEMPTS = 5;
 
 /** Clients whose server refused container nodes: their parents are made persistent. */
@@ -74,7 +73,10 @@ async function ensureContainerPath(
   try {
     await client.ensurePath(path, 'container', acl);
   } catch (error) {
-    if (!(error instanceof ZkUnexpectedError && error.code === ZUNIMPLEMENTED)) throw error;
+    // A server before 3.5 has no container nodes: it answers UNIMPLEMENTED.
+    const unimplemented =
+      error instanceof ZkUnexpectedError && error.code === ZkCodes.UNIMPLEMENTED;
+    if (!unimplemented) throw error;
     withoutContainers.add(client);
     await client.ensurePath(path, 'persistent', acl);
   }

@@ -1,5 +1,4 @@
 import { isCuratorInstanceJson } from './curator.format.js';
-import type { InstanceFormat } from './instance-format.js';
 import { SPRING_INSTANCE_CLASS } from './spring.constants.js';
 
 /** What a node's bytes are: go-kit text, or Curator's JSON (parsed). */
@@ -21,11 +20,6 @@ export function detectInstanceFormat(data: Buffer): DetectedInstanceFormat {
   const payload = json.payload as { '@class'?: unknown } | null | undefined;
   const spring = typeof payload === 'object' && payload?.['@class'] === SPRING_INSTANCE_CLASS;
   return { format: spring ? 'spring' : 'curator', json };
-}
-
-/** The format name alone (for listings). */
-export function instanceFormatOf(data: Buffer): InstanceFormat {
-  return detectInstanceFormat(data).format;
 }
 
 function parseJsonObject(data: Buffer): unknown {

@@ -15,7 +15,6 @@ export {
 export {
   type DetectedInstanceFormat,
   detectInstanceFormat,
-  instanceFormatOf,
 } from './detect-instance-format.js';
 export { goKitNodeFormat } from './gokit.format.js';
 export { INSTANCE_FORMATS, type InstanceFormat } from './instance-format.js';
