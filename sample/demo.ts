@@ -6,8 +6,8 @@
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ZkDiscoveryService } from '../lib/index.js';
-import { startTestZooKeeper } from '../lib/testing/index.js';
+import { ZkDiscoveryService } from 'nestjs-zk-discovery';
+import { startTestZooKeeper } from 'nestjs-zk-discovery/testing';
 import { HelloModule } from './01-hello-service/hello.module.js';
 import { GatewayModule } from './02-gateway/gateway.module.js';
 import { GatewayService, HELLO_PATH } from './02-gateway/gateway.service.js';

@@ -1,7 +1,8 @@
 /** One hello instance (sample/01-hello-service), registered in ZooKeeper: `<servers> <name>`. */
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { ZkDiscoveryService } from '../../lib/index.js';
+// By name, as the sample imports it: one copy of the library in this process.
+import { ZkDiscoveryService } from 'nestjs-zk-discovery';
 import { HelloModule } from '../../sample/01-hello-service/hello.module.js';
 import { exitWhenTold, tell } from './messages.js';
 

@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
-import { ZkHealthIndicator } from '../../lib/nest/health/index.js';
+import { ZkHealthIndicator } from 'nestjs-zk-discovery/health';
 
 /**
  * `GET /health`: 200 while the ZooKeeper session is up and this instance is registered, 503 with

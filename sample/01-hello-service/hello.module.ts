@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { ZkDiscoveryModule } from '../../lib/index.js';
-import { ZkHealthIndicator } from '../../lib/nest/health/index.js';
+import { ZkDiscoveryModule } from 'nestjs-zk-discovery';
+import { ZkHealthIndicator } from 'nestjs-zk-discovery/health';
 import { HealthController } from './health.controller.js';
 import { HelloController } from './hello.controller.js';
 import { HelloIdentity } from './hello.identity.js';

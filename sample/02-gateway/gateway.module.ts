@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { ZkDiscoveryModule } from '../../lib/index.js';
+import { ZkDiscoveryModule } from 'nestjs-zk-discovery';
 import { GatewayController } from './gateway.controller.js';
 import { GatewayService } from './gateway.service.js';
 

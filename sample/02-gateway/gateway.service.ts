@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type HttpEndpoint, InjectEndpointer, type ZkEndpointer } from '../../lib/index.js';
+import { type HttpEndpoint, InjectEndpointer, type ZkEndpointer } from 'nestjs-zk-discovery';
 
 export const HELLO_PATH = '/services/hello/abc';
 

@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { ZkDiscoveryModule } from '../../lib/index.js';
+import { ZkDiscoveryModule } from 'nestjs-zk-discovery';
 import { MathController } from './math.controller.js';
 
 /**
