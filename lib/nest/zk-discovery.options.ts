@@ -8,6 +8,7 @@ import type {
 import type { ZkClientOptions } from '../client/zk-client.options.js';
 import type { EndpointFactory } from '../sd/endpoint-factory.js';
 import type { InstanceFormat } from '../sd/formats/instance-format.js';
+import type { AdvertisedAddress } from '../sd/formats/registration-in-format.js';
 import type { RetryOptions } from '../sd/lb/retry.js';
 import type { ZkDiscoveryMetricsOptions } from './metrics/zk-discovery-metrics.options.js';
 
@@ -20,12 +21,8 @@ export type RegistrationMode =
   /** Never by itself: call `ZkDiscoveryService.register()`. */
   | 'manual';
 
-/** The address this instance is reached at, as registered. */
-export interface AdvertisedAddress {
-  scheme: string;
-  host: string;
-  port: number;
-}
+/** The address this instance is reached at, as registered (one type with the core's). */
+export type { AdvertisedAddress };
 
 export interface ZkRegistrationOptions {
   /** Parent of the service node, e.g. `/services/hello`. */

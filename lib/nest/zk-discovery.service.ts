@@ -11,7 +11,7 @@ import {
 } from 'rxjs';
 import type { ZkClient } from '../client/zk-client.js';
 import type { ZkClientState } from '../client/zk-client.types.js';
-import { curatorRegistration } from '../sd/formats/curator-registration.js';
+import { registrationInFormat } from '../sd/formats/registration-in-format.js';
 import { bracketIpv6 } from '../sd/formats/uri-spec.js';
 import { httpEndpointFactory } from '../sd/http/http-endpoint.factory.js';
 import { exponentialBackoff, REREGISTER_BACKOFF } from '../sd/lb/backoff.js';
@@ -187,21 +187,15 @@ export class ZkDiscoveryService implements OnApplicationShutdown {
         : (registration.data ?? `${address.scheme}://${bracketIpv6(address.host)}:${address.port}`);
     this.registrarSubscription?.unsubscribe();
     this.registrar?.close();
-    // Curator and Spring: the JSON and the node (`path/name/<uuid>`) come from the address.
-    const written =
-      registration.format === 'gokit'
-        ? { service: { path: registration.path, name: registration.name, data }, format: undefined }
-        : curatorRegistration({
-            format: registration.format,
-            basePath: registration.path,
-            name: registration.name,
-            address: address.host,
-            port: address.port,
-            sslPort: address.scheme === 'https' ? address.port : undefined,
-            ...(registration.format === 'spring'
-              ? { metadata: registration.metadata, status: registration.status }
-              : {}),
-          });
+    const written = registrationInFormat({
+      format: registration.format,
+      path: registration.path,
+      name: registration.name,
+      address,
+      data,
+      metadata: registration.metadata,
+      status: registration.status,
+    });
     this.registrar = new Registrar(this.client, written.service, {
       logger: this.options.logger,
       format: written.format,

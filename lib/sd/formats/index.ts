@@ -19,6 +19,11 @@ export {
 export { goKitNodeFormat } from './gokit.format.js';
 export { INSTANCE_FORMATS, type InstanceFormat } from './instance-format.js';
 export type { InstanceNodeAcls, InstanceNodeFormat } from './instance-node-format.js';
+export {
+  type AdvertisedAddress,
+  type RegistrationInFormatSpec,
+  registrationInFormat,
+} from './registration-in-format.js';
 export { SPRING_INSTANCE_CLASS, SPRING_STATUS_KEY, SPRING_STATUS_UP } from './spring.constants.js';
 export { encodeSpringInstance, isTakingTraffic, type SpringInstanceData } from './spring.format.js';
 export {

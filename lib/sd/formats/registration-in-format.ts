@@ -1,0 +1,48 @@
+import type { ServiceRegistration } from '../registrar.js';
+import { curatorRegistration } from './curator-registration.js';
+import type { InstanceFormat } from './instance-format.js';
+import type { InstanceNodeFormat } from './instance-node-format.js';
+
+/** The address an instance is reached at, as its registration advertises it. */
+export interface AdvertisedAddress {
+  scheme: string;
+  host: string;
+  port: number;
+}
+
+/** A registration in any of the formats, before it is written. */
+export interface RegistrationInFormatSpec {
+  format: InstanceFormat;
+  /** go-kit: the parent of the service node; Curator and Spring: the base path. */
+  path: string;
+  name: string;
+  address: AdvertisedAddress;
+  /** go-kit only: the node's data. */
+  data: Buffer | string;
+  /** Spring only. */
+  metadata?: Readonly<Record<string, string>>;
+  /** Spring only. */
+  status?: string;
+}
+
+/**
+ * What to hand a `Registrar` for a registration in `format`: go-kit's node holds `data`;
+ * Curator's and Spring's JSON (and their node `path/name/<uuid>`) come from the address.
+ */
+export function registrationInFormat(spec: RegistrationInFormatSpec): {
+  service: ServiceRegistration;
+  format: InstanceNodeFormat | undefined;
+} {
+  if (spec.format === 'gokit') {
+    return { service: { path: spec.path, name: spec.name, data: spec.data }, format: undefined };
+  }
+  return curatorRegistration({
+    format: spec.format,
+    basePath: spec.path,
+    name: spec.name,
+    address: spec.address.host,
+    port: spec.address.port,
+    sslPort: spec.address.scheme === 'https' ? spec.address.port : undefined,
+    ...(spec.format === 'spring' ? { metadata: spec.metadata, status: spec.status } : {}),
+  });
+}
