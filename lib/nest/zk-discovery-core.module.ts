@@ -1,6 +1,7 @@
 import { type DynamicModule, Global, Module, type Provider, type Type } from '@nestjs/common';
 import { ZkDiscoveryMetrics } from './metrics/zk-discovery.metrics.js';
 import { ZK_CLIENT, ZK_DISCOVERY_OPTIONS } from './zk-discovery.constants.js';
+import { namedEndpointerPaths } from './zk-discovery.declarations.js';
 import { getEndpointerToken } from './zk-discovery.decorators.js';
 import type {
   ZkDiscoveryModuleAsyncOptions,
@@ -8,7 +9,6 @@ import type {
   ZkDiscoveryOptionsFactory,
 } from './zk-discovery.options.js';
 import { resolveZkDiscoveryOptions } from './zk-discovery.options-resolver.js';
-import { declaredEndpointerPaths, onEndpointerPathDeclared } from './zk-discovery.paths.js';
 import { createEndpointerProvider, createZkClientProvider } from './zk-discovery.providers.js';
 import { ZkDiscoveryService } from './zk-discovery.service.js';
 import { ZkRegistrationLifecycle } from './zk-registration.lifecycle.js';
@@ -25,35 +25,41 @@ export class ZkDiscoveryCoreModule {
   }
 
   static forRootAsync(options: ZkDiscoveryModuleAsyncOptions): DynamicModule {
-    const module = ZkDiscoveryCoreModule.withOptionsProvider(asyncOptionsProvider(options));
+    const module = ZkDiscoveryCoreModule.withOptionsProvider(
+      asyncOptionsProvider(options),
+      options.useClass ? [{ provide: options.useClass, useClass: options.useClass }] : [],
+    );
     module.imports = options.imports ?? [];
-    if (options.useClass)
-      module.providers!.push({ provide: options.useClass, useClass: options.useClass });
     return module;
   }
 
-  private static withOptionsProvider(optionsProvider: Provider): DynamicModule {
-    const paths = declaredEndpointerPaths();
-    const providers: Provider[] = [
+  private static withOptionsProvider(
+    optionsProvider: Provider,
+    extraProviders: readonly Provider[] = [],
+  ): DynamicModule {
+    const fixedProviders: Provider[] = [
       optionsProvider,
+      ...extraProviders,
       createZkClientProvider(ZkDiscoveryCoreModule),
       ZkDiscoveryService,
       ZkRegistrationLifecycle,
       ZkDiscoveryMetrics,
-      ...paths.map(createEndpointerProvider),
     ];
-    const exports: DynamicModule['exports'] = [
-      ZK_CLIENT,
-      ZkDiscoveryService,
-      ZkDiscoveryMetrics,
-      ...paths.map(getEndpointerToken),
-    ];
-    // Decorators of files imported after this call still reach this module, until the app scans it.
-    onEndpointerPathDeclared((path) => {
-      providers.push(createEndpointerProvider(path));
-      exports.push(getEndpointerToken(path));
-    });
-    return { module: ZkDiscoveryCoreModule, providers, exports };
+    const fixedExports = [ZK_CLIENT, ZkDiscoveryService, ZkDiscoveryMetrics];
+    // Read when the application scans its modules, once every decorator of its files has run, so
+    // that decorators in files imported after this call are included.
+    return {
+      module: ZkDiscoveryCoreModule,
+      get providers(): Provider[] {
+        return [
+          ...fixedProviders,
+          ...namedEndpointerPaths().map((path) => createEndpointerProvider(path)),
+        ];
+      },
+      get exports(): NonNullable<DynamicModule['exports']> {
+        return [...fixedExports, ...namedEndpointerPaths().map(getEndpointerToken)];
+      },
+    };
   }
 }
 

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { ENDPOINTER_TOKEN_PREFIX, ZK_CLIENT } from './zk-discovery.constants.js';
+import { declareEndpointer, normalizeEndpointerPath } from './zk-discovery.declarations.js';
 import type { ZkEndpointerOptions } from './zk-discovery.options.js';
-import { declareEndpointerPath, normalizeEndpointerPath } from './zk-discovery.paths.js';
 
 /** The injection token of the `ZkClient`. */
 export function getZkClientToken(): string {
@@ -10,12 +10,11 @@ export function getZkClientToken(): string {
 
 /**
  * The injection token of the endpointer for `path`. `'/a/b'`, `'a/b'` and `'/a/b/'` are one token.
- * Calling it declares the path, so `@Inject(getEndpointerToken(path))` works like the decorator.
+ * No side effect: with `@Inject(getEndpointerToken(path))`, list the path in
+ * `ZkDiscoveryModule.forFeature([path])` (the decorator `@InjectEndpointer(path)` needs nothing).
  */
 export function getEndpointerToken(path: string): string {
-  const normalized = normalizeEndpointerPath(path);
-  declareEndpointerPath(normalized);
-  return `${ENDPOINTER_TOKEN_PREFIX}${normalized}`;
+  return `${ENDPOINTER_TOKEN_PREFIX}${normalizeEndpointerPath(path)}`;
 }
 
 /** Injects the session-safe `ZkClient` of `ZkDiscoveryModule.forRoot()`. */
@@ -34,6 +33,11 @@ export function InjectEndpointer(
   options?: ZkEndpointerOptions,
 ): ParameterDecorator & PropertyDecorator {
   const normalized = normalizeEndpointerPath(path);
-  declareEndpointerPath(normalized, options);
-  return Inject(`${ENDPOINTER_TOKEN_PREFIX}${normalized}`);
+  const inject = Inject(`${ENDPOINTER_TOKEN_PREFIX}${normalized}`);
+  return (target: object, key?: string | symbol, index?: number) => {
+    // A constructor parameter is decorated on the class, a property on its prototype.
+    const owner = typeof target === 'function' ? target : target.constructor;
+    declareEndpointer(owner, normalized, options);
+    (inject as (target: object, key?: string | symbol, index?: number) => void)(target, key, index);
+  };
 }

@@ -1,10 +1,10 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { normalizeEndpointerPath } from './zk-discovery.declarations.js';
 import { getEndpointerToken } from './zk-discovery.decorators.js';
 import type {
   ZkDiscoveryModuleAsyncOptions,
   ZkDiscoveryModuleOptions,
 } from './zk-discovery.options.js';
-import { normalizeEndpointerPath } from './zk-discovery.paths.js';
 import { createEndpointerProviders } from './zk-discovery.providers.js';
 import { ZkDiscoveryCoreModule } from './zk-discovery-core.module.js';
 

@@ -30,15 +30,22 @@ export function createZkClientProvider(coreModule: object): FactoryProvider<ZkCl
   };
 }
 
-/** One provider per path: the shared endpointer, holding its first snapshot (bounded wait). */
-export function createEndpointerProvider(path: string): FactoryProvider {
+/**
+ * One provider per path: the shared endpointer, holding its first snapshot (bounded wait). The
+ * providers `forRoot()` offers for every path named in the process stay empty in an application
+ * whose classes do not inject it (no endpointer, no watch); those of `forFeature()` (`always`) do not.
+ */
+export function createEndpointerProvider(path: string, always = false): FactoryProvider {
   return {
     provide: getEndpointerToken(path),
     inject: [ZkDiscoveryService],
-    useFactory: (discovery: ZkDiscoveryService) => discovery.getReadyEndpointer(path),
+    useFactory: (discovery: ZkDiscoveryService) =>
+      always || discovery.appDeclaresEndpointer(path)
+        ? discovery.getReadyEndpointer(path)
+        : undefined,
   };
 }
 
 export function createEndpointerProviders(paths: readonly string[]): Provider[] {
-  return paths.map(createEndpointerProvider);
+  return paths.map((path) => createEndpointerProvider(path, true));
 }

@@ -1,4 +1,5 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { ModulesContainer } from '@nestjs/core';
 import {
   BehaviorSubject,
   filter,
@@ -19,9 +20,9 @@ import { Registrar, type RegistrationState } from '../sd/registrar.js';
 import type { InstancerSnapshot } from '../sd/service-instance.js';
 import { ZkEndpointer } from '../sd/zk-endpointer.js';
 import { ZK_CLIENT, ZK_DISCOVERY_OPTIONS } from './zk-discovery.constants.js';
+import { endpointerDeclarations, normalizeEndpointerPath } from './zk-discovery.declarations.js';
 import type { AdvertisedAddress, ZkEndpointerOptions } from './zk-discovery.options.js';
 import type { ResolvedZkDiscoveryOptions } from './zk-discovery.options-resolver.js';
-import { declaredEndpointerOptions, normalizeEndpointerPath } from './zk-discovery.paths.js';
 
 const DEFAULT_STARTUP_WAIT_MS = 5000;
 
@@ -60,10 +61,12 @@ export class ZkDiscoveryService implements OnApplicationShutdown {
    */
   readonly session$: Observable<ZkSessionStatus>;
   private readonly shutdown$ = new Subject<void>();
+  private declarations: Map<string, ZkEndpointerOptions | undefined> | undefined;
 
   constructor(
     @Inject(ZK_DISCOVERY_OPTIONS) private readonly options: ResolvedZkDiscoveryOptions,
     @Inject(ZK_CLIENT) readonly client: ZkClient,
+    private readonly modules: ModulesContainer,
   ) {
     this.sessionSubject = new BehaviorSubject<ZkSessionStatus>(
       sessionStatus(client, client.state, 0),
@@ -111,7 +114,7 @@ export class ZkDiscoveryService implements OnApplicationShutdown {
     if (!endpointer) {
       const merged = {
         ...this.options.endpointer,
-        ...(declaredEndpointerOptions(normalized) ?? {}),
+        ...(this.declaredOptions(normalized) ?? {}),
         ...(options ?? {}),
       };
       endpointer = new ZkEndpointer<unknown>(this.client, normalized, {
@@ -126,11 +129,35 @@ export class ZkDiscoveryService implements OnApplicationShutdown {
     return endpointer as ZkEndpointer<E>;
   }
 
+  /** Whether a class of this application injects the endpointer of `path` (normalized). */
+  appDeclaresEndpointer(path: string): boolean {
+    return this.appDeclarations().has(path);
+  }
+
+  /** The options this application's classes gave `@InjectEndpointer(path)`, if any. */
+  private declaredOptions(path: string): ZkEndpointerOptions | undefined {
+    return this.appDeclarations().get(path);
+  }
+
+  /** The endpointer declarations of this application's providers and controllers (read once). */
+  private appDeclarations(): Map<string, ZkEndpointerOptions | undefined> {
+    this.declarations ??= endpointerDeclarations(
+      [...this.modules.values()].flatMap((module) =>
+        [
+          ...module.providers.values(),
+          ...module.controllers.values(),
+          ...module.injectables.values(),
+        ].map((wrapper) => wrapper.metatype),
+      ),
+    );
+    return this.declarations;
+  }
+
   /** The endpointer of `path`, once its first read is done (bounded by `startupWaitMs`). */
   async getReadyEndpointer<E = unknown>(path: string): Promise<ZkEndpointer<E>> {
     const endpointer = this.getEndpointer<E>(path);
     const waitMs =
-      declaredEndpointerOptions(endpointer.path)?.startupWaitMs ??
+      this.declaredOptions(endpointer.path)?.startupWaitMs ??
       this.options.endpointer.startupWaitMs ??
       DEFAULT_STARTUP_WAIT_MS;
     if (!(await endpointer.ready(waitMs))) {

@@ -90,7 +90,11 @@ describe('ZkDiscoveryModule API', () => {
       imports: [ZkDiscoveryModule.forRootAsync({ useClass: ZkConfig })],
     }).compile();
     await moduleRef.init();
-    expect(moduleRef.get<ZkClient>(getZkClientToken()).state).toBe('connected');
+    // The options came from the class: the client connects to its servers (nothing in this app
+    // waits for the connection at startup: no registration, no endpointer).
+    const client = moduleRef.get<ZkClient>(getZkClientToken());
+    await client.waitUntilConnected(5_000);
+    expect(client.servers).toBe(servers);
     await moduleRef.close();
   });
 
