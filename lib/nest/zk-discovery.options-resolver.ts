@@ -2,7 +2,7 @@ import { Logger, type LoggerService } from '@nestjs/common';
 import type { ZkClientOptions } from '../client/zk-client.options.js';
 import { silentLogger, type ZkLogger } from '../client/zk-logger.js';
 import { INSTANCE_FORMATS, type InstanceFormat } from '../sd/formats/instance-format.js';
-import { SPRING_STATUS_KEY } from '../sd/formats/spring.constants.js';
+import { isValidSpringStatus, metadataProblem } from '../sd/formats/spring.format.js';
 import { validateServiceName, validateZnodePath } from '../sd/service-validation.js';
 import {
   type ResolvedZkDiscoveryMetricsOptions,
@@ -200,23 +200,23 @@ function resolveRegistrationFormat(
       );
     }
   }
+  // The rules are the core's (sd/formats/spring.format.ts); only the wording is the options'.
   const metadata = registration.metadata ?? {};
-  const badKey = Object.entries(metadata ?? {}).find(
-    ([key, value]) => typeof value !== 'string' || key === SPRING_STATUS_KEY,
-  )?.[0];
-  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata) || badKey) {
+  const problem = metadataProblem(metadata);
+  if (problem) {
+    const badKey = problem.kind === 'not-an-object' ? undefined : problem.key;
     throw new TypeError(
       invalidOption(
         badKey ? `registration.metadata.${badKey}` : 'registration.metadata',
         badKey ? metadata[badKey] : metadata,
-        badKey === SPRING_STATUS_KEY
+        problem.kind === 'status-key'
           ? 'Set the status with registration.status.'
           : 'Give an object of string values, e.g. { zone: "eu-1" }.',
       ),
     );
   }
   const status = registration.status ?? REGISTRATION_DEFAULTS.status;
-  if (typeof status !== 'string' || status.trim() === '') {
+  if (!isValidSpringStatus(status)) {
     throw new TypeError(
       invalidOption('registration.status', status, 'Use "UP", or e.g. "OUT_OF_SERVICE".'),
     );

@@ -33,7 +33,7 @@ export interface SpringInstanceData {
 export function encodeSpringInstance(data: SpringInstanceData): Buffer {
   const status = data.status ?? SPRING_STATUS_UP;
   const where = `Spring instance ${JSON.stringify(data.id)} of ${JSON.stringify(data.name)}`;
-  if (typeof status !== 'string' || status.trim() === '') {
+  if (!isValidSpringStatus(status)) {
     throw new InvalidServiceError(
       `Invalid ${where}: status ${JSON.stringify(status)} is empty. Use "UP", or e.g. "OUT_OF_SERVICE" to take no traffic.`,
     );
@@ -68,32 +68,54 @@ export function isTakingTraffic(instance: ServiceInstance): boolean {
 }
 
 /**
- * Checks registration metadata: an object of string values, without `instance_status` (set it
- * with `status`). Returns a copy.
+ * The one rule for Spring registration metadata: an object of string values, without
+ * `instance_status` (set from `status`). What is wrong with `metadata`, or undefined; callers word
+ * the error (this module for the core, the Nest options resolver in option names).
+ */
+export type MetadataProblem =
+  | { kind: 'not-an-object' }
+  | { kind: 'not-a-string'; key: string; value: unknown }
+  | { kind: 'status-key'; key: string; value: unknown };
+
+export function metadataProblem(metadata: unknown): MetadataProblem | undefined {
+  if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) {
+    return { kind: 'not-an-object' };
+  }
+  for (const [key, value] of Object.entries(metadata)) {
+    if (typeof value !== 'string') return { kind: 'not-a-string', key, value };
+    if (key === SPRING_STATUS_KEY) return { kind: 'status-key', key, value };
+  }
+  return undefined;
+}
+
+/** The rule for a Spring status: a non-empty string (`UP` takes traffic, anything else not). */
+export function isValidSpringStatus(status: unknown): status is string {
+  return typeof status === 'string' && status.trim() !== '';
+}
+
+/**
+ * Checks registration metadata ({@link metadataProblem}) and returns a copy.
  * @throws InvalidServiceError naming the offending key.
  */
 export function validateMetadata(
   metadata: unknown,
   where: string,
 ): Readonly<Record<string, string>> {
-  if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) {
+  const problem = metadataProblem(metadata);
+  if (problem?.kind === 'not-an-object') {
     throw new InvalidServiceError(
       `Invalid ${where}: metadata must be an object of strings such as { zone: "eu-1" }, got ${JSON.stringify(metadata)}.`,
     );
   }
-  const copy: Record<string, string> = {};
-  for (const [key, value] of Object.entries(metadata)) {
-    if (typeof value !== 'string') {
-      throw new InvalidServiceError(
-        `Invalid ${where}: metadata.${key} is ${JSON.stringify(value)}; metadata values must be strings (Spring reads a Map<String, String>).`,
-      );
-    }
-    if (key === SPRING_STATUS_KEY) {
-      throw new InvalidServiceError(
-        `Invalid ${where}: metadata.${SPRING_STATUS_KEY} is set from the status option; give status: ${JSON.stringify(value)} instead.`,
-      );
-    }
-    copy[key] = value;
+  if (problem?.kind === 'not-a-string') {
+    throw new InvalidServiceError(
+      `Invalid ${where}: metadata.${problem.key} is ${JSON.stringify(problem.value)}; metadata values must be strings (Spring reads a Map<String, String>).`,
+    );
   }
-  return copy;
+  if (problem?.kind === 'status-key') {
+    throw new InvalidServiceError(
+      `Invalid ${where}: metadata.${SPRING_STATUS_KEY} is set from the status option; give status: ${JSON.stringify(problem.value)} instead.`,
+    );
+  }
+  return { ...(metadata as Record<string, string>) };
 }
