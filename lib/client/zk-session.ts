@@ -34,6 +34,8 @@ export class ZkSession {
   private retiring: NativeHandle | undefined;
   private lastSessionId: string | undefined;
   private readonly guard: SessionGuard;
+  /** The servers' ports, to find the client's own sockets (close-on-exec check). */
+  private readonly serverPorts: ReadonlySet<number>;
   private readonly stateSubject = new BehaviorSubject<ZkClientState>('connecting');
   private readonly sessionSubject = new Subject<ZkSessionEvent>();
   readonly state$: Observable<ZkClientState> = this.stateSubject.asObservable();
@@ -41,9 +43,10 @@ export class ZkSession {
 
   constructor(
     private readonly options: ResolvedZkClientOptions,
-    private readonly servers: readonly ZkServerAddress[],
+    servers: readonly ZkServerAddress[],
     private readonly hooks: SessionHooks,
   ) {
+    this.serverPorts = new Set(servers.map((server) => server.port));
     this.guard = new SessionGuard(
       {
         state: () => this.state,
@@ -140,9 +143,7 @@ export class ZkSession {
     this.retiring?.close();
     this.retiring = undefined;
     this.guard.connected();
-    warnOnceIfInheritable(new Set(this.servers.map((server) => server.port)), (message) =>
-      this.options.logger.warn(message),
-    );
+    warnOnceIfInheritable(this.serverPorts, (message) => this.options.logger.warn(message));
     this.setState('connected');
     if (isNew) {
       this.options.logger.log(
