@@ -1,6 +1,7 @@
 // The layers of lib/ (see README, Project layout), checked by `npm run layers` in `npm test`:
 //   client  → nothing of ours        (the only code importing `zookeeper`)
 //   sd      → client                 (framework-free discovery core)
+// client, sd, core, cli and testing load neither Nest nor rxjs.
 //   core    → client, sd             (the `nestjs-zk-discovery/core` entry)
 //   cli     → client, sd
 //   testing → nothing of ours        (the `testing` entry: real servers, a fault proxy)
@@ -55,10 +56,12 @@ module.exports = {
     },
     {
       name: 'no-nest-below-the-nest-layer',
-      comment: 'client, sd, core, cli and testing load without Nest.',
+      comment:
+        'client, sd, core, cli and testing load without Nest, and without rxjs: the core speaks ' +
+        'listeners (lib/client/listeners.ts); the Nest layer turns them into observables.',
       severity: 'error',
       from: { path: ours('client', 'sd', 'core', 'cli', 'testing') },
-      to: { path: '^node_modules/(@nestjs/|reflect-metadata)' },
+      to: { path: '^node_modules/(@nestjs/|reflect-metadata|rxjs)' },
     },
   ],
   options: {

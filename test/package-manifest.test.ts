@@ -155,7 +155,7 @@ describe('package manifest', () => {
     rmSync(outDir, { recursive: true, force: true });
   });
 
-  it('the core entry gives the client and the discovery core, and loads no Nest package', () => {
+  it('the core entry gives the client and the discovery core, and loads no Nest package nor rxjs', () => {
     const outDir = compileLib(join(root, '.build', 'package-core-check'));
     const importWithoutNest = (entry: string) =>
       execFileSync(

@@ -1,6 +1,7 @@
 export { ZkError, type ZkOperation } from './errors/zk.error.js';
 export { ZkConnectError } from './errors/zk-connect.error.js';
 export * from './errors/zk-operation.errors.js';
+export type { Unsubscribe } from './listeners.js';
 export { ZkAcls } from './zk-acls.js';
 export { ZkClient } from './zk-client.js';
 export {

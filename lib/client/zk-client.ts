@@ -1,6 +1,6 @@
-import { type Observable } from 'rxjs';
 import { ZkConnectError } from './errors/zk-connect.error.js';
 import { ZkClosedError } from './errors/zk-operation.errors.js';
+import type { Unsubscribe } from './listeners.js';
 import {
   type ResolvedZkClientOptions,
   resolveZkClientOptions,
@@ -35,8 +35,8 @@ const EMPTY = Buffer.alloc(0);
 /**
  * A session-safe facade over the native `zookeeper` client: one stable object over replaceable
  * native handles. On session expiry the old handle is dropped (never touched again), a new one is
- * opened with the same credentials, and `sessions$` announces the new session so registrations and
- * watches can be restored. Every operation is time-bounded and rejects with a typed `ZkError`.
+ * opened with the same credentials, and `subscribeSessions` listeners hear of the new session so
+ * registrations and watches can be restored. Every operation is time-bounded and rejects with a typed `ZkError`.
  */
 export class ZkClient {
   private readonly options: ResolvedZkClientOptions;
@@ -44,11 +44,6 @@ export class ZkClient {
   private readonly watches = new WatchRegistry();
   private readonly requests: ZkRequests;
   private stopIdleWatch: (() => void) | undefined;
-
-  /** Connection state; replays the current state to new subscribers. */
-  readonly state$: Observable<ZkClientState>;
-  /** Each new session (the first one, and each one replacing an expired session). */
-  readonly sessions$: Observable<ZkSessionEvent>;
 
   constructor(options: ZkClientOptions) {
     this.options = resolveZkClientOptions(options);
@@ -63,8 +58,6 @@ export class ZkClient {
       handle: this.session.current,
       closed: this.state === 'closed',
     }));
-    this.state$ = this.session.state$;
-    this.sessions$ = this.session.sessions$;
   }
 
   /** Creates a client and waits for its first session; closes it again if none comes in time. */
@@ -78,6 +71,22 @@ export class ZkClient {
       await client.close();
       throw error;
     }
+  }
+
+  /**
+   * Calls `listener` at once with the connection state, then on each change, until `closed` (the
+   * last call) or the returned function is called. A listener that throws is logged.
+   */
+  subscribeState(listener: (state: ZkClientState) => void): Unsubscribe {
+    return this.session.subscribeState(listener);
+  }
+
+  /**
+   * Calls `listener` on each new session: the first one, and each one replacing an expired or
+   * given-up session (`previousSessionId` set; its watches and ephemeral nodes are gone).
+   */
+  subscribeSessions(listener: (event: ZkSessionEvent) => void): Unsubscribe {
+    return this.session.subscribeSessions(listener);
   }
 
   /** The ensemble's connect string, as given (normalised). */
@@ -128,17 +137,22 @@ export class ZkClient {
   waitUntilConnected(timeoutMs = this.options.connectTimeoutMs): Promise<void> {
     this.start();
     return new Promise<void>((resolve, reject) => {
+      let unsubscribe: Unsubscribe | undefined;
+      let settled = false;
       const timer = setTimeout(() => {
-        subscription.unsubscribe();
+        settled = true;
+        unsubscribe?.();
         reject(new ZkConnectError(this.options.connectString, timeoutMs));
       }, timeoutMs);
-      const subscription = this.state$.subscribe((state) => {
-        if (state !== 'connected' && state !== 'closed') return;
+      unsubscribe = this.subscribeState((state) => {
+        if (settled || (state !== 'connected' && state !== 'closed')) return;
+        settled = true;
         clearTimeout(timer);
-        queueMicrotask(() => subscription.unsubscribe());
+        unsubscribe?.();
         if (state === 'connected') resolve();
         else reject(new ZkClosedError('connect', ''));
       });
+      if (settled) unsubscribe();
     });
   }
 
@@ -265,7 +279,7 @@ export class ZkClient {
     return this.watches.size;
   }
 
-  /** Subscribers of `state$` and `sessions$` (for leak checks). */
+  /** Listeners of `subscribeState` and `subscribeSessions` (for leak checks). */
   get subscriberCount(): number {
     return this.session.subscriberCount;
   }

@@ -20,8 +20,8 @@ export interface ZkSessionEvent {
 
 /**
  * A one-shot change of a watched node. After it fires, re-arm by reading again with a watcher.
- * Connection and session changes are not watch events: follow `state$` and `sessions$` (a new
- * session has none of the old watches; read again).
+ * Connection and session changes are not watch events: follow `subscribeState` and
+ * `subscribeSessions` (a new session has none of the old watches; read again).
  */
 export interface ZkWatchEvent {
   type: 'created' | 'deleted' | 'changed' | 'children' | 'notwatching';

@@ -1,5 +1,5 @@
-import { BehaviorSubject, type Observable, Subject } from 'rxjs';
 import { ZkClosedError, ZkSessionExpiredError } from './errors/zk-operation.errors.js';
+import { Listeners, ObservedValue, type Unsubscribe } from './listeners.js';
 import type { ResolvedZkClientOptions, ZkAuth } from './zk-client.options.js';
 import type { ZkClientState, ZkSessionEvent } from './zk-client.types.js';
 import { NativeHandle, type NativeNodeEvent, ZkCodes, ZkSessionStates } from './zk-native.js';
@@ -36,10 +36,8 @@ export class ZkSession {
   private readonly guard: SessionGuard;
   /** The servers' ports, to find the client's own sockets (close-on-exec check). */
   private readonly serverPorts: ReadonlySet<number>;
-  private readonly stateSubject = new BehaviorSubject<ZkClientState>('connecting');
-  private readonly sessionSubject = new Subject<ZkSessionEvent>();
-  readonly state$: Observable<ZkClientState> = this.stateSubject.asObservable();
-  readonly sessions$: Observable<ZkSessionEvent> = this.sessionSubject.asObservable();
+  private readonly stateValue: ObservedValue<ZkClientState>;
+  private readonly sessionListeners: Listeners<ZkSessionEvent>;
 
   constructor(
     private readonly options: ResolvedZkClientOptions,
@@ -47,6 +45,12 @@ export class ZkSession {
     private readonly hooks: SessionHooks,
   ) {
     this.serverPorts = new Set(servers.map((server) => server.port));
+    this.stateValue = new ObservedValue<ZkClientState>(
+      'connecting',
+      options.logger,
+      'ZkClient state',
+    );
+    this.sessionListeners = new Listeners(options.logger, 'ZkClient sessions');
     this.guard = new SessionGuard(
       {
         state: () => this.state,
@@ -58,7 +62,18 @@ export class ZkSession {
   }
 
   get state(): ZkClientState {
-    return this.stateSubject.value;
+    return this.stateValue.value;
+  }
+
+  /** See `ZkClient.subscribeState`. */
+  subscribeState(listener: (state: ZkClientState) => void): Unsubscribe {
+    return this.stateValue.subscribe(listener);
+  }
+
+  /** See `ZkClient.subscribeSessions`. */
+  subscribeSessions(listener: (event: ZkSessionEvent) => void): Unsubscribe {
+    if (this.state === 'closed') return () => {};
+    return this.sessionListeners.add(listener);
   }
 
   /** The handle requests go to (undefined before `open()` and after `close()`). */
@@ -79,9 +94,9 @@ export class ZkSession {
     return negotiated > 0 ? negotiated : this.options.sessionTimeoutMs;
   }
 
-  /** Subscribers of `state$` and `sessions$` (for leak checks). */
+  /** Listeners of the state and of new sessions (for leak checks). */
   get subscriberCount(): number {
-    return this.stateSubject.observers.length + this.sessionSubject.observers.length;
+    return this.stateValue.listenerCount + this.sessionListeners.size;
   }
 
   /** Opens the first handle (idempotent); false when it was open already or closed. */
@@ -92,7 +107,7 @@ export class ZkSession {
     return true;
   }
 
-  /** Closes the session (its ephemeral nodes go at once) and completes the observables. */
+  /** Closes the session (its ephemeral nodes go at once); listeners hear `closed`, then nothing. */
   close(): void {
     if (this.state === 'closed') return;
     this.setState('closed');
@@ -102,8 +117,8 @@ export class ZkSession {
     this.hooks.handleLeft(this.handle, (operation, path) => new ZkClosedError(operation, path));
     this.handle?.close();
     this.handle = undefined;
-    this.stateSubject.complete();
-    this.sessionSubject.complete();
+    this.stateValue.clear();
+    this.sessionListeners.clear();
   }
 
   private openHandle(): void {
@@ -149,7 +164,7 @@ export class ZkSession {
       this.options.logger.log(
         `ZooKeeper session 0x${sessionId} established with ${this.options.connectString}`,
       );
-      this.sessionSubject.next(
+      this.sessionListeners.emit(
         previous ? { sessionId, previousSessionId: previous } : { sessionId },
       );
     }
@@ -181,7 +196,7 @@ export class ZkSession {
   /**
    * Leaves the current handle for good and opens a new session with the same auth: after an
    * expiry (the handle is already closed), or when the guard gives up a handle that cannot get
-   * back. Subscribers see `expired`, then `connecting`, then a new session on `sessions$`.
+   * back. Subscribers see `expired`, then `connecting`, then a new session.
    */
   private renew(what: 'expired' | 'given up', reason: string): void {
     if (this.state === 'closed') return;
@@ -190,7 +205,7 @@ export class ZkSession {
       this.state === 'connecting' ? 'connection attempt' : `session 0x${this.lastSessionId}`;
     this.options.logger.warn(`ZooKeeper ${which} ${what} (${reason}); opening a new session`);
     const old = this.handle;
-    // The watches died with the session; their owners re-read on `sessions$`.
+    // The watches died with the session; their owners re-read on the new session.
     this.hooks.handleLeft(
       old,
       (operation, path) => new ZkSessionExpiredError(operation, path, ZkCodes.SESSIONEXPIRED),
@@ -203,7 +218,6 @@ export class ZkSession {
   }
 
   private setState(state: ZkClientState): void {
-    if (this.stateSubject.value !== state && !this.stateSubject.closed)
-      this.stateSubject.next(state);
+    if (this.stateValue.value !== 'closed') this.stateValue.set(state);
   }
 }

@@ -4,12 +4,12 @@ import {
   BehaviorSubject,
   filter,
   firstValueFrom,
-  Observable,
+  type Observable,
   Subject,
-  type Subscription,
   takeUntil,
   timeout,
 } from 'rxjs';
+import type { Unsubscribe } from '../client/listeners.js';
 import type { ZkClient } from '../client/zk-client.js';
 import type { ZkClientState } from '../client/zk-client.types.js';
 import { registrationInFormat } from '../sd/formats/registration-in-format.js';
@@ -19,6 +19,7 @@ import { exponentialBackoff, REREGISTER_BACKOFF } from '../sd/lb/backoff.js';
 import { Registrar, type RegistrationState } from '../sd/registrar.js';
 import type { InstancerSnapshot } from '../sd/service-instance.js';
 import { ZkEndpointer } from '../sd/zk-endpointer.js';
+import { fromListener } from './from-listener.js';
 import { ZK_CLIENT, ZK_DISCOVERY_OPTIONS } from './zk-discovery.constants.js';
 import { endpointerDeclarations, normalizeEndpointerPath } from './zk-discovery.declarations.js';
 import type { AdvertisedAddress, ZkEndpointerOptions } from './zk-discovery.options.js';
@@ -47,7 +48,7 @@ export interface ZkSessionStatus {
 export class ZkDiscoveryService implements OnApplicationShutdown {
   private readonly endpointers = new Map<string, ZkEndpointer<unknown>>();
   private registrar: Registrar | undefined;
-  private registrarSubscription: Subscription | undefined;
+  private stopMirroringRegistrar: Unsubscribe | undefined;
   private readonly registrationSubject = new BehaviorSubject<RegistrationState>('unregistered');
   /** This app's registration state; replays the current state. */
   readonly registration$: Observable<RegistrationState> = this.registrationSubject.asObservable();
@@ -72,14 +73,13 @@ export class ZkDiscoveryService implements OnApplicationShutdown {
       sessionStatus(client, client.state, 0),
     );
     this.session$ = this.sessionSubject.asObservable();
-    client.state$.subscribe({
-      next: (state) => {
-        const previous = this.sessionSubject.value;
-        if (state === previous.state) return;
+    client.subscribeState((state) => {
+      const previous = this.sessionSubject.value;
+      if (state !== previous.state) {
         const expiries = previous.expiries + (state === 'expired' ? 1 : 0);
         this.sessionSubject.next(sessionStatus(client, state, expiries));
-      },
-      complete: () => this.sessionSubject.complete(),
+      }
+      if (state === 'closed') this.sessionSubject.complete();
     });
   }
 
@@ -94,8 +94,8 @@ export class ZkDiscoveryService implements OnApplicationShutdown {
    * when the module shuts down.
    */
   snapshots$(path: string): Observable<InstancerSnapshot> {
-    return new Observable<InstancerSnapshot>((subscriber) =>
-      this.getEndpointer(path).subscribe((snapshot) => subscriber.next(snapshot)),
+    return fromListener<InstancerSnapshot>((listener) =>
+      this.getEndpointer(path).subscribe(listener),
     ).pipe(takeUntil(this.shutdown$));
   }
 
@@ -212,7 +212,7 @@ export class ZkDiscoveryService implements OnApplicationShutdown {
       typeof registration.data === 'function'
         ? registration.data(address)
         : (registration.data ?? `${address.scheme}://${bracketIpv6(address.host)}:${address.port}`);
-    this.registrarSubscription?.unsubscribe();
+    this.stopMirroringRegistrar?.();
     this.registrar?.close();
     const written = registrationInFormat({
       format: registration.format,
@@ -227,7 +227,7 @@ export class ZkDiscoveryService implements OnApplicationShutdown {
       logger: this.options.logger,
       format: written.format,
     });
-    this.registrarSubscription = this.registrar.state$.subscribe((state) =>
+    this.stopMirroringRegistrar = this.registrar.subscribeState((state) =>
       this.registrationSubject.next(state),
     );
     return this.registrar.register();
@@ -243,7 +243,9 @@ export class ZkDiscoveryService implements OnApplicationShutdown {
 
   private registerInBackgroundFrom(address: AdvertisedAddress, attempt: number): void {
     const connected = firstValueFrom(
-      this.client.state$.pipe(filter((state) => state === 'connected' || state === 'closed')),
+      fromListener<ZkClientState>((listener) => this.client.subscribeState(listener)).pipe(
+        filter((state) => state === 'connected' || state === 'closed'),
+      ),
     );
     connected
       .then(() => {
@@ -271,7 +273,7 @@ export class ZkDiscoveryService implements OnApplicationShutdown {
     const node = registrar.nodePath;
     const removed = await registrar.deregister(this.options.registration?.deregisterTimeoutMs);
     if (removed && node) this.options.logger.log(`Deregistered ${node}`);
-    this.registrarSubscription?.unsubscribe();
+    this.stopMirroringRegistrar?.();
     registrar.close();
     if (this.registrationSubject.value !== 'deregistered')
       this.registrationSubject.next('deregistered');

@@ -1,3 +1,4 @@
+import { Listeners, type Unsubscribe } from '../client/listeners.js';
 import { consoleLogger, type ZkLogger } from '../client/zk-logger.js';
 import type { EndpointFactory } from './endpoint-factory.js';
 import { type EndpointEntry, planEndpoints } from './endpoint-plan.js';
@@ -51,7 +52,8 @@ export class Endpointer<E> implements EndpointSource<E> {
   readonly name: string | undefined;
   private readonly logger: ZkLogger;
   private readonly invalidateOnErrorMs: number | undefined;
-  private readonly listeners = new Set<EndpointsListener<E>>();
+  /** Each listener wrapped to read the current set when told of a change. */
+  private readonly listeners: Listeners<void>;
   /** The live entries, ordered by instance id: the order of `endpoints()`. */
   private entries: readonly Entry<E>[] = EMPTY;
   private cachedEndpoints: readonly E[] = EMPTY;
@@ -82,6 +84,7 @@ export class Endpointer<E> implements EndpointSource<E> {
     this.name = options.name ?? pathOf(source);
     this.logger = options.logger ?? consoleLogger('Endpointer');
     this.invalidateOnErrorMs = validateInvalidateMs(options.invalidateOnErrorMs);
+    this.listeners = new Listeners(this.logger, `the endpoints of ${this.label()}`);
     this.unsubscribe = source.subscribe((snapshot) => this.onSnapshot(snapshot));
   }
 
@@ -112,16 +115,15 @@ export class Endpointer<E> implements EndpointSource<E> {
    * Calls `listener` at once with the current endpoints and instances, then each time the set
    * changes. A listener that throws is logged and stays subscribed. Returns the unsubscribe function.
    */
-  subscribe(listener: EndpointsListener<E>): () => void {
+  subscribe(listener: EndpointsListener<E>): Unsubscribe {
     if (this.closed) {
       listener(EMPTY, EMPTY);
       return () => {};
     }
-    this.listeners.add(listener);
-    this.callListener(listener);
-    return () => {
-      this.listeners.delete(listener);
-    };
+    const tell = () => listener(this.cachedEndpoints, this.cachedInstances);
+    const unsubscribe = this.listeners.add(tell);
+    this.listeners.call(tell, undefined);
+    return unsubscribe;
   }
 
   /**
@@ -241,7 +243,7 @@ export class Endpointer<E> implements EndpointSource<E> {
       next.length === 0 ? EMPTY : Object.freeze(next.map((entry) => entry.endpoint));
     this.cachedInstances =
       next.length === 0 ? EMPTY : Object.freeze(next.map((entry) => entry.instance));
-    for (const listener of this.listeners) this.callListener(listener);
+    this.listeners.emit(undefined);
   }
 
   /** Closes every entry; `endpoints()` is empty from now on (until a good snapshot). */
@@ -264,14 +266,6 @@ export class Endpointer<E> implements EndpointSource<E> {
       this.pendingCloses.add(pending);
     } catch (error) {
       fail(error);
-    }
-  }
-
-  private callListener(listener: EndpointsListener<E>): void {
-    try {
-      listener(this.cachedEndpoints, this.cachedInstances);
-    } catch (error) {
-      this.logger.error(`${this.label()}: an endpoints subscriber threw: ${messageOf(error)}`);
     }
   }
 

@@ -1,3 +1,4 @@
+import type { Unsubscribe } from '../client/listeners.js';
 import type { ZkClient } from '../client/zk-client.js';
 import { Instancer, type InstancerOptions } from './instancer.js';
 import type { InstancerSnapshot, InstanceSource } from './service-instance.js';
@@ -30,7 +31,7 @@ export class InstancerLease implements InstanceSource {
     return this.instancer.snapshot;
   }
 
-  subscribe(listener: (snapshot: InstancerSnapshot) => void): () => void {
+  subscribe(listener: (snapshot: InstancerSnapshot) => void): Unsubscribe {
     return this.instancer.subscribe(listener);
   }
 

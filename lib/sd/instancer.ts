@@ -1,5 +1,5 @@
-import type { Subscription } from 'rxjs';
 import { ZkNoNodeError } from '../client/errors/zk-operation.errors.js';
+import type { Unsubscribe } from '../client/listeners.js';
 import type { ZkClient } from '../client/zk-client.js';
 import type { ZkWatchEvent, ZkWatcher } from '../client/zk-client.types.js';
 import { consoleLogger, type ZkLogger } from '../client/zk-logger.js';
@@ -63,7 +63,7 @@ export class Instancer implements InstanceSource {
   private listed: ChildEntry[] = [];
   /** Keys (`id` + bytes) of undecodable nodes already logged, so each is logged once. */
   private readonly reportedBadNodes = new Set<string>();
-  private readonly subscriptions: Subscription[] = [];
+  private readonly subscriptions: Unsubscribe[] = [];
   private readonly snapshots: SnapshotPublisher;
   private childrenWatched = false;
   /** The children list must be read again (first sync, children event, failure, new session). */
@@ -88,11 +88,11 @@ export class Instancer implements InstanceSource {
     this.snapshots = new SnapshotPublisher(this.path, this.logger);
     this.backoff = exponentialBackoff({ ...REREAD_BACKOFF, ...options.backoff });
     this.subscriptions.push(
-      client.state$.subscribe((state) => {
+      client.subscribeState((state) => {
         if (state === 'connected') this.markFresh();
         else if (state !== 'closed') this.snapshots.markStale();
       }),
-      client.sessions$.subscribe(() => this.resyncAfterNewSession()),
+      client.subscribeSessions(() => this.resyncAfterNewSession()),
     );
     this.requestSync();
   }
@@ -109,7 +109,7 @@ export class Instancer implements InstanceSource {
     return Math.max(0, this.watchArms - 1);
   }
 
-  subscribe(listener: (snapshot: InstancerSnapshot) => void): () => void {
+  subscribe(listener: (snapshot: InstancerSnapshot) => void): Unsubscribe {
     return this.snapshots.subscribe(listener);
   }
 
@@ -136,7 +136,7 @@ export class Instancer implements InstanceSource {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.retryTimer);
-    for (const subscription of this.subscriptions) subscription.unsubscribe();
+    for (const unsubscribe of this.subscriptions) unsubscribe();
     this.snapshots.clear();
     // Leave nothing behind in the client: watches that have not fired are removed.
     this.client.unwatch(this.path, this.onChildrenEvent);

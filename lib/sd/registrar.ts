@@ -1,5 +1,5 @@
-import { BehaviorSubject, type Observable, type Subscription } from 'rxjs';
 import { ZkNoNodeError } from '../client/errors/zk-operation.errors.js';
+import { ObservedValue, type Unsubscribe } from '../client/listeners.js';
 import { ZkAcls } from '../client/zk-acls.js';
 import type { ZkClient } from '../client/zk-client.js';
 import { consoleLogger, type ZkLogger } from '../client/zk-logger.js';
@@ -66,15 +66,14 @@ export class Registrar {
   private readonly format: InstanceNodeFormat;
   private node: string | undefined;
   private wanted = false;
-  private readonly stateSubject = new BehaviorSubject<RegistrationState>('unregistered');
-  /** Registration state changes; replays the current state. */
-  readonly state$: Observable<RegistrationState> = this.stateSubject.asObservable();
+  private closed = false;
+  private readonly stateValue: ObservedValue<RegistrationState>;
   private inFlight: Promise<string> | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private retries = 0;
   /** Counts new sessions, so a create that straddles an expiry is known to be void. */
   private generation = 0;
-  private readonly sessionSubscription: Subscription;
+  private readonly stopFollowingSessions: Unsubscribe;
 
   constructor(
     private readonly client: ZkClient,
@@ -92,7 +91,12 @@ export class Registrar {
     this.format = options.format ?? goKitNodeFormat;
     this.parentAcl =
       options.acl?.parents ?? (owned ? ZkAcls.creatorAllWorldReadCreate() : undefined);
-    this.sessionSubscription = client.sessions$.subscribe((event) => {
+    this.stateValue = new ObservedValue<RegistrationState>(
+      'unregistered',
+      this.logger,
+      `the registration of ${this.servicePath}`,
+    );
+    this.stopFollowingSessions = client.subscribeSessions((event) => {
       if (event.previousSessionId) this.onNewSession();
     });
   }
@@ -103,7 +107,19 @@ export class Registrar {
   }
 
   get state(): RegistrationState {
-    return this.stateSubject.value;
+    return this.stateValue.value;
+  }
+
+  /**
+   * Calls `listener` at once with the registration state, then on each change, until `close()`
+   * or the returned function is called. A listener that throws is logged.
+   */
+  subscribeState(listener: (state: RegistrationState) => void): Unsubscribe {
+    if (this.closed) {
+      listener(this.state);
+      return () => {};
+    }
+    return this.stateValue.subscribe(listener);
   }
 
   /**
@@ -169,13 +185,13 @@ export class Registrar {
   close(): void {
     this.wanted = false;
     clearTimeout(this.retryTimer);
-    this.sessionSubscription.unsubscribe();
-    this.stateSubject.complete();
+    this.closed = true;
+    this.stopFollowingSessions();
+    this.stateValue.clear();
   }
 
   private setState(state: RegistrationState): void {
-    if (this.stateSubject.value !== state && !this.stateSubject.closed)
-      this.stateSubject.next(state);
+    if (!this.closed) this.stateValue.set(state);
   }
 
   private async createNode(): Promise<string> {

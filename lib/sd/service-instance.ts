@@ -1,3 +1,4 @@
+import type { Unsubscribe } from '../client/listeners.js';
 import type { InstanceFormat } from './formats/instance-format.js';
 
 /**
@@ -50,5 +51,5 @@ export interface InstanceSource {
    * Calls `listener` with the current snapshot at once (if there is one), then on every real
    * change. Returns the unsubscribe function.
    */
-  subscribe(listener: (snapshot: InstancerSnapshot) => void): () => void;
+  subscribe(listener: (snapshot: InstancerSnapshot) => void): Unsubscribe;
 }

@@ -1,3 +1,4 @@
+import { Listeners, type Unsubscribe } from '../client/listeners.js';
 import type { ZkLogger } from '../client/zk-logger.js';
 import type { InstancerSnapshot, ServiceInstance } from './service-instance.js';
 
@@ -7,24 +8,24 @@ import type { InstancerSnapshot, ServiceInstance } from './service-instance.js';
  * logs one line when the path turns stale and one when it is current again.
  */
 export class SnapshotPublisher {
-  private readonly listeners = new Set<(snapshot: InstancerSnapshot) => void>();
+  private readonly listeners: Listeners<InstancerSnapshot>;
   private latest: InstancerSnapshot | undefined;
 
   constructor(
     private readonly path: string,
     private readonly logger: ZkLogger,
-  ) {}
+  ) {
+    this.listeners = new Listeners(logger, path);
+  }
 
   get current(): InstancerSnapshot | undefined {
     return this.latest;
   }
 
-  subscribe(listener: (snapshot: InstancerSnapshot) => void): () => void {
-    this.listeners.add(listener);
-    if (this.latest) listener(this.latest);
-    return () => {
-      this.listeners.delete(listener);
-    };
+  subscribe(listener: (snapshot: InstancerSnapshot) => void): Unsubscribe {
+    const unsubscribe = this.listeners.add(listener);
+    if (this.latest) this.listeners.call(listener, this.latest);
+    return unsubscribe;
   }
 
   /**
@@ -60,13 +61,7 @@ export class SnapshotPublisher {
   private emit(snapshot: InstancerSnapshot): void {
     this.logStaleness(this.latest, snapshot);
     this.latest = snapshot;
-    for (const listener of this.listeners) {
-      try {
-        listener(snapshot);
-      } catch (error) {
-        this.logger.error(`A subscriber of ${this.path} threw: ${(error as Error).message}`);
-      }
-    }
+    this.listeners.emit(snapshot, () => this.latest === snapshot);
   }
 
   private logStaleness(previous: InstancerSnapshot | undefined, next: InstancerSnapshot): void {

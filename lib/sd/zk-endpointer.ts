@@ -1,3 +1,4 @@
+import type { Unsubscribe } from '../client/listeners.js';
 import type { ZkClient } from '../client/zk-client.js';
 import type { ZkLogger } from '../client/zk-logger.js';
 import type { EndpointFactory } from './endpoint-factory.js';
@@ -88,7 +89,7 @@ export class ZkEndpointer<E> {
   }
 
   /** Calls `listener` with the snapshot now and on every change; returns the unsubscribe function. */
-  subscribe(listener: (snapshot: InstancerSnapshot) => void): () => void {
+  subscribe(listener: (snapshot: InstancerSnapshot) => void): Unsubscribe {
     return this.lease.subscribe(listener);
   }
 

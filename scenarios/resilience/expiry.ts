@@ -176,7 +176,7 @@ async function shortTrial(rig: Rig, partitionMs: number): Promise<ShortTrial> {
   const registrations: string[] = [];
   const registrationSub = service.discovery.registration$.subscribe((s) => registrations.push(s));
   const connectedAt: number[] = [];
-  const stateSub = client.state$.subscribe((state) => {
+  const stopRecordingStates = client.subscribeState((state) => {
     if (state === 'connected') connectedAt.push(performance.now());
   });
   const timeline = new SnapshotTimeline(consumer.endpointer);
@@ -213,7 +213,7 @@ async function shortTrial(rig: Rig, partitionMs: number): Promise<ShortTrial> {
   } finally {
     timeline.close();
     registrationSub.unsubscribe();
-    stateSub.unsubscribe();
+    stopRecordingStates();
     observer.unwatch(rig.path, onChildren);
   }
 }

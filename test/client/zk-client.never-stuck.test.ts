@@ -53,7 +53,7 @@ describe('a client is never stuck once ZooKeeper is back', () => {
     try {
       const session = client.sessionId;
       const states: string[] = [];
-      client.state$.subscribe((state) => states.push(state));
+      client.subscribeState((state) => states.push(state));
       proxied.proxy.dropConnections();
       await waitFor(() => states.includes('disconnected') && client.state === 'connected', {
         timeoutMs: sessionMs,
@@ -78,7 +78,7 @@ describe('a client is never stuck once ZooKeeper is back', () => {
     });
     try {
       const sessions: ZkSessionEvent[] = [];
-      client.sessions$.subscribe((event) => sessions.push(event));
+      client.subscribeSessions((event) => sessions.push(event));
       const root = uniqueRoot('wiped');
       await client.ensurePath(root);
       for (let i = 0; i < 10; i++)

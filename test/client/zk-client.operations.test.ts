@@ -86,11 +86,11 @@ describe('ZkClient operations against a real server', () => {
   it('reads a node of almost 1 MB without losing its session', async () => {
     // The binding used to close a healthy session as "expired" while a large answer arrived.
     const sessions: string[] = [];
-    const subscription = client.sessions$.subscribe((event) => sessions.push(event.sessionId));
+    const stopRecording = client.subscribeSessions((event) => sessions.push(event.sessionId));
     const size = 1024 * 1024 - 2048;
     await client.create(`${root}/huge`, Buffer.alloc(size, 0x41));
     const reads = await Promise.all([client.getData(`${root}/huge`), client.getChildren(root)]);
-    subscription.unsubscribe();
+    stopRecording();
     expect(reads[0].data.length).toBe(size);
     expect(sessions).toEqual([]);
     expect(client.state).toBe('connected');
@@ -248,7 +248,7 @@ describe('ZkClient connect and close', () => {
   it('close() is idempotent, ends in state closed, and later calls reject with ZkClosedError', async () => {
     const client = await ZkClient.connect({ servers });
     const states: string[] = [];
-    client.state$.subscribe((state) => states.push(state));
+    client.subscribeState((state) => states.push(state));
     await Promise.all([client.close(), client.close()]);
     await client.close();
     expect(client.state).toBe('closed');

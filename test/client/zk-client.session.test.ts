@@ -25,8 +25,8 @@ describe('ZkClient sessions through a fault proxy', () => {
     });
     const states: ZkClientState[] = [];
     const sessions: ZkSessionEvent[] = [];
-    client.state$.subscribe((state) => states.push(state));
-    client.sessions$.subscribe((event) => sessions.push(event));
+    client.subscribeState((state) => states.push(state));
+    client.subscribeSessions((event) => sessions.push(event));
     const root = uniqueRoot();
     await client.ensurePath(root);
     const firstSession = client.sessionId!;
@@ -54,7 +54,7 @@ describe('ZkClient sessions through a fault proxy', () => {
       'connected',
     ]);
     // The expiry is a session event, never a node event: the old watch is dropped silently (its
-    // owner re-reads on sessions$), though the ephemeral node under it went away meanwhile.
+    // owner re-reads on the new session), though the ephemeral node under it went away meanwhile.
     expect(watchEvents).toEqual([]);
     expect(client.watcherCount).toBe(0);
     // The new handle works.
@@ -92,7 +92,7 @@ describe('ZkClient sessions through a fault proxy', () => {
       sessionTimeoutMs: SESSION_MS * 2,
     });
     const sessions: ZkSessionEvent[] = [];
-    client.sessions$.subscribe((event) => sessions.push(event));
+    client.subscribeSessions((event) => sessions.push(event));
     const root = uniqueRoot();
     await client.ensurePath(root);
     const ephemeral = await client.create(`${root}/eph`, 'x', { mode: 'ephemeral' });
@@ -100,13 +100,13 @@ describe('ZkClient sessions through a fault proxy', () => {
     const sessionId = client.sessionId;
 
     const states: string[] = [];
-    const recording = client.state$.subscribe((state) => states.push(state));
+    const stopRecording = client.subscribeState((state) => states.push(state));
     proxy.dropConnections();
     // The reconnect can be faster than any poll: read the recorded transitions.
     await waitFor(() => states.includes('disconnected'));
     await waitFor(() => client.state === 'connected', { timeoutMs: SESSION_MS * 2 });
 
-    recording.unsubscribe();
+    stopRecording();
     expect(states).toEqual(['connected', 'disconnected', 'connected']);
     expect(client.sessionId).toBe(sessionId);
     expect(sessions).toEqual([]);

@@ -24,7 +24,7 @@ describe('a 3-node ensemble losing servers, its quorum, all of it, and restarted
       serviceSessionMs: SESSION_MS,
       consumerSessionMs: SESSION_MS,
     });
-    for (const client of fleet.clients) client.sessions$.subscribe(() => newSessions++);
+    for (const client of fleet.clients) client.subscribeSessions(() => newSessions++);
     await waitFor(fleet.converged, { timeoutMs: SESSION_MS });
   });
   afterAll(async () => {

@@ -116,13 +116,13 @@ describe('discovery under faults (real server, fault proxy)', () => {
     const sessionId = client.sessionId;
 
     const states: string[] = [];
-    const recording = client.state$.subscribe((state) => states.push(state));
+    const stopRecording = client.subscribeState((state) => states.push(state));
     proxy.dropConnections();
     // The reconnect can be faster than any poll: read the recorded transitions.
     await waitFor(() => states.includes('disconnected'));
     await waitFor(() => client.state === 'connected', { timeoutMs: SESSION_MS * 3 });
 
-    recording.unsubscribe();
+    stopRecording();
     expect(states).toEqual(['connected', 'disconnected', 'connected']);
     expect(client.sessionId).toBe(sessionId);
     expect(registrar.nodePath).toBe(node);

@@ -81,8 +81,8 @@ export async function startAppsRig(options: AppsRigOptions): Promise<AppsRig> {
   const stamp = <T>(list: AppEvent<T>[], app: number, value: T) =>
     list.push({ at: performance.now(), app, value });
   rig.clients.forEach((client, app) => {
-    client.state$.subscribe((state) => stamp(rig.states, app, state));
-    client.sessions$.subscribe((event) => stamp(rig.sessions, app, event.sessionId));
+    client.subscribeState((state) => stamp(rig.states, app, state));
+    client.subscribeSessions((event) => stamp(rig.sessions, app, event.sessionId));
   });
   rig.services.forEach((s, i) => {
     s.discovery.registration$.subscribe((state) => stamp(rig.registrations, i + 1, state));

@@ -1,9 +1,14 @@
-// `node --import <this file> ...`: any import of an @nestjs/* package or reflect-metadata fails,
-// naming what imported it. Proves an entry point loads no Nest.
+// `node --import <this file> ...`: any import of an @nestjs/* package, reflect-metadata or rxjs
+// fails, naming what imported it. Proves an entry point loads no Nest (nor Nest's rxjs).
 import { register } from 'node:module';
 
 export async function resolve(specifier, context, next) {
-  if (specifier.startsWith('@nestjs/') || specifier === 'reflect-metadata') {
+  if (
+    specifier.startsWith('@nestjs/') ||
+    specifier === 'reflect-metadata' ||
+    specifier === 'rxjs' ||
+    specifier.startsWith('rxjs/')
+  ) {
     throw new Error(`Nest loaded: ${specifier} imported from ${context.parentURL}`);
   }
   return next(specifier, context);

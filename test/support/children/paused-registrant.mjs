@@ -15,7 +15,7 @@ const registrar = new Registrar(
   { path, name: 'svc', data: 'http://127.0.0.1:1' },
   { logger: quiet },
 );
-registrar.state$.subscribe((state) => {
+registrar.subscribeState((state) => {
   if (state === 'registered') console.log(`REGISTERED ${registrar.nodePath}`);
 });
 console.log(`READY ${await registrar.register()}`);
