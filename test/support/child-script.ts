@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { waitFor } from './wait-for.js';
 
 /** A Node script of `test/support/children/`, running as a child process. */
@@ -18,13 +18,16 @@ export interface ChildScript {
   kill(): void;
 }
 
-/** Starts `test/support/children/<name>` with `args` (and Node's own `nodeOptions` first). */
+/**
+ * Starts `test/support/children/<name>` (or the script at `name` when it is an absolute path) with
+ * `args` (and Node's own `nodeOptions` first).
+ */
 export function startChildScript(
   name: string,
   args: readonly string[],
   options: { nodeOptions?: readonly string[] } = {},
 ): ChildScript {
-  const script = join(import.meta.dirname, 'children', name);
+  const script = isAbsolute(name) ? name : join(import.meta.dirname, 'children', name);
   const child = spawn(process.execPath, [...(options.nodeOptions ?? []), script, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -11,10 +11,31 @@ export async function importOptionalPeer<T>(
   try {
     return await load();
   } catch (error) {
-    if (isMissingPackage(error, packageName))
-      throw new OptionalPeerMissingError(packageName, feature, error);
-    throw error;
+    throw explained(error, packageName, feature);
   }
+}
+
+/**
+ * The same, synchronously: for what a module needs while it is being evaluated. A top-level
+ * `await` there would make the module unloadable with `require()` (CommonJS apps), so such a
+ * module loads its peer with a `require` made by `createRequire(import.meta.url)`.
+ */
+export function requireOptionalPeer<T>(
+  packageName: string,
+  feature: string,
+  require: (id: string) => unknown,
+): T {
+  try {
+    return require(packageName) as T;
+  } catch (error) {
+    throw explained(error, packageName, feature);
+  }
+}
+
+function explained(error: unknown, packageName: string, feature: string): unknown {
+  return isMissingPackage(error, packageName)
+    ? new OptionalPeerMissingError(packageName, feature, error)
+    : error;
 }
 
 /** An optional peer dependency a feature needs is not installed. */

@@ -1,14 +1,18 @@
+import { createRequire } from 'node:module';
 import type * as Terminus from '@nestjs/terminus';
-import { importOptionalPeer } from './optional-peer.js';
+import { requireOptionalPeer } from './optional-peer.js';
 
 /**
  * `@nestjs/terminus`, an optional peer dependency, loaded when `nestjs-zk-discovery/health` is
- * imported. Without it the import fails with an error saying `npm install @nestjs/terminus`.
+ * loaded. Without it loading fails with an error saying `npm install @nestjs/terminus`.
+ *
+ * Loaded with `require` (Node 20.19+ requires ES modules), not a top-level `await import()`: a
+ * module with a top-level await cannot be `require`d, and CommonJS apps load this entry that way.
  */
-const terminus: typeof Terminus = await importOptionalPeer(
+const terminus = requireOptionalPeer<typeof Terminus>(
   '@nestjs/terminus',
   'nestjs-zk-discovery/health',
-  () => import('@nestjs/terminus'),
+  createRequire(import.meta.url),
 );
 
 /** terminus's `HealthIndicatorService` class, the injection token of its current indicator API. */

@@ -1,6 +1,7 @@
 // `node --import <this file> ...`: the optional peers @nestjs/terminus and prom-client cannot be
-// found, as in an app that did not install them.
-import { register } from 'node:module';
+// found, as in an app that did not install them: neither by import (a resolve hook) nor by
+// require (Node's CommonJS resolver, which the hook does not see).
+import Module, { register } from 'node:module';
 
 const HIDDEN = ['@nestjs/terminus', 'prom-client'];
 
@@ -15,4 +16,11 @@ export async function resolve(specifier, context, next) {
 if (!process.env.HIDE_OPTIONAL_PEERS_HOOKED) {
   process.env.HIDE_OPTIONAL_PEERS_HOOKED = '1';
   register(import.meta.url);
+  const resolveFilename = Module._resolveFilename;
+  Module._resolveFilename = function (request, ...rest) {
+    if (!HIDDEN.includes(request)) return resolveFilename.call(this, request, ...rest);
+    const error = new Error(`Cannot find module '${request}'`);
+    error.code = 'MODULE_NOT_FOUND';
+    throw error;
+  };
 }
