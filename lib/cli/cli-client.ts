@@ -36,7 +36,7 @@ export async function connectCli(
 /** Any failure as the message and exit code the CLI reports. */
 export function toCliError(error: unknown, options: GlobalOptions): CliError {
   if (error instanceof CliError) return error;
-  if (error instanceof ZkConnectError) return unreachable(options.servers, options.timeoutMs);
+  if (error instanceof ZkConnectError) return unreachable(error);
   if (
     error instanceof ZkConnectionLossError ||
     error instanceof ZkTimeoutError ||

@@ -1,3 +1,5 @@
+import type { ZkConnectError, ZkConnectFailure } from '../client/errors/zk-connect.error.js';
+
 /** Exit codes: 0 success, 1 failure (no such path...), 2 ZooKeeper unreachable, 64 bad usage. */
 export const ExitCode = Object.freeze({
   ok: 0,
@@ -19,11 +21,21 @@ export class CliError extends Error {
   }
 }
 
-export function unreachable(servers: string, timeoutMs: number): CliError {
+/** The connect failure as the CLI says it: what the servers did, and the flag that fixes it. */
+export function unreachable(error: ZkConnectError): CliError {
+  const seen = error.diagnoses.map((d) => d.detail).join('; ');
+  const fix: Record<ZkConnectFailure, string> = {
+    'host-not-found': `${seen}. Check the host names in --servers (or ZK_SERVERS).`,
+    'connection-refused':
+      `${seen}. Check that ZooKeeper runs there and that the ports match its clientPort; ` +
+      'pass --servers host:port,... (or set ZK_SERVERS).',
+    timeout:
+      `no server answered within ${error.timeoutMs} ms${seen ? ` (${seen})` : ''}. Check that the ` +
+      'servers run and are reachable from here, pass --servers host:port,... (or set ' +
+      'ZK_SERVERS), or raise --timeout.',
+  };
   return new CliError(
-    `cannot reach ZooKeeper at ${servers}: no server answered within ${timeoutMs} ms. ` +
-      'Check that the servers run and are reachable from here, pass --servers host:port,... ' +
-      '(or set ZK_SERVERS), or raise --timeout.',
+    `cannot reach ZooKeeper at ${error.servers}: ${fix[error.failure]}`,
     ExitCode.unreachable,
   );
 }

@@ -1,5 +1,10 @@
 export { ZkError, type ZkOperation } from './errors/zk.error.js';
-export { ZkConnectError } from './errors/zk-connect.error.js';
+export {
+  ZkConnectError,
+  type ZkConnectFailure,
+  ZkConnectionRefusedError,
+  ZkHostNotFoundError,
+} from './errors/zk-connect.error.js';
 export * from './errors/zk-operation.errors.js';
 export type { Unsubscribe } from './listeners.js';
 export { ZkAcls } from './zk-acls.js';
@@ -13,3 +18,4 @@ export {
 export type * from './zk-client.types.js';
 export { type ZkAclEntry, ZkPerm, type ZkStat } from './zk-native.js';
 export { PROTECTED_PREFIX } from './zk-recipes.js';
+export type { ZkServerDiagnosis, ZkServerProblem } from './zk-server-diagnosis.js';

@@ -1,5 +1,3 @@
-import { ZkConnectError } from './errors/zk-connect.error.js';
-import { ZkClosedError } from './errors/zk-operation.errors.js';
 import type { Unsubscribe } from './listeners.js';
 import {
   type ResolvedZkClientOptions,
@@ -14,11 +12,12 @@ import type {
   ZkSessionEvent,
   ZkWatcher,
 } from './zk-client.types.js';
+import { type ConnectingClient, reportSlowConnect, waitForSession } from './zk-first-session.js';
 import { type ZkAclEntry, ZkCodes, ZkFlags, type ZkStat } from './zk-native.js';
 import { whenOnlyNativeHandlesRemain } from './zk-process-idle.js';
 import { createProtectedEphemeralSequential, ensurePath } from './zk-recipes.js';
 import { ZkRequests } from './zk-requests.js';
-import { serverAddresses } from './zk-serving-probe.js';
+import { serverAddresses, type ZkServerAddress } from './zk-serving-probe.js';
 import { ZkSession } from './zk-session.js';
 import { type WatchKind, WatchRegistry } from './zk-watch-registry.js';
 
@@ -44,10 +43,13 @@ export class ZkClient {
   private readonly watches = new WatchRegistry();
   private readonly requests: ZkRequests;
   private stopIdleWatch: (() => void) | undefined;
+  private stopSlowConnectReport: (() => void) | undefined;
+  private readonly addresses: readonly ZkServerAddress[];
 
   constructor(options: ZkClientOptions) {
     this.options = resolveZkClientOptions(options);
-    this.session = new ZkSession(this.options, serverAddresses(this.options.connectString), {
+    this.addresses = serverAddresses(this.options.connectString);
+    this.session = new ZkSession(this.options, this.addresses, {
       nodeEvent: (event, path) => this.watches.dispatch(event, path),
       handleLeft: (handle, failure) => {
         this.requests.failAll(handle, failure);
@@ -63,7 +65,7 @@ export class ZkClient {
   /** Creates a client and waits for its first session; closes it again if none comes in time. */
   static async connect(options: ZkClientOptions): Promise<ZkClient> {
     const client = new ZkClient(options);
-    client.start();
+    client.open();
     try {
       await client.waitUntilConnected();
       return client;
@@ -118,42 +120,51 @@ export class ZkClient {
     return this.requests.sent;
   }
 
-  /** Starts connecting in the background (idempotent). The native client retries until closed. */
+  /**
+   * Starts connecting in the background (idempotent). The native client retries until closed.
+   * While no first session comes, a warning names the servers and what each does after
+   * `connectTimeoutMs`, then at doubling intervals up to a minute.
+   */
   start(): void {
-    if (!this.session.open() || this.options.keepProcessAlive) return;
-    this.stopIdleWatch = whenOnlyNativeHandlesRemain(() => {
-      this.options.logger.log(
-        'Nothing but the ZooKeeper session keeps this process alive: closing it so the process ' +
-          'can exit (set keepProcessAlive: true to keep it open)',
-      );
-      void this.close();
-    });
+    if (!this.open()) return;
+    this.stopSlowConnectReport = reportSlowConnect(this.connecting, this.options.connectTimeoutMs);
   }
 
   /**
-   * Resolves once connected; rejects with `ZkConnectError` (naming the servers) after `timeoutMs`.
-   * The client keeps trying after a rejection, until it is closed.
+   * Resolves once connected. Rejects with a `ZkConnectError` saying what each server did
+   * (`ZkHostNotFoundError` at once when no host resolves, `ZkConnectionRefusedError` when all of
+   * them refuse) after `timeoutMs`, plus at most a second to check them. The client keeps trying
+   * after a rejection, until it is closed.
    */
   waitUntilConnected(timeoutMs = this.options.connectTimeoutMs): Promise<void> {
-    this.start();
-    return new Promise<void>((resolve, reject) => {
-      let unsubscribe: Unsubscribe | undefined;
-      let settled = false;
-      const timer = setTimeout(() => {
-        settled = true;
-        unsubscribe?.();
-        reject(new ZkConnectError(this.options.connectString, timeoutMs));
-      }, timeoutMs);
-      unsubscribe = this.subscribeState((state) => {
-        if (settled || (state !== 'connected' && state !== 'closed')) return;
-        settled = true;
-        clearTimeout(timer);
-        unsubscribe?.();
-        if (state === 'connected') resolve();
-        else reject(new ZkClosedError('connect', ''));
+    this.open();
+    return waitForSession(this.connecting, timeoutMs);
+  }
+
+  /** This client as `waitForSession` and `reportSlowConnect` see it. */
+  private get connecting(): ConnectingClient {
+    return {
+      connectString: this.options.connectString,
+      addresses: this.addresses,
+      logger: this.options.logger,
+      subscribeState: (listener) => this.subscribeState(listener),
+      state: () => this.state,
+    };
+  }
+
+  /** Opens the first handle (idempotent); also watches for a process kept alive by it alone. */
+  private open(): boolean {
+    if (!this.session.open()) return false;
+    if (!this.options.keepProcessAlive) {
+      this.stopIdleWatch = whenOnlyNativeHandlesRemain(() => {
+        this.options.logger.log(
+          'Nothing but the ZooKeeper session keeps this process alive: closing it so the process ' +
+            'can exit (set keepProcessAlive: true to keep it open)',
+        );
+        void this.close();
       });
-      if (settled) unsubscribe();
-    });
+    }
+    return true;
   }
 
   /** Creates a node and returns its path (with the sequence suffix for sequential modes). */
@@ -307,6 +318,7 @@ export class ZkClient {
    */
   async close(): Promise<void> {
     this.stopIdleWatch?.();
+    this.stopSlowConnectReport?.();
     this.session.close();
   }
 

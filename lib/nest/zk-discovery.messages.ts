@@ -50,3 +50,12 @@ export function listenFailed(path: string, error: Error): string {
     'ZooKeeper session is closed, so this process can exit. Free the port or choose another one.'
   );
 }
+
+export function shutdownHooksMissing(path: string, sessionTimeoutMs: number): string {
+  return (
+    `SIGTERM will not deregister ${path}: nothing in this process handles it (shutdown hooks are ` +
+    'not enabled). Call app.enableShutdownHooks() before app.listen(), or handle SIGTERM and call ' +
+    `app.close(); otherwise consumers keep calling this instance for up to ${Math.round(sessionTimeoutMs / 1000)} s ` +
+    '(the session timeout) after the process is stopped.'
+  );
+}

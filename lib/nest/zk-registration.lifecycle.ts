@@ -9,7 +9,7 @@ import {
 import { HttpAdapterHost } from '@nestjs/core';
 import { advertisedAddress } from './zk-advertised-address.js';
 import { ZK_DISCOVERY_OPTIONS } from './zk-discovery.constants.js';
-import { listenFailed, noHttpServer } from './zk-discovery.messages.js';
+import { listenFailed, noHttpServer, shutdownHooksMissing } from './zk-discovery.messages.js';
 import type { ResolvedZkDiscoveryOptions } from './zk-discovery.options-resolver.js';
 import { ZkDiscoveryService } from './zk-discovery.service.js';
 
@@ -22,6 +22,7 @@ import { ZkDiscoveryService } from './zk-discovery.service.js';
 @Injectable()
 export class ZkRegistrationLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private server: Server | undefined;
+  private stopShutdownHookCheck: (() => void) | undefined;
   private readonly onListening = () => {
     this.server?.off('error', this.onListenError);
     return this.registerNow();
@@ -53,7 +54,9 @@ export class ZkRegistrationLifecycle implements OnApplicationBootstrap, BeforeAp
 
   private async startRegistration(): Promise<void> {
     const registration = this.options.registration;
-    if (!registration || registration.mode === 'manual') return;
+    if (!registration) return;
+    this.checkShutdownHooksOnceRegistered(`${registration.path}/${registration.name}`);
+    if (registration.mode === 'manual') return;
     if (registration.mode === 'bootstrap') {
       await this.registerNow();
       return;
@@ -73,6 +76,7 @@ export class ZkRegistrationLifecycle implements OnApplicationBootstrap, BeforeAp
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    this.stopShutdownHookCheck?.();
     this.server?.off('listening', this.onListening);
     this.server?.off('error', this.onListenError);
     const registration = this.options.registration;
@@ -81,6 +85,21 @@ export class ZkRegistrationLifecycle implements OnApplicationBootstrap, BeforeAp
     if (registration && wasRegistered && registration.drainDelayMs > 0) {
       await new Promise((resolve) => setTimeout(resolve, registration.drainDelayMs));
     }
+  }
+
+  /**
+   * Warns when the instance is registered and nothing handles SIGTERM: a stopped process would
+   * stay registered until its session times out. Checked at the first registration, not at
+   * bootstrap, so that `app.enableShutdownHooks()` called right after `listen()` counts too.
+   */
+  private checkShutdownHooksOnceRegistered(path: string): void {
+    const subscription = this.discovery.registration$.subscribe((state) => {
+      if (state !== 'registered') return;
+      queueMicrotask(() => subscription.unsubscribe());
+      if (process.listenerCount('SIGTERM') > 0) return;
+      this.options.logger.warn(shutdownHooksMissing(path, this.discovery.client.sessionTimeoutMs));
+    });
+    this.stopShutdownHookCheck = () => subscription.unsubscribe();
   }
 
   private async registerNow(): Promise<void> {

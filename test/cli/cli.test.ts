@@ -228,9 +228,9 @@ describe('zk-discovery CLI errors', () => {
       );
       expect(cli.stdout()).toBe('');
       expect(cli.stderr()).toBe(
-        `zk-discovery: cannot reach ZooKeeper at ${nobody}: no server answered within 300 ms. ` +
-          'Check that the servers run and are reachable from here, pass --servers host:port,... ' +
-          '(or set ZK_SERVERS), or raise --timeout.\n',
+        `zk-discovery: cannot reach ZooKeeper at ${nobody}: ${nobody} refused the connection ` +
+          '(nothing listens there). Check that ZooKeeper runs there and that the ports match its ' +
+          'clientPort; pass --servers host:port,... (or set ZK_SERVERS).\n',
       );
     }
   });

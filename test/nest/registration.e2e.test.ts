@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { ZkClient } from '../../lib/index.js';
+import { RecordingLogger } from '../support/fixed-instance-source.js';
 import { startConsumerApp, startServiceApp } from '../support/nest-apps.js';
 import { uniqueRoot } from '../support/unique-root.js';
 import { waitFor } from '../support/wait-for.js';
@@ -131,5 +132,34 @@ describe('registration and discovery between Nest apps (real ZooKeeper)', () => 
     } finally {
       await observer.close();
     }
+  });
+
+  it('warns once registered when SIGTERM would not deregister (no shutdown hooks), and not otherwise', async () => {
+    const withoutHooks = new RecordingLogger();
+    const withHooks = new RecordingLogger();
+    const root = uniqueRoot();
+    const a = await startServiceApp({
+      servers,
+      path: root,
+      name: 'no-hooks',
+      instanceName: 'A',
+      module: { logger: withoutHooks, sessionTimeoutMs: 9000 },
+    });
+    apps.push(a.app);
+    const warning = withoutHooks.matching(`SIGTERM will not deregister ${root}/no-hooks`);
+    expect(warning).toHaveLength(1);
+    expect(warning[0]).toContain('Call app.enableShutdownHooks() before app.listen()');
+    expect(warning[0]).toContain('for up to 9 s (the session timeout)');
+    const b = await startServiceApp({
+      servers,
+      path: root,
+      name: 'hooks',
+      instanceName: 'B',
+      module: { logger: withHooks },
+      shutdownHooks: true,
+    });
+    apps.push(b.app);
+    expect(withHooks.matching('SIGTERM will not deregister')).toEqual([]);
+    expect(withHooks.lines.filter((line) => line.level === 'warn')).toEqual([]);
   });
 });

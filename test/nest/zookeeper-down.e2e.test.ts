@@ -10,8 +10,10 @@ import {
   ZkDiscoveryService,
 } from '../../lib/index.js';
 import { freePort, ZooKeeperServer } from '../../lib/testing/index.js';
+import { RecordingLogger } from '../support/fixed-instance-source.js';
 import { startServiceApp } from '../support/nest-apps.js';
 import { uniqueRoot } from '../support/unique-root.js';
+import { waitFor } from '../support/wait-for.js';
 
 const servers = inject('zkConnect');
 
@@ -31,9 +33,10 @@ describe('ZooKeeper unavailable at startup or shutdown', () => {
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
-  it('background mode: the app starts without ZooKeeper and registers once ZooKeeper appears', async () => {
+  it('background mode: the app starts without ZooKeeper, warns naming the servers, and registers once ZooKeeper appears', async () => {
     const port = await freePort();
     const root = uniqueRoot();
+    const logger = new RecordingLogger();
     const service = await startServiceApp({
       servers: `127.0.0.1:${port}`,
       path: root,
@@ -41,16 +44,19 @@ describe('ZooKeeper unavailable at startup or shutdown', () => {
       instanceName: 'BG',
       registration: { failFast: false },
       // The native client retries a cluster it could not reach every sessionTimeout/3.
-      module: { sessionTimeoutMs: 3000 },
+      module: { sessionTimeoutMs: 3000, connectTimeoutMs: 300, logger },
       waitForRegistration: false,
     });
     const response = await fetch(`${service.url}/whoami`);
     expect(await response.json()).toEqual({ name: 'BG' });
     expect(service.discovery.registrationState).not.toBe('registered');
+    const warning = `"127.0.0.1:${port}" (127.0.0.1:${port} refused the connection (nothing listens there)); still trying in the background`;
+    await waitFor(() => logger.matching(warning).length > 0, { timeoutMs: 10_000 });
 
     const server = await ZooKeeperServer.start({ port });
     try {
       const node = await service.discovery.whenRegistered(20_000);
+      expect(logger.matching('ZooKeeper session established after')).toHaveLength(1);
       const observer = await ZkClient.connect({ servers: server.connectString });
       expect((await observer.getData(node)).data.toString()).toBe(service.url);
       await observer.close();

@@ -52,6 +52,8 @@ export interface ServiceAppOptions {
   adapter?: 'express' | 'fastify';
   /** Wait for the registration before returning. @default true */
   waitForRegistration?: boolean;
+  /** Call `app.enableShutdownHooks()` before `listen()`, as a production main.ts does. @default false */
+  shutdownHooks?: boolean;
 }
 
 /** A Nest HTTP app that registers itself, listening on 127.0.0.1 and a free port. */
@@ -86,6 +88,7 @@ export async function startServiceApp(options: ServiceAppOptions): Promise<Servi
           abortOnError: false,
         })
       : await NestFactory.create(ServiceModule.register(), { logger: false, abortOnError: false });
+  if (options.shutdownHooks) app.enableShutdownHooks();
   await app.listen(0, '127.0.0.1');
   const server = app.getHttpServer() as Server;
   const address = server.address();

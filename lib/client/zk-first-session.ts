@@ -1,0 +1,107 @@
+import { ZkConnectError } from './errors/zk-connect.error.js';
+import { ZkClosedError } from './errors/zk-operation.errors.js';
+import type { Unsubscribe } from './listeners.js';
+import type { ZkClientState } from './zk-client.types.js';
+import type { ZkLogger } from './zk-logger.js';
+import { diagnoseServers, noHostResolves } from './zk-server-diagnosis.js';
+import type { ZkServerAddress } from './zk-serving-probe.js';
+
+/**
+ * Waiting for a client's first session, and saying why it does not come: the rejection of
+ * `ZkClient.connect()` / `waitUntilConnected()`, and the warnings of a client started in the
+ * background.
+ */
+
+/** How long each server may take to answer when checked by hand. */
+const DIAGNOSIS_MS = 1000;
+/** The longest pause between two slow-connect warnings. */
+const MAX_WARNING_INTERVAL_MS = 60_000;
+
+/** What these need of the client. */
+export interface ConnectingClient {
+  readonly connectString: string;
+  readonly addresses: readonly ZkServerAddress[];
+  readonly logger: ZkLogger;
+  subscribeState(listener: (state: ZkClientState) => void): Unsubscribe;
+  state(): ZkClientState;
+}
+
+/**
+ * For a client connecting in the background (nothing awaits its first session): warns once it has
+ * had no session for `firstAfterMs`, naming the servers and what each does (does not resolve,
+ * refuses, no answer...), then again at doubling intervals up to one minute, until the first
+ * session; logs when that session comes after a warning. Returns the function that stops it.
+ */
+export function reportSlowConnect(subject: ConnectingClient, firstAfterMs: number): () => void {
+  const startedAt = Date.now();
+  let warned = false;
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const stop = () => {
+    stopped = true;
+    clearTimeout(timer);
+    unsubscribe?.();
+  };
+  const schedule = (afterMs: number) => {
+    timer = setTimeout(() => void check(afterMs), afterMs);
+    timer.unref();
+  };
+  const check = async (lastIntervalMs: number) => {
+    const diagnoses = await diagnoseServers(subject.addresses, DIAGNOSIS_MS);
+    if (stopped || subject.state() !== 'connecting') return;
+    warned = true;
+    const seconds = Math.round((Date.now() - startedAt) / 1000);
+    subject.logger.warn(
+      `No ZooKeeper session after ${seconds} s with "${subject.connectString}" ` +
+        `(${diagnoses.map((d) => d.detail).join('; ')}); still trying in the background`,
+    );
+    schedule(Math.min(lastIntervalMs * 2, MAX_WARNING_INTERVAL_MS));
+  };
+  let unsubscribe: Unsubscribe | undefined;
+  unsubscribe = subject.subscribeState((state) => {
+    if (state === 'closed') stop();
+    if (state !== 'connected') return;
+    if (warned) {
+      const seconds = Math.round((Date.now() - startedAt) / 1000);
+      subject.logger.log(`ZooKeeper session established after ${seconds} s of trying`);
+    }
+    stop();
+  });
+  if (stopped) unsubscribe();
+  else schedule(firstAfterMs);
+  return stop;
+}
+
+/**
+ * Resolves once `client` is connected. Rejects with the `ZkConnectError` that says most about the
+ * servers after `timeoutMs` plus at most `DIAGNOSIS_MS` to check them, at once when no host
+ * resolves (waiting will not make it resolve), and with `ZkClosedError` if the client closes.
+ */
+export function waitForSession(client: ConnectingClient, timeoutMs: number): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let settled = false;
+    let unsubscribe: Unsubscribe | undefined;
+    const settle = (error?: Error) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      unsubscribe?.();
+      if (error) reject(error);
+      else resolve();
+    };
+    const failWithDiagnosis = async () => {
+      const diagnoses = await diagnoseServers(client.addresses, DIAGNOSIS_MS);
+      if (client.state() === 'connected') settle();
+      else settle(ZkConnectError.from(client.connectString, timeoutMs, diagnoses));
+    };
+    const timer = setTimeout(() => void failWithDiagnosis(), timeoutMs);
+    unsubscribe = client.subscribeState((state) => {
+      if (state === 'connected') settle();
+      else if (state === 'closed') settle(new ZkClosedError('connect', ''));
+    });
+    if (settled) unsubscribe();
+    void noHostResolves(client.addresses).then((none) => {
+      if (none && !settled) void failWithDiagnosis();
+    });
+  });
+}

@@ -1,0 +1,101 @@
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import { openAndCloseSession, type ZkServerAddress } from './zk-serving-probe.js';
+
+/** What stands between this process and one server. */
+export type ZkServerProblem =
+  /** The host name does not resolve (a typo, a missing DNS record). */
+  | 'host-not-found'
+  /** Nothing listens on that host and port (ZooKeeper not running, or another clientPort). */
+  | 'connection-refused'
+  /** Connection attempts get no answer (a firewall dropping packets, a host that is down). */
+  | 'no-answer'
+  /** The network has no route to the host. */
+  | 'unreachable'
+  /** It accepts connections but grants no session (no quorum yet, not a ZooKeeper server). */
+  | 'no-session';
+
+/** One server, checked by hand: `problem` is undefined when it granted a session. */
+export interface ZkServerDiagnosis {
+  /** `host:port`, as in the connect string. */
+  readonly server: string;
+  readonly problem: ZkServerProblem | undefined;
+  /** What was seen, in words, e.g. `nohost.invalid does not resolve (ENOTFOUND)`. */
+  readonly detail: string;
+}
+
+/**
+ * Checks each server the way a client would reach it: resolve the host, open a TCP connection,
+ * ask for a session (closed again at once). All servers at once, each bounded by `timeoutMs`.
+ * This is what connect errors and slow-connect warnings say, instead of a bare timeout.
+ */
+export function diagnoseServers(
+  servers: readonly ZkServerAddress[],
+  timeoutMs: number,
+): Promise<ZkServerDiagnosis[]> {
+  return Promise.all(servers.map((server) => diagnoseServer(server, timeoutMs)));
+}
+
+/** True when the host part of every server fails to resolve for good (not a DNS hiccup). */
+export async function noHostResolves(servers: readonly ZkServerAddress[]): Promise<boolean> {
+  const results = await Promise.all(servers.map(({ host }) => resolutionError(host)));
+  return results.every((code) => code === 'ENOTFOUND');
+}
+
+async function diagnoseServer(
+  address: ZkServerAddress,
+  timeoutMs: number,
+): Promise<ZkServerDiagnosis> {
+  const server = `${isIP(address.host) === 6 ? `[${address.host}]` : address.host}:${address.port}`;
+  const dnsError = await resolutionError(address.host);
+  if (dnsError) {
+    return {
+      server,
+      problem: 'host-not-found',
+      detail: `${address.host} does not resolve (${dnsError})`,
+    };
+  }
+  try {
+    await openAndCloseSession(address, timeoutMs);
+    return { server, problem: undefined, detail: `${server} grants sessions` };
+  } catch (error) {
+    return { server, ...classify(error as NodeJS.ErrnoException, server, timeoutMs) };
+  }
+}
+
+/** The DNS error code of `host` (`ENOTFOUND`, `EAI_AGAIN`, ...), or undefined when it resolves. */
+async function resolutionError(host: string): Promise<string | undefined> {
+  if (isIP(host)) return undefined;
+  try {
+    await lookup(host);
+    return undefined;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code ?? 'ENOTFOUND';
+  }
+}
+
+function classify(
+  error: NodeJS.ErrnoException,
+  server: string,
+  timeoutMs: number,
+): Pick<ZkServerDiagnosis, 'problem' | 'detail'> {
+  switch (error.code) {
+    case 'ECONNREFUSED':
+      return {
+        problem: 'connection-refused',
+        detail: `${server} refused the connection (nothing listens there)`,
+      };
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return { problem: 'unreachable', detail: `no route to ${server} (${error.code})` };
+    case 'ETIMEDOUT':
+      return { problem: 'no-answer', detail: `no answer from ${server} within ${timeoutMs} ms` };
+  }
+  if (/no answer .* within/.test(error.message)) {
+    return { problem: 'no-answer', detail: `no answer from ${server} within ${timeoutMs} ms` };
+  }
+  return {
+    problem: 'no-session',
+    detail: `${server} accepts connections but granted no session (${error.message})`,
+  };
+}
