@@ -2,7 +2,7 @@ import { ZkNoNodeError } from '../client/errors/zk-operation.errors.js';
 import type { ZkClient } from '../client/zk-client.js';
 import type { ZkStat } from '../client/zk-native.js';
 import { childPath } from '../client/zk-paths.js';
-import { instanceDecoder } from '../sd/formats/instance-decoder.js';
+import { cliDecoder } from './cli-decoder.js';
 import {
   instanceView,
   type ListedInstance,
@@ -18,13 +18,14 @@ interface ReadNode {
   readonly stat: ZkStat;
 }
 
-/** Every instance is listed, also Spring instances that are not UP (their status is shown). */
-const decode = instanceDecoder({ includeNotUp: true });
+const decode = cliDecoder();
 
 /**
- * The services under `root`: every node holding ephemeral children (its instances), and every
- * empty persistent leaf below `root` (a service without instances), down to `maxDepth` levels.
- * Sorted by path; instances by id. Resolves undefined when `root` does not exist.
+ * The services under `root`, down to `maxDepth` levels: every node whose children include
+ * instance nodes, and every empty persistent leaf below `root` (a service without instances).
+ * Instance nodes are the ephemeral children, and the persistent leaves holding data (Curator's
+ * permanent instances; anything else there is listed as skipped, with the reason). Sorted by
+ * path; instances by id. Resolves undefined when `root` does not exist.
  */
 export async function listServices(
   client: ZkClient,
@@ -36,17 +37,22 @@ export async function listServices(
   const services: ListedService[] = [];
   const visit = async (path: string, depth: number): Promise<void> => {
     const children = await readChildren(client, path);
-    const ephemeral = children.filter((child) => child.stat.ephemeralOwner !== '0');
-    const persistent = children.filter((child) => child.stat.ephemeralOwner === '0');
-    if (ephemeral.length > 0 || (children.length === 0 && depth > 0)) {
-      services.push(describeService(path, ephemeral, now));
+    const instanceNodes = children.filter(isInstanceNode);
+    const levels = children.filter((child) => !isInstanceNode(child));
+    if (instanceNodes.length > 0 || (children.length === 0 && depth > 0)) {
+      services.push(describeService(path, instanceNodes, now));
     }
     if (depth < maxDepth) {
-      await Promise.all(persistent.map((child) => visit(child.path, depth + 1)));
+      await Promise.all(levels.map((child) => visit(child.path, depth + 1)));
     }
   };
   await visit(root, 0);
   return services.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** An ephemeral node, or a persistent leaf holding data: not a level of the tree. */
+function isInstanceNode({ stat }: ReadNode): boolean {
+  return stat.ephemeralOwner !== '0' || (stat.numChildren === 0 && stat.dataLength > 0);
 }
 
 async function readChildren(client: ZkClient, path: string): Promise<ReadNode[]> {

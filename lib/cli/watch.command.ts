@@ -2,10 +2,11 @@ import type { ZkLogger } from '../client/zk-client.options.js';
 import { Instancer } from '../sd/instancer.js';
 import type { InstancerSnapshot, ServiceInstance } from '../sd/service-instance.js';
 import { connectCli, toCliError } from './cli-client.js';
+import { cliDecoder } from './cli-decoder.js';
 import { noSuchPath } from './cli-errors.js';
 import type { CliIo } from './cli-io.js';
 import type { GlobalOptions } from './cli-options.js';
-import { endpointOf, type InstanceView, instanceView } from './instance-view.js';
+import { endpointOf, type InstanceView, instanceView, type SkippedNode } from './instance-view.js';
 
 /** Options of `watch`. */
 export interface WatchOptions {
@@ -16,13 +17,20 @@ export interface WatchOptions {
 /** What happened to an instance: there at the start, joined, left, or its data changed. */
 export type WatchEventKind = 'present' | 'join' | 'leave' | 'change';
 
-/** One line of `watch --json` (NDJSON). */
-export interface WatchEvent {
-  readonly time: string;
-  readonly event: WatchEventKind;
-  readonly service: string;
-  readonly instance: InstanceView;
-}
+/** One line of `watch --json` (NDJSON): an instance event, or a node that cannot be shown. */
+export type WatchEvent =
+  | {
+      readonly time: string;
+      readonly event: WatchEventKind;
+      readonly service: string;
+      readonly instance: InstanceView;
+    }
+  | {
+      readonly time: string;
+      readonly event: 'skipped';
+      readonly service: string;
+      readonly node: SkippedNode;
+    };
 
 /**
  * `watch <path>`: streams the instances of `path` as they join, leave and change, through an
@@ -52,19 +60,23 @@ export async function watchCommand(
       io.stderr(`zk-discovery: ${path} does not exist yet; waiting for it\n`);
     }
     if (io.signal?.aborted) return;
-    instancer = new Instancer(client, path, { includeNotUp: true, logger: messages });
     const print = printer(path, global.json, io);
+    instancer = new Instancer(client, path, {
+      decode: cliDecoder(skippedOnce(print.skipped)),
+      // The skipped nodes are events of their own on stdout; other warnings go to stderr.
+      logger: { ...messages, warn: (message) => isSkipLine(message) || messages.warn(message) },
+    });
     let previous: ReadonlyMap<string, ServiceInstance> | undefined;
     instancer.subscribe((snapshot: InstancerSnapshot) => {
       const next = new Map(snapshot.instances.map((instance) => [instance.id, instance]));
       if (!previous) {
-        for (const instance of next.values()) print('present', instance);
+        for (const instance of next.values()) print.instance('present', instance);
       } else {
-        for (const [id, instance] of previous) if (!next.has(id)) print('leave', instance);
+        for (const [id, instance] of previous) if (!next.has(id)) print.instance('leave', instance);
         for (const [id, instance] of next) {
           const before = previous.get(id);
-          if (!before) print('join', instance);
-          else if (!before.raw.equals(instance.raw)) print('change', instance);
+          if (!before) print.instance('join', instance);
+          else if (!before.raw.equals(instance.raw)) print.instance('change', instance);
         }
       }
       previous = next;
@@ -78,24 +90,46 @@ export async function watchCommand(
   }
 }
 
-function printer(
-  service: string,
-  json: boolean,
-  io: CliIo,
-): (event: WatchEventKind, instance: ServiceInstance) => void {
-  return (event, instance) => {
-    const view = instanceView(instance);
-    const time = new Date().toISOString();
-    if (json) {
-      const line: WatchEvent = { time, event, service, instance: view };
-      io.stdout(`${JSON.stringify(line)}\n`);
-      return;
-    }
-    const status = view.status ? `  ${view.status}` : '';
+interface Printer {
+  instance(event: WatchEventKind, instance: ServiceInstance): void;
+  skipped(node: SkippedNode): void;
+}
+
+function printer(service: string, json: boolean, io: CliIo): Printer {
+  const write = (line: WatchEvent, text: string) =>
     io.stdout(
-      `${time}  ${event.padEnd(7)}  ${view.id}  ${view.format ?? '-'}  ${endpointOf(view)}${status}\n`,
+      json ? `${JSON.stringify(line)}\n` : `${line.time}  ${line.event.padEnd(7)}  ${text}\n`,
     );
+  return {
+    instance: (event, instance) => {
+      const view = instanceView(instance);
+      const status = view.status ? `  ${view.status}` : '';
+      write(
+        { time: new Date().toISOString(), event, service, instance: view },
+        `${view.id}  ${view.format ?? '-'}  ${endpointOf(view)}${status}`,
+      );
+    },
+    skipped: (node) =>
+      write(
+        { time: new Date().toISOString(), event: 'skipped', service, node },
+        `${node.id}  ${node.reason}`,
+      ),
   };
+}
+
+/** Calls `report` once per node and reason (the instancer decodes a node again on every read). */
+function skippedOnce(report: (node: SkippedNode) => void): (node: SkippedNode) => void {
+  const seen = new Map<string, string>();
+  return (node) => {
+    if (seen.get(node.path) === node.reason) return;
+    seen.set(node.path, node.reason);
+    report(node);
+  };
+}
+
+/** The instancer's own line about a node it skipped (already an event on stdout). */
+function isSkipLine(message: string): boolean {
+  return /^Instance node \S+ skipped: /.test(message);
 }
 
 /** Resolves when `signal` aborts (never without one). */

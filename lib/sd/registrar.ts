@@ -6,6 +6,7 @@ import { consoleLogger, type ZkLogger } from '../client/zk-logger.js';
 import type { ZkAclEntry } from '../client/zk-native.js';
 import { childPath } from '../client/zk-paths.js';
 import { goKitNodeFormat } from './formats/gokit.format.js';
+import { instanceDecoder } from './formats/instance-decoder.js';
 import type { InstanceNodeFormat } from './formats/instance-node-format.js';
 import {
   type BackoffFunction,
@@ -215,7 +216,7 @@ export class Registrar {
       this.node = node;
       this.setState('registered');
       this.retries = 0;
-      this.logger.log(`Registered ${node}`);
+      this.logger.log(`Registered ${node} as ${advertised(node, this.data)}`);
       return node;
     } catch (error) {
       if (this.wanted) this.setState('unregistered');
@@ -251,4 +252,17 @@ export class Registrar {
       this.retryTimer.unref();
     }
   }
+}
+
+/** What consumers will call, for the log line: the decoded URL, else the data as text. */
+function advertised(node: string, data: Buffer): string {
+  const name = node.slice(node.lastIndexOf('/') + 1);
+  try {
+    const instance = instanceDecoder({ includeNotUp: true })({ name, path: node, data });
+    if (instance?.url) return instance.url;
+  } catch {
+    // Not a format we read: show the bytes.
+  }
+  const text = data.toString('utf8');
+  return JSON.stringify(text.length > 80 ? `${text.slice(0, 80)}…` : text);
 }

@@ -172,22 +172,90 @@ describe('zk-discovery CLI against a real ZooKeeper (go-kit, Curator and Spring 
   it('watch prints a line per change for humans, and a Spring status change', async () => {
     const cli = captureIo();
     const watching = run(['watch', `${base}/hello`, '--servers', servers], cli.io);
-    await waitFor(() => cli.lines().length === 2);
-    expect(cli.lines().every((line) => /^\S+Z {2}present {2}/.test(line))).toBe(true);
+    await waitFor(() => cli.lines().length === 3);
+    // The node without a port is shown as skipped, with the reason, before the instances.
+    expect(cli.lines()[0]).toMatch(
+      new RegExp(
+        `^\\S+Z {2}skipped {2}broken {2}Instance node ${base}/hello/broken skipped: Curator instance JSON has neither a "port" nor an "sslPort"$`,
+      ),
+    );
+    expect(
+      cli
+        .lines()
+        .slice(1)
+        .every((line) => /^\S+Z {2}present {2}/.test(line)),
+    ).toBe(true);
     const springNode = `${base}/hello/${registry.ids.spring}`;
     const { data } = await client.getData(springNode);
     await client.setData(
       springNode,
       data.toString('utf8').replace('"instance_status":"UP"', '"instance_status":"DOWN"'),
     );
-    await waitFor(() => cli.lines().length === 3);
-    expect(cli.lines()[2]).toMatch(
+    await waitFor(() => cli.lines().length === 4);
+    expect(cli.lines()[3]).toMatch(
       new RegExp(`change +${registry.ids.spring} {2}spring {2}127\\.0\\.0\\.1:7003 {2}DOWN$`),
     );
     await client.setData(springNode, data);
-    await waitFor(() => cli.lines().length === 4);
+    await waitFor(() => cli.lines().length === 5);
     cli.stop();
     expect(await watching).toBe(0);
+  });
+
+  it('nodes that are not usable instances are listed as skipped with the reason, never as services or instances', async () => {
+    const junkBase = `${uniqueRoot('cli-junk')}/services`;
+    const good = new Registrar(
+      client,
+      { path: `${junkBase}/orders`, name: 'v1', data: 'http://127.0.0.1:7031' },
+      { logger: quiet },
+    );
+    const goodId = (await good.register()).split('/').pop()!;
+    // go-kit text that is not a URL, and a persistent leaf holding data (not a service).
+    await client.create(`${junkBase}/orders/v1/junk`, 'junk', { mode: 'ephemeral' });
+    await client.create(`${junkBase}/config`, '{"feature":true}');
+    try {
+      const junkReason = `Instance node ${junkBase}/orders/v1/junk skipped: its data "junk" is not a URL (go-kit instances hold their base URL, e.g. http://10.0.0.5:8080; the default HTTP endpoint skips this one)`;
+      const configReason = `Instance node ${junkBase}/config skipped: its data "{\\"feature\\":true}" is not a URL`;
+      const ls = captureIo();
+      expect(await run(['ls', junkBase, '--servers', servers], ls.io)).toBe(ExitCode.ok);
+      const rows = ls
+        .lines()
+        .slice(1)
+        .map((row) => row.split(/\s{2,}/).slice(0, 5));
+      expect(rows).toEqual([
+        [junkBase, 'config', '?', '-', 'skipped'],
+        [`${junkBase}/orders/v1`, goodId, 'gokit', '127.0.0.1:7031', '-'],
+        [`${junkBase}/orders/v1`, 'junk', '?', '-', 'skipped'],
+      ]);
+      expect(ls.stderr()).toContain(`zk-discovery: ${junkReason}\n`);
+      expect(ls.stderr()).toContain(`zk-discovery: ${configReason}`);
+
+      const watch = captureIo();
+      const watching = run(
+        ['watch', `${junkBase}/orders/v1`, '--json', '--servers', servers],
+        watch.io,
+      );
+      await waitFor(() => watch.lines().length === 2);
+      const events = watch.lines().map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(events).toEqual([
+        {
+          time: expect.any(String),
+          event: 'skipped',
+          service: `${junkBase}/orders/v1`,
+          node: { id: 'junk', path: `${junkBase}/orders/v1/junk`, reason: junkReason },
+        },
+        expect.objectContaining({
+          event: 'present',
+          instance: expect.objectContaining({ id: goodId }),
+        }),
+      ]);
+      watch.stop();
+      expect(await watching).toBe(0);
+      // Said once, on stdout: not again as a warning on stderr.
+      expect(watch.stderr()).toBe('');
+    } finally {
+      await good.deregister();
+      good.close();
+    }
   });
 
   it('watch on a missing path fails with exit 1, or waits for it with --wait', async () => {

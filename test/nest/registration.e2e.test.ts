@@ -161,5 +161,9 @@ describe('registration and discovery between Nest apps (real ZooKeeper)', () => 
     apps.push(b.app);
     expect(withHooks.matching('SIGTERM will not deregister')).toEqual([]);
     expect(withHooks.lines.filter((line) => line.level === 'warn')).toEqual([]);
+    // The log line names what consumers will call.
+    expect(withHooks.matching('Registered ')).toEqual([
+      `Registered ${b.discovery.registeredNode} as ${b.url}`,
+    ]);
   });
 });
