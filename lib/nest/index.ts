@@ -6,6 +6,7 @@ export {
   InjectEndpointer,
   InjectZkClient,
 } from './zk-discovery.decorators.js';
+export { ZkDiscoveryExceptionFilter } from './zk-discovery.exception-filter.js';
 export { ZkDiscoveryModule } from './zk-discovery.module.js';
 export type {
   AdvertisedAddress,

@@ -15,6 +15,7 @@ export {
   type InstanceNode,
   instanceDecoder,
 } from './formats/instance-decoder.js';
+export { type DiscoveryHttpAnswer, discoveryHttpAnswer } from './http/discovery-http-answer.js';
 export { HttpEndpointError } from './http/http-endpoint.error.js';
 export {
   HTTP_ENDPOINT_DEFAULTS,

@@ -30,11 +30,17 @@ export class RetryError extends Error {
   readonly timeoutMs: number;
   /** The endpointer's path or name, when known. */
   readonly target: string | undefined;
+  /** The message without the last error: `Call to <target> failed after 3 attempts (<why>)`. */
+  readonly headline: string;
 
   constructor(details: RetryErrorDetails) {
     const { errors, reason, timeoutMs, target } = details;
     const last = errors.length > 0 ? errors[errors.length - 1] : details.cancelReason;
-    super(describe(errors.length, reason, timeoutMs, target, last), { cause: last });
+    const headline = describe(errors.length, reason, timeoutMs, target);
+    super(last === undefined ? headline : `${headline}; last error: ${messageOf(last)}`, {
+      cause: last,
+    });
+    this.headline = headline;
     this.errors = Object.freeze([...errors]);
     this.reason = reason;
     this.timeoutMs = timeoutMs;
@@ -64,12 +70,10 @@ function describe(
   reason: RetryStopReason,
   timeoutMs: number,
   target: string | undefined,
-  last: unknown,
 ): string {
   const subject = target ? `Call to ${target}` : 'Call';
   const plural = attempts === 1 ? 'attempt' : 'attempts';
-  const tail = last === undefined ? '' : `; last error: ${messageOf(last)}`;
-  return `${subject} failed after ${attempts} ${plural} (${why[reason](timeoutMs)})${tail}`;
+  return `${subject} failed after ${attempts} ${plural} (${why[reason](timeoutMs)})`;
 }
 
 function messageOf(error: unknown): string {

@@ -7,6 +7,11 @@
 export class HttpEndpointError extends Error {
   override name = 'HttpEndpointError';
 
+  /** The answer's body, when it came whole and within 4 KiB (for passing a 4xx on). */
+  readonly body: string | undefined;
+  /** The answer's `content-type`, when there was an answer with one. */
+  readonly contentType: string | undefined;
+
   constructor(
     /** The method called. */
     readonly method: string,
@@ -14,10 +19,13 @@ export class HttpEndpointError extends Error {
     readonly url: string,
     /** The response status, or undefined when no response came. */
     readonly status: number | undefined,
-    reason: string,
-    options?: { cause?: unknown },
+    /** What went wrong, e.g. `503 Service Unavailable: ...` or `fetch failed: connect ECONNREFUSED`. */
+    readonly reason: string,
+    options?: { cause?: unknown; body?: string | undefined; contentType?: string | null },
   ) {
     super(`${method} ${url} failed: ${reason}`, options);
+    this.body = options?.body;
+    this.contentType = options?.contentType ?? undefined;
   }
 
   /** False for a 4xx (asking another instance would get the same answer), true otherwise. */

@@ -42,7 +42,10 @@ export interface HttpEndpoint {
 /** The defaults of `HttpEndpointFactoryOptions`. */
 export const HTTP_ENDPOINT_DEFAULTS = Object.freeze({ timeoutMs: 5000 });
 
-const SNIPPET_BYTES = 300;
+/** How much of a failing answer's body an error message quotes. */
+const SNIPPET_CHARS = 300;
+/** How much of a failing answer's body an `HttpEndpointError` keeps (`body`, when complete). */
+const BODY_BYTES = 4096;
 
 /**
  * The default endpoint factory: an instance whose data is an http(s) URL becomes an
@@ -202,30 +205,18 @@ class InstanceHttpEndpoint implements HttpEndpoint {
       throw this.failure(exchange, error, undefined, describeNetworkError(error));
     }
     if (response.status >= 500) {
-      const snippet = await bodySnippet(response);
-      deadline.done();
-      const status = `${response.status} ${response.statusText}`.trim();
-      throw new HttpEndpointError(
-        exchange.method,
-        exchange.href,
-        response.status,
-        snippet ? `${status}: ${snippet}` : status,
-      );
+      try {
+        throw await statusError(response, exchange);
+      } finally {
+        deadline.done();
+      }
     }
     return { response, exchange };
   }
 
   /** A 3xx/4xx reaching `json`/`text` (a 5xx was thrown by `send`). */
   private async requireOk(response: Response, exchange: Exchange): Promise<void> {
-    if (response.ok) return;
-    const snippet = await bodySnippet(response);
-    const status = `${response.status} ${response.statusText}`.trim();
-    throw new HttpEndpointError(
-      exchange.method,
-      exchange.href,
-      response.status,
-      snippet ? `${status}: ${snippet}` : status,
-    );
+    if (!response.ok) throw await statusError(response, exchange);
   }
 
   /** The caller's own abort passes through as is; anything else becomes an `HttpEndpointError`. */
@@ -293,16 +284,34 @@ function describeNetworkError(error: unknown): string {
     : error.message;
 }
 
-/** The start of a response body, for error messages; the rest is discarded. Never throws. */
-async function bodySnippet(response: Response): Promise<string> {
-  if (!response.body) return '';
+/** The error for an answer with a failing status, carrying the start of its body. */
+async function statusError(response: Response, exchange: Exchange): Promise<HttpEndpointError> {
+  const { text, complete } = await bodyStart(response);
+  const snippet = text.slice(0, SNIPPET_CHARS).replace(/\s+/g, ' ').trim();
+  const status = `${response.status} ${response.statusText}`.trim();
+  return new HttpEndpointError(
+    exchange.method,
+    exchange.href,
+    response.status,
+    snippet ? `${status}: ${snippet}` : status,
+    { body: complete ? text : undefined, contentType: response.headers.get('content-type') },
+  );
+}
+
+/** Up to `BODY_BYTES` of a response body; the rest is discarded. Never throws. */
+async function bodyStart(response: Response): Promise<{ text: string; complete: boolean }> {
+  if (!response.body) return { text: '', complete: true };
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
+  let complete = false;
   try {
-    while (size < SNIPPET_BYTES) {
+    while (size <= BODY_BYTES) {
       const { done, value } = await reader.read();
-      if (done) break;
+      if (done) {
+        complete = true;
+        break;
+      }
       chunks.push(value);
       size += value.byteLength;
     }
@@ -311,6 +320,6 @@ async function bodySnippet(response: Response): Promise<string> {
   } finally {
     reader.cancel().catch(() => {});
   }
-  const text = Buffer.concat(chunks).toString('utf8', 0, Math.min(size, SNIPPET_BYTES));
-  return text.replace(/\s+/g, ' ').trim();
+  const text = Buffer.concat(chunks).toString('utf8', 0, Math.min(size, BODY_BYTES));
+  return { text, complete: complete && size <= BODY_BYTES };
 }
