@@ -198,4 +198,22 @@ describe('package manifest', () => {
       default: './dist/core/index.js',
     });
   });
+
+  it('a missing native build of zookeeper is reported with the command that builds it', () => {
+    const outDir = compileLib(join(root, '.build', 'package-native-check'));
+    const output = execFileSync(
+      process.execPath,
+      [
+        join(import.meta.dirname, 'support', 'children', 'no-native-build.mjs'),
+        join(outDir, 'core/index.js'),
+      ],
+      { cwd: root, encoding: 'utf8' },
+    );
+    const { message } = JSON.parse(output) as { message: string };
+    expect(message).toMatch(
+      /^The zookeeper package's native client is not built \(No native build was found for platform=/,
+    );
+    expect(message).toContain('Build it with `npm rebuild zookeeper`');
+    expect(message).toContain('`npm approve-scripts zookeeper` after installing');
+  });
 });

@@ -3,7 +3,31 @@
  * and guards the one rule the native client imposes: a handle must never be touched after it closed
  * (the C client frees its memory and the next call segfaults the process).
  */
-import ZooKeeper from 'zookeeper';
+import { createRequire } from 'node:module';
+
+/**
+ * The binding, loaded with `require` so that a missing native build says how to fix it: the
+ * package throws "No native build was found ..." when its C client was never compiled (install
+ * scripts skipped, or a platform without a prebuilt binary).
+ */
+function loadBinding(): unknown {
+  try {
+    return createRequire(import.meta.url)('zookeeper');
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (!message.includes('No native build was found')) throw error;
+    throw new Error(
+      `The zookeeper package's native client is not built (${message.split('\n')[0]}). ` +
+        'Build it with `npm rebuild zookeeper` (it compiles the C client: it needs g++, make and ' +
+        'python3, about 20 s). It is built at install unless install scripts are skipped ' +
+        '(--ignore-scripts, ignore-scripts=true in .npmrc, or scripts not approved: ' +
+        '`npm approve-scripts zookeeper` after installing).',
+      { cause: error },
+    );
+  }
+}
+
+const ZooKeeper = loadBinding();
 
 /** A znode's stat, as the binding reports it. */
 export interface ZkStat {
