@@ -1,10 +1,13 @@
-import { copyFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, inject, it } from 'vitest';
-import { startChildScript } from './support/child-script.js';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { freePorts } from '../lib/testing/index.js';
+import { type ChildScript, startChildScript } from './support/child-script.js';
 import { repoRoot } from './support/compiled-lib.js';
 import { installPackedPackage } from './support/packed-package.js';
 import { uniqueRoot } from './support/unique-root.js';
+import { waitFor } from './support/wait-for.js';
 
 const workDir = join(repoRoot, '.build', 'packed-install');
 const appDir = join(workDir, 'app');
@@ -20,9 +23,13 @@ interface AppResult {
 
 describe('the packed tarball, installed into a CommonJS app and an ES module app', () => {
   const servers = inject('zkConnect');
+  let files: string[];
+
+  beforeAll(() => {
+    files = installPackedPackage(workDir, appDir);
+  });
 
   it('ships dist, bin and README only, and every entry loads and registers from both module systems', async () => {
-    const files = installPackedPackage(workDir, appDir);
     expect(files).toEqual(
       expect.arrayContaining(['package.json', 'README.md', 'bin/zk-discovery.js']),
     );
@@ -60,4 +67,98 @@ describe('the packed tarball, installed into a CommonJS app and an ES module app
       expect(result.testingEntry).toBe('function');
     }
   });
+
+  it("the README's quick start compiles against the package's types and runs: two instances and a gateway", async () => {
+    const started: ChildScript[] = [];
+    try {
+      const project = join(workDir, 'quick-start');
+      mkdirSync(join(project, 'src'), { recursive: true });
+      symlinkSync(join(appDir, 'node_modules'), join(project, 'node_modules'));
+      // What `nest new` sets up: a CommonJS package, decorators with metadata, strict.
+      writeFileSync(join(project, 'package.json'), JSON.stringify({ private: true }));
+      writeFileSync(join(project, 'tsconfig.json'), JSON.stringify(QUICK_START_TSCONFIG));
+      for (const file of QUICK_START_FILES) {
+        copyFileSync(join(repoRoot, 'sample', '00-quick-start', file), join(project, 'src', file));
+      }
+      execFileSync(process.execPath, [
+        join(repoRoot, 'node_modules/typescript/bin/tsc'),
+        '-p',
+        project,
+      ]);
+
+      const [zkPort, servicePort1, servicePort2, gatewayPort] = await freePorts(4);
+      const start = (file: string, env: Record<string, string>) => {
+        const child = startChildScript(join(project, 'dist', file), [], { env, cwd: project });
+        started.push(child);
+        return child;
+      };
+      const zookeeper = start('zookeeper.js', { ZK_PORT: String(zkPort) });
+      await zookeeper.line(
+        new RegExp(`^ZooKeeper on 127\\.0\\.0\\.1:${zkPort}; Ctrl-C stops it$`),
+        30_000,
+      );
+      const env = (port: number | undefined) => ({
+        ZK_SERVERS: `127.0.0.1:${zkPort}`,
+        PORT: String(port),
+      });
+      const services = [
+        start('service.js', env(servicePort1)),
+        start('service.js', env(servicePort2)),
+      ];
+      for (const service of services)
+        await service.line(/^registered \/services\/hello\/abc\/_c_/, 20_000);
+      const gateway = start('gateway.js', env(gatewayPort));
+      await gateway.line(/^gateway on http:\/\/127\.0\.0\.1:\d+\/hello$/, 20_000);
+
+      const hello = async () => {
+        const response = await fetch(`http://127.0.0.1:${gatewayPort}/hello`);
+        return { status: response.status, body: (await response.json()) as { pid?: number } };
+      };
+      const pids = new Set<number | undefined>();
+      for (let i = 0; i < 4; i++) {
+        const answer = await hello();
+        expect(answer.status).toBe(200);
+        pids.add(answer.body.pid);
+      }
+      expect(pids).toEqual(new Set(services.map((service) => service.process.pid)));
+
+      // SIGTERM: the instance deregisters, and every later call goes to the other one.
+      // Nest closes the app, then raises the signal again: the process ends by SIGTERM.
+      services[0]!.process.kill('SIGTERM');
+      expect(await services[0]!.exited(10_000)).toBe('SIGTERM');
+      for (let i = 0; i < 4; i++) {
+        expect(await hello()).toEqual({
+          status: 200,
+          body: { message: 'hello', pid: services[1]!.process.pid },
+        });
+      }
+      services[1]!.process.kill('SIGTERM');
+      expect(await services[1]!.exited(10_000)).toBe('SIGTERM');
+      await waitFor(async () => (await hello()).status === 503, { timeoutMs: 10_000 });
+      gateway.process.kill('SIGTERM');
+      expect(await gateway.exited(10_000)).toBe('SIGTERM');
+      // Ctrl-C stops the ZooKeeper (and its JVM) and the script exits cleanly.
+      zookeeper.process.kill('SIGINT');
+      expect(await zookeeper.exited(20_000)).toBe(0);
+    } finally {
+      for (const child of started) child.kill();
+    }
+  });
 });
+
+const QUICK_START_FILES = ['service.ts', 'gateway.ts', 'zookeeper.ts'];
+
+const QUICK_START_TSCONFIG = {
+  compilerOptions: {
+    module: 'nodenext',
+    moduleResolution: 'nodenext',
+    target: 'ES2023',
+    experimentalDecorators: true,
+    emitDecoratorMetadata: true,
+    strict: true,
+    types: ['node'],
+    rootDir: 'src',
+    outDir: 'dist',
+  },
+  include: ['src'],
+};

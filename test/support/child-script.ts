@@ -25,11 +25,18 @@ export interface ChildScript {
 export function startChildScript(
   name: string,
   args: readonly string[],
-  options: { nodeOptions?: readonly string[] } = {},
+  options: {
+    nodeOptions?: readonly string[];
+    /** Added to this process's environment. */
+    env?: Record<string, string>;
+    cwd?: string;
+  } = {},
 ): ChildScript {
   const script = isAbsolute(name) ? name : join(import.meta.dirname, 'children', name);
   const child = spawn(process.execPath, [...(options.nodeOptions ?? []), script, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: options.env ? { ...process.env, ...options.env } : process.env,
+    cwd: options.cwd,
   });
   const stdout: string[] = [];
   const stderr: string[] = [];

@@ -4,7 +4,15 @@ import { join } from 'node:path';
 import { compileLib, repoRoot } from './compiled-lib.js';
 
 /** The packages an app of ours needs beside the library (peers, and the library's dependencies). */
-const LINKED = ['@nestjs', 'reflect-metadata', 'rxjs', 'zookeeper', 'commander', 'prom-client'];
+const LINKED = [
+  '@nestjs',
+  '@types',
+  'reflect-metadata',
+  'rxjs',
+  'zookeeper',
+  'commander',
+  'prom-client',
+];
 
 /**
  * Packs the library as `npm publish` would (`npm pack` of package.json, README, bin and a fresh
