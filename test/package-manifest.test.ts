@@ -214,6 +214,6 @@ describe('package manifest', () => {
       /^The zookeeper package's native client is not built \(No native build was found for platform=/,
     );
     expect(message).toContain('Build it with `npm rebuild zookeeper`');
-    expect(message).toContain('`npm approve-scripts zookeeper` after installing');
+    expect(message).toContain('`npm install-scripts approve zookeeper` after installing');
   });
 });

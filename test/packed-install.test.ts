@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { freePorts } from '../lib/testing/index.js';
@@ -65,6 +65,16 @@ describe('the packed tarball, installed into a CommonJS app and an ES module app
       expect(result.data).toBe(result.url);
       expect(result.health).toEqual({ status: 200, zookeeper: 'up' });
       expect(result.testingEntry).toBe('function');
+    }
+  });
+
+  it('the README shows the quick-start files exactly as they are', () => {
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+    for (const file of QUICK_START_FILES) {
+      const source = readFileSync(join(repoRoot, 'sample', '00-quick-start', file), 'utf8');
+      expect(readme, `README.md quotes sample/00-quick-start/${file}`).toContain(
+        `\`${file}\`:\n\n\`\`\`ts\n${source}\`\`\``,
+      );
     }
   });
 

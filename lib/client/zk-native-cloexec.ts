@@ -73,7 +73,7 @@ function fdFlags(proc: string, fd: string): number {
 
 /** The command that rebuilds the native client with close-on-exec (README, Install). */
 export const CLOEXEC_REBUILD_COMMAND =
-  'rm -rf node_modules/zookeeper && CPPFLAGS=-DSOCK_CLOEXEC_ENABLED npm install';
+  'rm -rf node_modules/zookeeper/build node_modules/zookeeper/prebuilds && CPPFLAGS=-DSOCK_CLOEXEC_ENABLED npm rebuild zookeeper';
 
 let checked = false;
 

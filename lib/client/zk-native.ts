@@ -21,7 +21,7 @@ function loadBinding(): unknown {
         'Build it with `npm rebuild zookeeper` (it compiles the C client: it needs g++, make and ' +
         'python3, about 20 s). It is built at install unless install scripts are skipped ' +
         '(--ignore-scripts, ignore-scripts=true in .npmrc, or scripts not approved: ' +
-        '`npm approve-scripts zookeeper` after installing).',
+        '`npm install-scripts approve zookeeper` after installing).',
       { cause: error },
     );
   }
