@@ -261,8 +261,10 @@ describe('observables, log lines and metrics across a disconnect, an expiry and 
     // The watcher of the path: one line when it goes stale, one when it is current again.
     expect(count(new RegExp(`^${path}: .*\\(stale\\)$`))).toBe(2);
     expect(count(new RegExp(`^${path}: discovery is current again`))).toBe(2);
+    // This app does not enable shutdown hooks: said once, at the first registration only.
+    expect(count(/^SIGTERM will not deregister /)).toBe(1);
     // Nothing else (a credentials line appeared here when add_auth met a lost connection).
-    expect(ours).toHaveLength(13);
+    expect(ours).toHaveLength(14);
   });
 
   it('never prints the credentials, in any line of any context', () => {
