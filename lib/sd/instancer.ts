@@ -4,7 +4,7 @@ import type { ZkClient } from '../client/zk-client.js';
 import type { ZkWatchEvent, ZkWatcher } from '../client/zk-client.types.js';
 import { consoleLogger, type ZkLogger } from '../client/zk-logger.js';
 import { childPath } from '../client/zk-paths.js';
-import { compareInstanceIds } from './by-instance-id.js';
+import { compareInstanceIds, mergeSorted } from './by-instance-id.js';
 import { type InstanceDecoder, instanceDecoder } from './formats/instance-decoder.js';
 import {
   type BackoffFunction,
@@ -268,7 +268,8 @@ export class Instancer implements InstanceSource {
         fresh.push(entry);
       }
     }
-    this.listed = fresh.length === 0 ? kept : mergeById(kept, fresh.sort(byInstanceId));
+    this.listed =
+      fresh.length === 0 ? kept : mergeSorted(kept, fresh.sort(byInstanceId), byInstanceId);
     return this.listed.map((entry) => entry.instance!);
   }
 
@@ -289,8 +290,15 @@ export class Instancer implements InstanceSource {
     const entry = this.children.get(name);
     if (!entry) return;
     entry.watched = false;
-    // A deletion is handled by the children watch; a data change needs a re-read of this child.
-    if (event.type === 'changed') this.requestSync();
+    if (event.type === 'deleted') {
+      // The instance left. The server sends the child's own NodeDeleted before its parent's
+      // NodeChildrenChanged: drop it now rather than after the children read that event starts
+      // (which still comes, re-arms the children watch and confirms the set).
+      this.children.delete(name);
+      if (!this.syncing) this.publish(this.decodedInstances(), undefined);
+    } else if (event.type === 'changed') {
+      this.requestSync();
+    }
   }
 
   private onSyncFailure(error: Error): void {
@@ -333,17 +341,4 @@ export class Instancer implements InstanceSource {
 
 function byInstanceId(a: ChildEntry, b: ChildEntry): number {
   return compareInstanceIds(a.instance!.id, b.instance!.id);
-}
-
-/** Merges two lists of entries sorted by instance id into one. */
-function mergeById(a: readonly ChildEntry[], b: readonly ChildEntry[]): ChildEntry[] {
-  const merged: ChildEntry[] = [];
-  let i = 0;
-  let j = 0;
-  while (i < a.length && j < b.length) {
-    merged.push(byInstanceId(a[i]!, b[j]!) <= 0 ? a[i++]! : b[j++]!);
-  }
-  while (i < a.length) merged.push(a[i++]!);
-  while (j < b.length) merged.push(b[j++]!);
-  return merged;
 }

@@ -14,6 +14,7 @@ import {
   RecordingLogger,
   testInstance,
 } from '../support/fixed-instance-source.js';
+import { waitFor } from '../support/wait-for.js';
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => void;
 
@@ -39,6 +40,11 @@ async function startServer(
         }
         if (route === '/not-json') {
           response.end('plain words');
+          return;
+        }
+        if (route === '/moved') {
+          response.writeHead(302, { location: '/moved-here' });
+          response.end();
           return;
         }
         response.writeHead(200, { 'content-type': 'application/json' });
@@ -220,6 +226,69 @@ describe('httpEndpointFactory', () => {
 
   it('rejects a timeout that is not a positive timer delay', () => {
     expect(() => httpEndpointFactory({ timeoutMs: 0 })).toThrow(RangeError);
+  });
+});
+
+describe('httpEndpointFactory: json and text on a keep-alive pool per instance', () => {
+  it('reuses its connections for calls in a row, sends bodies and methods, follows a redirect', async () => {
+    const connections: string[] = [];
+    const counted = await startServer('counted');
+    counted.server.on('connection', (socket) => connections.push(String(socket.remotePort)));
+    const endpoint = endpointFor(counted.url);
+    try {
+      for (let i = 0; i < 20; i++)
+        expect((await endpoint.json<Echo>(`/n${i}`)).path).toBe(`/n${i}`);
+      // Kept alive: 20 calls on one or two connections (the pool may open a second one while the
+      // first is being handed back).
+      expect(connections.length).toBeGreaterThanOrEqual(1);
+      expect(connections.length).toBeLessThanOrEqual(2);
+      const posted = await endpoint.json<Echo>('/things', {
+        method: 'post',
+        body: '{"a":1}',
+        headers: { 'content-type': 'application/json' },
+      });
+      expect(posted).toMatchObject({ method: 'POST', path: '/things' });
+      expect(posted.headers['content-type']).toBe('application/json');
+      // A redirect is followed, as fetch follows it.
+      expect((await endpoint.json<Echo>('/moved')).path).toBe('/moved-here');
+      await expect(
+        endpoint.text('/hang', { signal: AbortSignal.timeout(50) }),
+      ).rejects.toMatchObject({
+        name: 'TimeoutError',
+      });
+    } finally {
+      await stopServer(counted.server);
+    }
+  });
+
+  it('json() times out with the same retryable HttpEndpointError as fetch()', async () => {
+    const endpoint = endpointFor(alpha.url, { timeoutMs: 150 });
+    const error = (await endpoint
+      .json('/hang')
+      .catch((caught: unknown) => caught)) as HttpEndpointError;
+    expect(error).toBeInstanceOf(HttpEndpointError);
+    expect(error.retryable).toBe(true);
+    expect(error.message).toBe(`GET ${alpha.url}/hang failed: no complete response within 150 ms`);
+  });
+
+  it("closes the instance's connections when the instance leaves the endpointer", async () => {
+    const leaving = await startServer('leaving');
+    const closed: string[] = [];
+    leaving.server.on('connection', (socket) =>
+      socket.on('close', () => closed.push(String(socket.remotePort))),
+    );
+    const source = new FixedInstanceSource('/services/hello/abc');
+    source.publishInstances(testInstance('_c_l-0000000001', leaving.url));
+    const endpointer = new Endpointer(source, httpEndpointFactory());
+    try {
+      expect((await endpointer.endpoints()[0]!.json<Echo>('/x')).server).toBe('leaving');
+      expect(closed).toEqual([]);
+      source.publishInstances();
+      await waitFor(() => closed.length === 1, { message: 'the kept-alive connection to close' });
+    } finally {
+      await endpointer.close();
+      await stopServer(leaving.server);
+    }
   });
 });
 

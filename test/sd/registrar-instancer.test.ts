@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ZkClient } from '../../lib/client/index.js';
+import { curatorNodeFormat } from '../../lib/sd/formats/curator-node.format.js';
 import { Instancer } from '../../lib/sd/instancer.js';
 import { Registrar } from '../../lib/sd/registrar.js';
 import type { InstancerSnapshot } from '../../lib/sd/service-instance.js';
@@ -183,6 +184,47 @@ describe('Registrar and Instancer, two processes worth of clients', () => {
     expect(after.getChildren - before.getChildren).toBe(1);
     expect(after.getData - before.getData).toBe(1);
     expect(after.total - before.total).toBe(2);
+  });
+
+  it('a registration sends one request when its service node exists, and creates the parents when not', async () => {
+    const root = uniqueRoot();
+    for (const format of ['gokit', 'curator'] as const) {
+      const base = `${root}/${format}`;
+      const registrar = (id: string) =>
+        new Registrar(
+          registering,
+          { path: base, name: 'svc', data: `http://127.0.0.1:${id}` },
+          {
+            logger: quiet,
+            ...(format === 'curator' ? { format: curatorNodeFormat(`instance-${id}`) } : {}),
+          },
+        );
+      // The first one finds no service node: create (NoNode), the parents, create again.
+      const first = registrar('7001');
+      let before = registering.requestCounts;
+      await first.register();
+      let after = registering.requestCounts;
+      expect(after.create - before.create).toBeGreaterThanOrEqual(3);
+      // The next one finds it: the create alone.
+      const second = registrar('7002');
+      before = registering.requestCounts;
+      const node = await second.register();
+      after = registering.requestCounts;
+      expect({
+        format,
+        total: after.total - before.total,
+        create: after.create - before.create,
+      }).toEqual({
+        format,
+        total: 1,
+        create: 1,
+      });
+      expect((await watching.getData(node)).data.toString()).toContain('7002');
+      for (const r of [first, second]) {
+        await r.deregister();
+        r.close();
+      }
+    }
   });
 
   it('rejects bad input before writing anything, naming the value', async () => {

@@ -36,13 +36,19 @@ export function curatorNodeFormat(
     format,
     async createNode(client, servicePath, data, acls) {
       const node = childPath(servicePath, id);
+      // One request when the service node exists (the usual case): the create itself.
+      let parentsMissing = false;
       for (let attempt = 1; ; attempt++) {
-        await ensureContainerPath(client, servicePath, acls.parents);
+        if (parentsMissing) await ensureContainerPath(client, servicePath, acls.parents);
         try {
           return await client.create(node, data, { mode: 'ephemeral', acl: acls.node });
         } catch (error) {
           if (attempt >= MAX_ATTEMPTS) throw error;
-          if (error instanceof ZkNoNodeError) continue; // the empty container went meanwhile
+          if (error instanceof ZkNoNodeError) {
+            // No service node yet, or its empty container went meanwhile: create the parents.
+            parentsMissing = true;
+            continue;
+          }
           if (error instanceof ZkNodeExistsError) {
             const stat = await client.exists(node);
             if (stat && stat.ephemeralOwner === client.sessionId) {

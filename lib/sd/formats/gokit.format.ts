@@ -1,3 +1,4 @@
+import { ZkNoNodeError } from '../../client/errors/zk-operation.errors.js';
 import { InstanceDecodeError } from '../errors/instance-decode.error.js';
 import type { ServiceInstance } from '../service-instance.js';
 import type { InstanceNode } from './instance-node.js';
@@ -35,11 +36,17 @@ export function decodeGoKitInstance(node: InstanceNode): ServiceInstance {
 /**
  * go-kit's layout: persistent parents, and one protected ephemeral-sequential child
  * `servicePath/_c_<32 hex guid>-<10 digit seq>` (no duplicate is left behind when the connection
- * drops during the create).
+ * drops during the create). The parents are created only when the create finds them missing.
  */
 export const goKitNodeFormat: InstanceNodeFormat = Object.freeze({
   format: 'gokit' as const,
   async createNode(client, servicePath, data, acls) {
+    // One request when the service node exists (the usual case): the create itself.
+    try {
+      return await client.createProtectedEphemeralSequential(servicePath, data, acls.node);
+    } catch (error) {
+      if (!(error instanceof ZkNoNodeError)) throw error;
+    }
     await client.ensurePath(servicePath, 'persistent', acls.parents);
     return client.createProtectedEphemeralSequential(servicePath, data, acls.node);
   },

@@ -1,8 +1,15 @@
+import { Pool } from 'undici';
 import type { EndpointFactory } from '../endpoint-factory.js';
 import { InvalidInstanceError } from '../errors/invalid-instance.error.js';
 import type { ServiceInstance } from '../service-instance.js';
 import { MAX_TIMER_MS } from '../timer-limits.js';
-import { HttpEndpointError } from './http-endpoint.error.js';
+import {
+  describeNetworkError,
+  type Exchange,
+  exchangeFailure,
+  statusError,
+} from './http-failure.js';
+import { type Deadline, exchangeDeadline, lingeringDeadline } from './request-deadline.js';
 
 /** Options of `httpEndpointFactory`. */
 export interface HttpEndpointFactoryOptions {
@@ -15,7 +22,11 @@ export interface HttpEndpointFactoryOptions {
   headers?: Record<string, string>;
 }
 
-/** One instance, called over HTTP with Node's global `fetch` (connections are kept alive). */
+/**
+ * One instance, called over HTTP. `json` and `text` (the call path of a gateway) use undici's
+ * `request` on a keep-alive connection pool of this instance's own; `fetch` uses Node's global
+ * `fetch`, for its `Response` (also kept alive).
+ */
 export interface HttpEndpoint {
   /** The instance's base URL, as registered (`http://10.0.0.5:8080`). */
   readonly url: string;
@@ -42,16 +53,11 @@ export interface HttpEndpoint {
 /** The defaults of `HttpEndpointFactoryOptions`. */
 export const HTTP_ENDPOINT_DEFAULTS = Object.freeze({ timeoutMs: 5000 });
 
-/** How much of a failing answer's body an error message quotes. */
-const SNIPPET_CHARS = 300;
-/** How much of a failing answer's body an `HttpEndpointError` keeps (`body`, when complete). */
-const BODY_BYTES = 4096;
-
 /**
  * The default endpoint factory: an instance whose data is an http(s) URL becomes an
  * `HttpEndpoint`. An instance without a usable URL makes the factory throw an
  * `InvalidInstanceError` naming it and its data, so the endpointer skips it and logs it once.
- * Endpoints need no closing: they share `fetch`'s connection pool.
+ * The endpointer closes an endpoint's pool when its instance leaves (in-flight requests finish).
  * @throws RangeError when `timeoutMs` is not in (0, 2^31-1].
  */
 export function httpEndpointFactory(
@@ -64,74 +70,26 @@ export function httpEndpointFactory(
     );
   }
   const headers = Object.freeze({ ...options.headers });
-  return (instance) => ({
-    endpoint: new InstanceHttpEndpoint(instance, baseUrlOf(instance), timeoutMs, headers),
-  });
-}
-
-/** A request on its way: what the error mapping needs to know. */
-interface Exchange {
-  readonly method: string;
-  readonly href: string;
-  readonly deadline: Deadline;
-  readonly callerSignal: AbortSignal | undefined;
-}
-
-/** A request's abort signal: the endpoint's timeout and the caller's signal together. */
-interface Deadline {
-  readonly signal: AbortSignal;
-  readonly timedOut: boolean;
-  /** The exchange is over (body read, or failed): stop the clock, let go of the caller's signal. */
-  done(): void;
-}
-
-/**
- * For `json` and `text`, which know when the exchange ends: one AbortController, one timer and one
- * listener on the caller's signal, all released by `done()`. `AbortSignal.timeout` plus
- * `AbortSignal.any` (weak references and a finalization registry) cost 17 µs per request where
- * this costs 3 µs (BENCHMARKS.md, end to end).
- */
-function exchangeDeadline(timeoutMs: number, caller: AbortSignal | undefined): Deadline {
-  const controller = new AbortController();
-  let timedOut = false;
-  const onCallerAbort = () => controller.abort(caller?.reason);
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
-  }, timeoutMs);
-  timer.unref();
-  if (caller?.aborted) onCallerAbort();
-  else caller?.addEventListener('abort', onCallerAbort, { once: true });
-  return {
-    signal: controller.signal,
-    get timedOut() {
-      return timedOut;
-    },
-    done() {
-      clearTimeout(timer);
-      caller?.removeEventListener('abort', onCallerAbort);
-    },
+  return (instance) => {
+    const endpoint = new InstanceHttpEndpoint(instance, baseUrlOf(instance), timeoutMs, headers);
+    return { endpoint, close: () => endpoint.close() };
   };
 }
 
-/**
- * For `fetch`, whose caller reads the body after we return: the timeout must go on covering that
- * read, and a listener left on a long-lived caller signal would pile up, so this uses the
- * platform's signals, which hold the caller's signal only weakly.
- */
-function lingeringDeadline(timeoutMs: number, caller: AbortSignal | undefined): Deadline {
-  const timeout = AbortSignal.timeout(timeoutMs);
-  return {
-    signal: caller ? AbortSignal.any([caller, timeout]) : timeout,
-    get timedOut() {
-      return timeout.aborted;
-    },
-    done() {},
-  };
+/** A `json`/`text` request's answer, as undici's `request` gives it. */
+type PoolAnswer = Awaited<ReturnType<Pool['request']>>;
+
+/** What `json` and `text` read a body with: undici's body and a fetch `Response` both have it. */
+interface BodyReader {
+  json(): Promise<unknown>;
+  text(): Promise<string>;
 }
 
 class InstanceHttpEndpoint implements HttpEndpoint {
   readonly url: string;
+  /** This instance's connections (keep-alive), for `json` and `text`; closed when it leaves. */
+  private readonly pool: Pool;
+  private readonly lowerCaseHeaders: Readonly<Record<string, string>>;
 
   constructor(
     readonly instance: ServiceInstance,
@@ -140,97 +98,165 @@ class InstanceHttpEndpoint implements HttpEndpoint {
     private readonly headers: Readonly<Record<string, string>>,
   ) {
     this.url = instance.url!;
+    this.pool = new Pool(base.origin);
+    this.lowerCaseHeaders = Object.fromEntries(
+      Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]),
+    );
   }
 
   async fetch(path: string, init?: RequestInit): Promise<Response> {
-    return (await this.send(path, init, undefined, lingeringDeadline)).response;
-  }
-
-  async json<T = unknown>(path: string, init?: RequestInit): Promise<T> {
-    const { response, exchange } = await this.send(
-      path,
-      init,
-      'application/json',
-      exchangeDeadline,
-    );
-    try {
-      await this.requireOk(response, exchange);
-      return (await response.json()) as T;
-    } catch (error) {
-      if (error instanceof HttpEndpointError) throw error;
-      throw this.failure(exchange, error, response.status, 'the response body is not valid JSON');
-    } finally {
-      exchange.deadline.done();
-    }
-  }
-
-  async text(path: string, init?: RequestInit): Promise<string> {
-    const { response, exchange } = await this.send(path, init, undefined, exchangeDeadline);
-    try {
-      await this.requireOk(response, exchange);
-      return await response.text();
-    } catch (error) {
-      if (error instanceof HttpEndpointError) throw error;
-      throw this.failure(exchange, error, response.status, 'reading the response body failed');
-    } finally {
-      exchange.deadline.done();
-    }
-  }
-
-  private async send(
-    path: string,
-    init: RequestInit | undefined,
-    accept: string | undefined,
-    makeDeadline: (timeoutMs: number, caller: AbortSignal | undefined) => Deadline,
-  ): Promise<{ response: Response; exchange: Exchange }> {
     const target = this.resolve(path);
-    const callerSignal = init?.signal ?? undefined;
-    const deadline = makeDeadline(this.timeoutMs, callerSignal);
-    const exchange: Exchange = {
-      method: (init?.method ?? 'GET').toUpperCase(),
-      href: target.href,
-      deadline,
-      callerSignal,
-    };
+    const exchange = this.exchange(target, init, lingeringDeadline);
     const headers = new Headers(this.headers);
     if (init?.headers) {
       for (const [name, value] of new Headers(init.headers)) headers.set(name, value);
     }
-    if (accept && !headers.has('accept')) headers.set('accept', accept);
     let response: Response;
     try {
-      response = await fetch(target, { ...init, headers, signal: deadline.signal });
+      response = await fetch(target, { ...init, headers, signal: exchange.deadline.signal });
     } catch (error) {
-      deadline.done();
-      throw this.failure(exchange, error, undefined, describeNetworkError(error));
+      throw exchangeFailure(exchange, error, undefined, describeNetworkError(error));
     }
     if (response.status >= 500) {
-      try {
-        throw await statusError(response, exchange);
-      } finally {
-        deadline.done();
-      }
+      throw await statusError(
+        {
+          status: response.status,
+          contentType: response.headers.get('content-type'),
+          body: response.body,
+        },
+        exchange,
+      );
     }
-    return { response, exchange };
+    return response;
   }
 
-  /** A 3xx/4xx reaching `json`/`text` (a 5xx was thrown by `send`). */
-  private async requireOk(response: Response, exchange: Exchange): Promise<void> {
-    if (!response.ok) throw await statusError(response, exchange);
+  json<T = unknown>(path: string, init?: RequestInit): Promise<T> {
+    return this.read(path, init, 'application/json', async (body) => (await body.json()) as T);
   }
 
-  /** The caller's own abort passes through as is; anything else becomes an `HttpEndpointError`. */
-  private failure(
-    exchange: Exchange,
-    error: unknown,
-    status: number | undefined,
-    reason: string,
-  ): unknown {
-    if (exchange.callerSignal?.aborted) return exchange.callerSignal.reason ?? error;
-    const why = exchange.deadline.timedOut
-      ? `no complete response within ${this.timeoutMs} ms`
-      : reason;
-    return new HttpEndpointError(exchange.method, exchange.href, status, why, { cause: error });
+  text(path: string, init?: RequestInit): Promise<string> {
+    return this.read(path, init, undefined, (body) => body.text());
+  }
+
+  /** Closes the connections once the requests in flight are answered. */
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+
+  /**
+   * `json` and `text`: one `request` on this instance's pool, the body read whole within the
+   * deadline. A redirect is followed through `fetch`, which knows how; a body `request` cannot
+   * send as is (a stream, a form) goes through `fetch` too.
+   */
+  private async read<T>(
+    path: string,
+    init: RequestInit | undefined,
+    accept: string | undefined,
+    parse: (body: BodyReader) => Promise<T>,
+  ): Promise<T> {
+    if (!sendsAsIs(init?.body)) return this.readThroughFetch(path, init, accept, parse);
+    const target = this.resolve(path);
+    const exchange = this.exchange(target, init, exchangeDeadline);
+    try {
+      let answer: PoolAnswer;
+      try {
+        answer = await this.pool.request({
+          path: target.pathname + target.search,
+          method: exchange.method as 'GET',
+          headers: this.requestHeaders(init, accept),
+          body: (init?.body as string | Uint8Array | null | undefined) ?? null,
+          signal: exchange.deadline.signal,
+        });
+      } catch (error) {
+        throw exchangeFailure(exchange, error, undefined, describeNetworkError(error));
+      }
+      const { statusCode, headers, body } = answer;
+      if (
+        statusCode >= 300 &&
+        statusCode < 400 &&
+        headers.location &&
+        init?.redirect !== 'manual'
+      ) {
+        await body.dump();
+        return await this.readThroughFetch(path, init, accept, parse);
+      }
+      if (statusCode >= 300) {
+        const contentType = headers['content-type'];
+        throw await statusError(
+          { status: statusCode, contentType: String(contentType ?? ''), body },
+          exchange,
+        );
+      }
+      try {
+        return await parse(body);
+      } catch (error) {
+        const reason = accept
+          ? 'the response body is not valid JSON'
+          : 'reading the response body failed';
+        throw exchangeFailure(exchange, error, statusCode, reason);
+      }
+    } finally {
+      exchange.deadline.done();
+    }
+  }
+
+  /** `json`/`text` through `fetch` (redirects, bodies `request` cannot send). */
+  private async readThroughFetch<T>(
+    path: string,
+    init: RequestInit | undefined,
+    accept: string | undefined,
+    parse: (body: BodyReader) => Promise<T>,
+  ): Promise<T> {
+    const headers = new Headers(init?.headers);
+    if (accept && !headers.has('accept')) headers.set('accept', accept);
+    const response = await this.fetch(path, { ...init, headers });
+    const exchange = this.exchange(this.resolve(path), init, lingeringDeadline);
+    if (!response.ok) {
+      throw await statusError(
+        {
+          status: response.status,
+          contentType: response.headers.get('content-type'),
+          body: response.body,
+        },
+        exchange,
+      );
+    }
+    try {
+      return await parse(response);
+    } catch (error) {
+      const reason = accept
+        ? 'the response body is not valid JSON'
+        : 'reading the response body failed';
+      throw exchangeFailure(exchange, error, response.status, reason);
+    }
+  }
+
+  private exchange(
+    target: URL,
+    init: RequestInit | undefined,
+    makeDeadline: (timeoutMs: number, caller: AbortSignal | undefined) => Deadline,
+  ): Exchange {
+    const callerSignal = init?.signal ?? undefined;
+    return {
+      method: (init?.method ?? 'GET').toUpperCase(),
+      href: target.href,
+      deadline: makeDeadline(this.timeoutMs, callerSignal),
+      callerSignal,
+      timeoutMs: this.timeoutMs,
+    };
+  }
+
+  /** The endpoint's headers, the request's own over them, and `accept` unless given. */
+  private requestHeaders(
+    init: RequestInit | undefined,
+    accept: string | undefined,
+  ): Record<string, string> {
+    const headers: Record<string, string> = { ...this.lowerCaseHeaders };
+    if (init?.headers) {
+      for (const [name, value] of new Headers(init.headers)) headers[name] = value;
+    }
+    if (accept && headers.accept === undefined) headers.accept = accept;
+    return headers;
   }
 
   private resolve(path: string): URL {
@@ -243,6 +269,13 @@ class InstanceHttpEndpoint implements HttpEndpoint {
     }
     return target;
   }
+}
+
+/** A request body undici's `request` sends as it is. */
+function sendsAsIs(body: RequestInit['body']): boolean {
+  return (
+    body === undefined || body === null || typeof body === 'string' || body instanceof Uint8Array
+  );
 }
 
 /** The instance's URL as a base for relative paths (path ending in '/', no query or fragment). */
@@ -273,53 +306,4 @@ function baseUrlOf(instance: ServiceInstance): URL {
   if (url.hash) url.hash = '';
   if (!url.pathname.endsWith('/')) url.pathname += '/';
   return url;
-}
-
-/** fetch says only "fetch failed"; the reason (ECONNREFUSED, ...) is in its cause. */
-function describeNetworkError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause: unknown = error.cause;
-  return cause instanceof Error && cause.message
-    ? `${error.message}: ${cause.message}`
-    : error.message;
-}
-
-/** The error for an answer with a failing status, carrying the start of its body. */
-async function statusError(response: Response, exchange: Exchange): Promise<HttpEndpointError> {
-  const { text, complete } = await bodyStart(response);
-  const snippet = text.slice(0, SNIPPET_CHARS).replace(/\s+/g, ' ').trim();
-  const status = `${response.status} ${response.statusText}`.trim();
-  return new HttpEndpointError(
-    exchange.method,
-    exchange.href,
-    response.status,
-    snippet ? `${status}: ${snippet}` : status,
-    { body: complete ? text : undefined, contentType: response.headers.get('content-type') },
-  );
-}
-
-/** Up to `BODY_BYTES` of a response body; the rest is discarded. Never throws. */
-async function bodyStart(response: Response): Promise<{ text: string; complete: boolean }> {
-  if (!response.body) return { text: '', complete: true };
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  let complete = false;
-  try {
-    while (size <= BODY_BYTES) {
-      const { done, value } = await reader.read();
-      if (done) {
-        complete = true;
-        break;
-      }
-      chunks.push(value);
-      size += value.byteLength;
-    }
-  } catch {
-    // A body that fails midway still gives what was read.
-  } finally {
-    reader.cancel().catch(() => {});
-  }
-  const text = Buffer.concat(chunks).toString('utf8', 0, Math.min(size, BODY_BYTES));
-  return { text, complete: complete && size <= BODY_BYTES };
 }
