@@ -57,7 +57,7 @@ const id = '3f00093e-39b4-4837-b045-c9b8b0820715';
 const data = Buffer.from('{}');
 
 describe('curatorNodeFormat: how a Curator/Spring instance node is created', () => {
-  it('container parents, then servicePath/<id>, ephemeral', async () => {
+  it('servicePath/<id>, ephemeral, in one request when the service node exists; container parents when not', async () => {
     const client = new ScriptedClient();
     const node = await curatorNodeFormat(id).createNode(
       client.asClient,
@@ -66,7 +66,13 @@ describe('curatorNodeFormat: how a Curator/Spring instance node is created', () 
       {},
     );
     expect(node).toBe(`/services/hello/${id}`);
-    expect(client.calls).toEqual([
+    expect(client.calls).toEqual([`create /services/hello/${id} ephemeral`]);
+
+    const fresh = new ScriptedClient();
+    fresh.failures.create = [new ZkNoNodeError('create', `/services/hello/${id}`, -101)];
+    await curatorNodeFormat(id).createNode(fresh.asClient, '/services/hello', data, {});
+    expect(fresh.calls).toEqual([
+      `create /services/hello/${id} ephemeral`,
       'ensurePath /services/hello container',
       `create /services/hello/${id} ephemeral`,
     ]);
@@ -74,15 +80,21 @@ describe('curatorNodeFormat: how a Curator/Spring instance node is created', () 
 
   it('falls back to persistent parents when the server has no containers (before 3.5), and remembers it', async () => {
     const client = new ScriptedClient();
+    const noParent = () => new ZkNoNodeError('create', `/services/hello/${id}`, -101);
+    client.failures.create = [noParent()];
     client.failures['ensurePath container'] = [
       new ZkUnexpectedError('create', '/services', -6, 'ZUNIMPLEMENTED'),
     ];
     const format = curatorNodeFormat(id, 'spring');
     await format.createNode(client.asClient, '/services/hello', data, {});
+    // Its parents gone again: this time straight to persistent ones.
+    client.failures.create = [noParent()];
     await format.createNode(client.asClient, '/services/hello', data, {});
     expect(client.calls).toEqual([
+      `create /services/hello/${id} ephemeral`,
       'ensurePath /services/hello container',
       'ensurePath /services/hello persistent',
+      `create /services/hello/${id} ephemeral`,
       `create /services/hello/${id} ephemeral`,
       'ensurePath /services/hello persistent',
       `create /services/hello/${id} ephemeral`,
@@ -91,7 +103,9 @@ describe('curatorNodeFormat: how a Curator/Spring instance node is created', () 
 
   it('creates the parents again when the empty container was removed in between', async () => {
     const client = new ScriptedClient();
-    client.failures.create = [new ZkNoNodeError('create', `/services/hello/${id}`, -101)];
+    const noParent = () => new ZkNoNodeError('create', `/services/hello/${id}`, -101);
+    // No service node; then, between its creation and ours, the server removed the empty container.
+    client.failures.create = [noParent(), noParent()];
     await curatorNodeFormat(id).createNode(client.asClient, '/services/hello', data, {});
     expect(client.calls.filter((call) => call.startsWith('ensurePath'))).toHaveLength(2);
   });
