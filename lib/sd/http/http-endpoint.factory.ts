@@ -70,14 +70,26 @@ export function httpEndpointFactory(
     );
   }
   const headers = Object.freeze({ ...options.headers });
+  const lowerCaseHeaders = Object.freeze(
+    Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value])),
+  );
   return (instance) => {
-    const endpoint = new InstanceHttpEndpoint(instance, baseUrlOf(instance), timeoutMs, headers);
+    const endpoint = new InstanceHttpEndpoint(
+      instance,
+      baseUrlOf(instance),
+      timeoutMs,
+      headers,
+      lowerCaseHeaders,
+    );
     return { endpoint, close: () => endpoint.close() };
   };
 }
 
 /** A `json`/`text` request's answer, as undici's `request` gives it. */
 type PoolAnswer = Awaited<ReturnType<Pool['request']>>;
+
+/** How many resolved paths an endpoint keeps; beyond it (paths with ids in them) it starts over. */
+const RESOLVED_PATHS = 64;
 
 /** What `json` and `text` read a body with: undici's body and a fetch `Response` both have it. */
 interface BodyReader {
@@ -87,21 +99,25 @@ interface BodyReader {
 
 class InstanceHttpEndpoint implements HttpEndpoint {
   readonly url: string;
-  /** This instance's connections (keep-alive), for `json` and `text`; closed when it leaves. */
-  private readonly pool: Pool;
-  private readonly lowerCaseHeaders: Readonly<Record<string, string>>;
+  /**
+   * This instance's connections (keep-alive), for `json` and `text`; closed when it leaves. Made
+   * at the first request: making endpoints is on the path of every discovery change (a burst of
+   * registrations makes hundreds), calling them is not.
+   */
+  private poolOrUndefined: Pool | undefined;
+  private closed = false;
+  /** Paths already resolved against the base URL (at most `RESOLVED_PATHS`), from the first call. */
+  private resolved: Map<string, URL> | undefined;
 
   constructor(
     readonly instance: ServiceInstance,
     private readonly base: URL,
     private readonly timeoutMs: number,
     private readonly headers: Readonly<Record<string, string>>,
+    /** `headers` with lower-case names, for `request` (made once per factory). */
+    private readonly lowerCaseHeaders: Readonly<Record<string, string>>,
   ) {
     this.url = instance.url!;
-    this.pool = new Pool(base.origin);
-    this.lowerCaseHeaders = Object.fromEntries(
-      Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]),
-    );
   }
 
   async fetch(path: string, init?: RequestInit): Promise<Response> {
@@ -140,7 +156,15 @@ class InstanceHttpEndpoint implements HttpEndpoint {
 
   /** Closes the connections once the requests in flight are answered. */
   async close(): Promise<void> {
-    await this.pool.close();
+    this.closed = true;
+    await this.poolOrUndefined?.close();
+  }
+
+  private get pool(): Pool {
+    if (this.poolOrUndefined) return this.poolOrUndefined;
+    if (this.closed) throw new TypeError(`HttpEndpoint ${this.url} is closed: its instance left`);
+    this.poolOrUndefined = new Pool(this.base.origin);
+    return this.poolOrUndefined;
   }
 
   /**
@@ -231,11 +255,11 @@ class InstanceHttpEndpoint implements HttpEndpoint {
     }
   }
 
-  private exchange(
+  private exchange<S>(
     target: URL,
     init: RequestInit | undefined,
-    makeDeadline: (timeoutMs: number, caller: AbortSignal | undefined) => Deadline,
-  ): Exchange {
+    makeDeadline: (timeoutMs: number, caller: AbortSignal | undefined) => Deadline<S>,
+  ): Exchange<S> {
     const callerSignal = init?.signal ?? undefined;
     return {
       method: (init?.method ?? 'GET').toUpperCase(),
@@ -260,6 +284,9 @@ class InstanceHttpEndpoint implements HttpEndpoint {
   }
 
   private resolve(path: string): URL {
+    // A gateway calls a handful of paths over and over: parse each once (never mutated).
+    const known = this.resolved?.get(path);
+    if (known) return known;
     const target = new URL(path, this.base);
     if (target.origin !== this.base.origin) {
       throw new TypeError(
@@ -267,6 +294,9 @@ class InstanceHttpEndpoint implements HttpEndpoint {
           'pass a path such as "/health"',
       );
     }
+    this.resolved ??= new Map();
+    if (this.resolved.size >= RESOLVED_PATHS) this.resolved.clear();
+    this.resolved.set(path, target);
     return target;
   }
 }

@@ -3,10 +3,10 @@ import { HttpEndpointError } from './http-endpoint.error.js';
 import type { Deadline } from './request-deadline.js';
 
 /** A request on its way: what the error mapping needs to know. */
-export interface Exchange {
+export interface Exchange<S = unknown> {
   readonly method: string;
   readonly href: string;
-  readonly deadline: Deadline;
+  readonly deadline: Deadline<S>;
   readonly callerSignal: AbortSignal | undefined;
   readonly timeoutMs: number;
 }

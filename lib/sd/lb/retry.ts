@@ -124,24 +124,37 @@ async function execute<E, T>(
   const controller = new AbortController();
   const { signal } = controller;
   const stoppedBy = (): RetryStopReason => (outer?.aborted ? 'cancelled' : 'budget-spent');
-  const onOuterAbort = () => controller.abort(outer?.reason);
+  // The attempt in flight, to fail at once when the call stops (see `settleOrStop`).
+  const inFlight: InFlight = { reject: undefined };
+  const stop = (reason: unknown) => {
+    controller.abort(reason);
+    inFlight.reject?.(reason);
+  };
+  const onOuterAbort = () => stop(outer?.reason);
   outer?.addEventListener('abort', onOuterAbort, { once: true });
   const deadline = Date.now() + timeoutMs;
   const budgetTimer =
     timeoutMs === Number.POSITIVE_INFINITY
       ? undefined
-      : setTimeout(() => controller.abort(budgetSpent(timeoutMs)), timeoutMs);
-  const tried = new Set<E>();
+      : setTimeout(() => stop(budgetSpent(timeoutMs)), timeoutMs);
+  // Made at the first failure: a call that succeeds at once (the usual case) needs none of it.
+  let tried: Set<E> | undefined;
   let previous: { endpoint: E } | undefined;
 
   try {
     for (let attempt = 1; ; attempt++) {
       let error: unknown;
       try {
-        const endpoint = pickPreferringUntried(balancer, tried, previous);
+        let endpoint: E;
+        if (previous) {
+          tried ??= new Set([previous.endpoint]);
+          endpoint = pickPreferringUntried(balancer, tried, previous);
+          tried.add(endpoint);
+        } else {
+          endpoint = balancer.pick();
+        }
         previous = { endpoint };
-        tried.add(endpoint);
-        return await untilAborted(invoke(call, endpoint, { attempt, signal }), signal);
+        return await settleOrStop(invoke(call, endpoint, { attempt, signal }), signal, inFlight);
       } catch (caught) {
         error = caught;
       }
@@ -197,23 +210,30 @@ function invoke<E, T>(call: RetryCall<E, T>, endpoint: E, context: RetryContext)
   }
 }
 
-/** Settles like `promise`, or rejects with the signal's reason as soon as it aborts. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+/** Where the call's `stop` finds the attempt in flight. */
+interface InFlight {
+  reject: ((reason: unknown) => void) | undefined;
+}
+
+/**
+ * Settles like `promise`, or rejects with the stop reason as soon as the call stops (budget spent,
+ * caller cancelled), whether or not the attempt heeds its signal. The call's `stop` rejects it
+ * through `inFlight`: no listener is added to the signal per attempt.
+ */
+function settleOrStop<T>(promise: Promise<T>, signal: AbortSignal, inFlight: InFlight): Promise<T> {
+  if (signal.aborted) {
+    promise.catch(() => {});
+    return Promise.reject(signal.reason);
+  }
   return new Promise<T>((resolve, reject) => {
-    if (signal.aborted) {
-      promise.catch(() => {});
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
+    inFlight.reject = reject;
     promise.then(
       (value) => {
-        signal.removeEventListener('abort', onAbort);
+        inFlight.reject = undefined;
         resolve(value);
       },
       (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
+        inFlight.reject = undefined;
         reject(error);
       },
     );
