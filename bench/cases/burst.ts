@@ -19,6 +19,8 @@ interface BurstRun {
   registered: number;
   /** Requests per consumer (mean over consumers). */
   requests: number;
+  /** Requests the registering sessions sent, per registration. */
+  perRegistration: number;
 }
 
 /**
@@ -76,12 +78,13 @@ export const burst: BenchCase = {
         medianP95(last),
         ratio(last.median / floorLast),
         count(median(runs.map((r) => r.requests))),
+        median(runs.map((r) => r.perRegistration)).toFixed(1),
       ];
     };
     return [
       `${INSTANCES} instances, each on its own session, register at once from a registering ` +
-        `process of their own (\`Registrar.register()\`: an \`exists\` of the service node and a ` +
-        `create; the floor: a bare create); ${CONSUMERS} consumers, each on its own session, ` +
+        `process of their own (\`Registrar.register()\`: the create alone when the service node ` +
+        `exists; the floor: a bare create); ${CONSUMERS} consumers, each on its own session, ` +
         `watch the path. ${RUNS} runs of each (after one unrecorded), interleaved; everything ` +
         'is deregistered between runs. Times from the first register call.',
       '',
@@ -92,6 +95,7 @@ export const burst: BenchCase = {
           'last consumer holds all, p50 / p95 (ms)',
           'vs floor',
           `requests per consumer (${INSTANCES} data reads + children reads)`,
+          'requests per registration',
         ],
         [row('library (`ZkEndpointer`)', results.ours), row('floor', results.floor)],
       ),
@@ -117,6 +121,7 @@ async function oursBurst(
     lastConsumer: Math.max(...times) - registered.called,
     registered: registered.resolved - registered.called,
     requests: requests.reduce((a, b) => a + b, 0) / requests.length,
+    perRegistration: registered.requests / INSTANCES,
   };
 }
 
@@ -151,6 +156,7 @@ async function floorBurst(
     lastConsumer: Math.max(...times) - registered.called,
     registered: registered.resolved - registered.called,
     requests: requests.reduce((a, b) => a + b, 0) / requests.length,
+    perRegistration: registered.requests / INSTANCES,
   };
 }
 

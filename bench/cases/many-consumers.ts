@@ -148,7 +148,7 @@ export const manyConsumers: BenchCase = {
       ),
       '',
       `Server reads per registration: ${(serverReads / TRIALS).toFixed(1)} (${APPS} children ` +
-        `reads, ${APPS} data reads and the registrar's \`exists\` of the service node); ` +
+        `reads and ${APPS} data reads; the registrar sends no read, only its create); ` +
         `${(cacheHits / TRIALS).toFixed(1)} of the children reads ` +
         "were answered from the server's serialized-response cache (`get_children2` of an " +
         `unchanged list): ${count(APPS)} sessions reading the same new list cost the server one ` +

@@ -14,12 +14,14 @@ export type RegistrantRequest =
 
 /**
  * On the registrant's clock (`performance.timeOrigin + performance.now()`): `started` when the
- * operation was called, `at` when it resolved; `node` the node created.
+ * operation was called, `at` when it resolved; `node` the node created; `requests` the ZooKeeper
+ * requests the registering sessions sent for it (fleet-register).
  */
 export type RegistrantAnswer = {
   id: number;
   started: number;
   at: number;
   node?: string;
+  requests?: number;
   error?: string;
 };

@@ -71,6 +71,7 @@ async function main(): Promise<void> {
         const { servicePath } = request;
         const slash = servicePath.lastIndexOf('/');
         const service = { path: servicePath.slice(0, slash), name: servicePath.slice(slash + 1) };
+        let requests = 0;
         if (request.bare) {
           const sessions = fleet.bare;
           const nodes = await Promise.all(
@@ -83,6 +84,7 @@ async function main(): Promise<void> {
             ),
           );
           fleetRegistered = nodes.map((node, i) => () => sessions[i]!.delete(node));
+          requests = sessions.length; // one create each
         } else {
           const fleetRegistrars = fleet.clients.map(
             (c, i) =>
@@ -92,13 +94,16 @@ async function main(): Promise<void> {
                 { logger: silent },
               ),
           );
+          const sent = () => fleet.clients.reduce((sum, c) => sum + c.requestCounts.total, 0);
+          const before = sent();
           await Promise.all(fleetRegistrars.map((registrar) => registrar.register()));
+          requests = sent() - before;
           fleetRegistered = fleetRegistrars.map((registrar) => async () => {
             await registrar.deregister();
             registrar.close();
           });
         }
-        return { id: request.id, started, at: now() };
+        return { id: request.id, started, at: now(), requests };
       }
       case 'fleet-deregister':
         await Promise.all(fleetRegistered.map((deregister) => deregister()));

@@ -85,8 +85,9 @@ export class Registrant {
   }
 
   /** Every fleet session registers one instance under `servicePath` at once. */
-  async registerFleet(servicePath: string, bare: boolean): Promise<Timed> {
-    return this.timed(await this.ask({ op: 'fleet-register', servicePath, bare }));
+  async registerFleet(servicePath: string, bare: boolean): Promise<Timed & { requests: number }> {
+    const answer = await this.ask({ op: 'fleet-register', servicePath, bare });
+    return { ...this.timed(answer), requests: answer.requests ?? Number.NaN };
   }
 
   /** The instances of the last `registerFleet` go. */

@@ -1,4 +1,5 @@
-import { Pool } from 'undici';
+import { createRequire } from 'node:module';
+import type { Pool } from 'undici';
 import type { EndpointFactory } from '../endpoint-factory.js';
 import { InvalidInstanceError } from '../errors/invalid-instance.error.js';
 import type { ServiceInstance } from '../service-instance.js';
@@ -88,6 +89,16 @@ export function httpEndpointFactory(
 /** A `json`/`text` request's answer, as undici's `request` gives it. */
 type PoolAnswer = Awaited<ReturnType<Pool['request']>>;
 
+/**
+ * undici, loaded at the first request of the first endpoint: importing it costs about 50 ms, which
+ * a process that never calls over HTTP (the CLI, a registering-only app) should not pay.
+ */
+let PoolClass: typeof Pool | undefined;
+function newPool(origin: string): Pool {
+  PoolClass ??= (createRequire(import.meta.url)('undici') as typeof import('undici')).Pool;
+  return new PoolClass(origin);
+}
+
 /** How many resolved paths an endpoint keeps; beyond it (paths with ids in them) it starts over. */
 const RESOLVED_PATHS = 64;
 
@@ -163,7 +174,7 @@ class InstanceHttpEndpoint implements HttpEndpoint {
   private get pool(): Pool {
     if (this.poolOrUndefined) return this.poolOrUndefined;
     if (this.closed) throw new TypeError(`HttpEndpoint ${this.url} is closed: its instance left`);
-    this.poolOrUndefined = new Pool(this.base.origin);
+    this.poolOrUndefined = newPool(this.base.origin);
     return this.poolOrUndefined;
   }
 
