@@ -2,8 +2,9 @@ import type { ZkClient } from '../../lib/client/zk-client.js';
 import { BareWatcher } from '../support/bare-watcher.js';
 import { BareZk } from '../support/bare-zk.js';
 import { benchPath } from '../support/fleet.js';
-import { count, medianP95, ratio, table } from '../support/format.js';
+import { count, medianP95, ratio, table, verdict } from '../support/format.js';
 import { connectClient, type WatchedEndpointer, watchEndpointer } from '../support/lib-parts.js';
+import { BURST_GOAL } from '../support/propagation-report.js';
 import { Registrant } from '../support/registrant.js';
 import { median, summarize } from '../support/stats.js';
 import type { BenchCase } from './bench-case.js';
@@ -79,6 +80,7 @@ export const burst: BenchCase = {
         ratio(last.median / floorLast),
         count(median(runs.map((r) => r.requests))),
         median(runs.map((r) => r.perRegistration)).toFixed(1),
+        runs === results.floor ? '' : verdict(last.median / floorLast <= BURST_GOAL),
       ];
     };
     return [
@@ -96,6 +98,7 @@ export const burst: BenchCase = {
           'vs floor',
           `requests per consumer (${INSTANCES} data reads + children reads)`,
           'requests per registration',
+          `goal ≤ ${BURST_GOAL}×`,
         ],
         [row('library (`ZkEndpointer`)', results.ours), row('floor', results.floor)],
       ),
