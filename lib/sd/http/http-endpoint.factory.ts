@@ -222,14 +222,7 @@ class InstanceHttpEndpoint implements HttpEndpoint {
           exchange,
         );
       }
-      try {
-        return await parse(body);
-      } catch (error) {
-        const reason = accept
-          ? 'the response body is not valid JSON'
-          : 'reading the response body failed';
-        throw exchangeFailure(exchange, error, statusCode, reason);
-      }
+      return await parseOrFail(parse, body, exchange, statusCode, accept);
     } finally {
       exchange.deadline.done();
     }
@@ -256,14 +249,7 @@ class InstanceHttpEndpoint implements HttpEndpoint {
         exchange,
       );
     }
-    try {
-      return await parse(response);
-    } catch (error) {
-      const reason = accept
-        ? 'the response body is not valid JSON'
-        : 'reading the response body failed';
-      throw exchangeFailure(exchange, error, response.status, reason);
-    }
+    return parseOrFail(parse, response, exchange, response.status, accept);
   }
 
   private exchange<S>(
@@ -309,6 +295,24 @@ class InstanceHttpEndpoint implements HttpEndpoint {
     if (this.resolved.size >= RESOLVED_PATHS) this.resolved.clear();
     this.resolved.set(path, target);
     return target;
+  }
+}
+
+/** The body read by `parse`; a failure (not JSON, cut off) as the exchange's error. */
+async function parseOrFail<T>(
+  parse: (body: BodyReader) => Promise<T>,
+  body: BodyReader,
+  exchange: Exchange<unknown>,
+  status: number,
+  accept: string | undefined,
+): Promise<T> {
+  try {
+    return await parse(body);
+  } catch (error) {
+    const reason = accept
+      ? 'the response body is not valid JSON'
+      : 'reading the response body failed';
+    throw exchangeFailure(exchange, error, status, reason);
   }
 }
 
