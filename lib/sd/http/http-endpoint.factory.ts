@@ -1,7 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Pool } from 'undici';
 import type { EndpointFactory } from '../endpoint-factory.js';
-import { InvalidInstanceError } from '../errors/invalid-instance.error.js';
 import type { ServiceInstance } from '../service-instance.js';
 import { MAX_TIMER_MS } from '../timer-limits.js';
 import {
@@ -10,6 +9,7 @@ import {
   exchangeFailure,
   statusError,
 } from './http-failure.js';
+import { baseUrlOf } from './instance-base-url.js';
 import { type Deadline, exchangeDeadline, lingeringDeadline } from './request-deadline.js';
 
 /** Options of `httpEndpointFactory`. */
@@ -321,34 +321,4 @@ function sendsAsIs(body: RequestInit['body']): boolean {
   return (
     body === undefined || body === null || typeof body === 'string' || body instanceof Uint8Array
   );
-}
-
-/** The instance's URL as a base for relative paths (path ending in '/', no query or fragment). */
-function baseUrlOf(instance: ServiceInstance): URL {
-  const unusable = (why: string) =>
-    new InvalidInstanceError(
-      instance.id,
-      `Instance ${instance.id} (${instance.path}) cannot be called over HTTP: ${why}; its data is ` +
-        `${JSON.stringify(instance.raw.toString('utf8').slice(0, 200))}. Register it with an ` +
-        'http(s) address (go-kit data such as "http://10.0.0.5:8080", or a Curator/Spring address ' +
-        'and port), or give this endpointer a `factory` for its protocol.',
-    );
-  if (!instance.url) throw unusable('it has no URL');
-  let url: URL;
-  try {
-    url = new URL(instance.url);
-  } catch {
-    throw unusable(`"${instance.url}" is not a valid URL`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw unusable(`only http: and https: URLs are supported, not ${url.protocol}`);
-  }
-  if (url.username || url.password) {
-    throw unusable('fetch refuses URLs with credentials (send them in an authorization header)');
-  }
-  // Each URL setter re-serializes the URL in native code: only call the ones that change it.
-  if (url.search) url.search = '';
-  if (url.hash) url.hash = '';
-  if (!url.pathname.endsWith('/')) url.pathname += '/';
-  return url;
 }
