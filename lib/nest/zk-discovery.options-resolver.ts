@@ -44,40 +44,46 @@ export const REGISTRATION_DEFAULTS = {
   status: 'UP',
 };
 
-const moduleKeys = [
-  'servers',
-  'sessionTimeoutMs',
-  'connectTimeoutMs',
-  'operationTimeoutMs',
-  'auth',
-  'acl',
-  'registration',
-  'endpointer',
-  'logger',
-  'metrics',
-] as const satisfies readonly (keyof ZkDiscoveryModuleOptions)[];
-const registrationKeys = [
-  'path',
-  'name',
-  'data',
-  'host',
-  'port',
-  'scheme',
-  'mode',
-  'failFast',
-  'drainDelayMs',
-  'deregisterTimeoutMs',
-  'format',
-  'metadata',
-  'status',
-] as const satisfies readonly (keyof ZkRegistrationOptions)[];
-const endpointerKeys = [
-  'factory',
-  'balancer',
-  'retry',
-  'invalidateOnErrorMs',
-  'startupWaitMs',
-] as const satisfies readonly (keyof ZkEndpointerOptions)[];
+/**
+ * The option names each object accepts, written as records so the compiler fails when an option
+ * is added to (or removed from) its interface and not here: a list once left out
+ * `keepProcessAlive`, which the types and the README accept.
+ */
+const moduleKeys = Object.keys({
+  servers: true,
+  sessionTimeoutMs: true,
+  connectTimeoutMs: true,
+  operationTimeoutMs: true,
+  auth: true,
+  acl: true,
+  keepProcessAlive: true,
+  registration: true,
+  endpointer: true,
+  logger: true,
+  metrics: true,
+} satisfies Record<keyof ZkDiscoveryModuleOptions, true>);
+const registrationKeys = Object.keys({
+  path: true,
+  name: true,
+  data: true,
+  host: true,
+  port: true,
+  scheme: true,
+  mode: true,
+  failFast: true,
+  drainDelayMs: true,
+  deregisterTimeoutMs: true,
+  format: true,
+  metadata: true,
+  status: true,
+} satisfies Record<keyof ZkRegistrationOptions, true>);
+const endpointerKeys = Object.keys({
+  factory: true,
+  balancer: true,
+  retry: true,
+  invalidateOnErrorMs: true,
+  startupWaitMs: true,
+} satisfies Record<keyof ZkEndpointerOptions, true>);
 const modes: readonly RegistrationMode[] = ['listen', 'bootstrap', 'manual'];
 const wildcardHosts = new Set(['', '0.0.0.0', '::', '[::]', '*']);
 

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Injectable, type LoggerService, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { InjectZkClient, ZkClient, ZkDiscoveryModule } from '../../lib/index.js';
+import { getZkClientToken, InjectZkClient, ZkClient, ZkDiscoveryModule } from '../../lib/index.js';
 import { MAX_NODE_DATA_BYTES } from '../../lib/sd/service-validation.js';
 import { startConsumerApp, startServiceApp } from '../support/nest-apps.js';
 import { uniqueRoot } from '../support/unique-root.js';
@@ -121,6 +121,24 @@ describe('bad configuration fails at startup, naming the option and the fix', ()
     expect(String(error)).toMatch(
       /no HTTP server.*registration.mode 'bootstrap'.*registration.port/,
     );
+  });
+
+  it('every client option the types accept starts, keepProcessAlive included', async () => {
+    @Module({
+      imports: [ZkDiscoveryModule.forRoot({ servers, keepProcessAlive: true, logger: false })],
+    })
+    class KeepAliveModule {}
+    const app = await NestFactory.createApplicationContext(KeepAliveModule, {
+      logger: false,
+      abortOnError: false,
+    });
+    try {
+      const client = app.get<ZkClient>(getZkClientToken());
+      // Without a registration the client connects in the background.
+      await waitFor(() => client.state === 'connected');
+    } finally {
+      await app.close();
+    }
   });
 
   it('unknown option', async () => {
