@@ -7,6 +7,7 @@ import {
   describeNetworkError,
   type Exchange,
   exchangeFailure,
+  type FailedAnswer,
   statusError,
 } from './http-failure.js';
 import { baseUrlOf } from './instance-base-url.js';
@@ -132,29 +133,7 @@ class InstanceHttpEndpoint implements HttpEndpoint {
   }
 
   async fetch(path: string, init?: RequestInit): Promise<Response> {
-    const target = this.resolve(path);
-    const exchange = this.exchange(target, init, lingeringDeadline);
-    const headers = new Headers(this.headers);
-    if (init?.headers) {
-      for (const [name, value] of new Headers(init.headers)) headers.set(name, value);
-    }
-    let response: Response;
-    try {
-      response = await fetch(target, { ...init, headers, signal: exchange.deadline.signal });
-    } catch (error) {
-      throw exchangeFailure(exchange, error, undefined, describeNetworkError(error));
-    }
-    if (response.status >= 500) {
-      throw await statusError(
-        {
-          status: response.status,
-          contentType: response.headers.get('content-type'),
-          body: response.body,
-        },
-        exchange,
-      );
-    }
-    return response;
+    return (await this.sendThroughFetch(path, init)).response;
   }
 
   json<T = unknown>(path: string, init?: RequestInit): Promise<T> {
@@ -237,19 +216,34 @@ class InstanceHttpEndpoint implements HttpEndpoint {
   ): Promise<T> {
     const headers = new Headers(init?.headers);
     if (accept && !headers.has('accept')) headers.set('accept', accept);
-    const response = await this.fetch(path, { ...init, headers });
-    const exchange = this.exchange(this.resolve(path), init, lingeringDeadline);
-    if (!response.ok) {
-      throw await statusError(
-        {
-          status: response.status,
-          contentType: response.headers.get('content-type'),
-          body: response.body,
-        },
-        exchange,
-      );
-    }
+    const { response, exchange } = await this.sendThroughFetch(path, { ...init, headers });
+    if (!response.ok) throw await statusError(failedAnswerOf(response), exchange);
     return parseOrFail(parse, response, exchange, response.status, accept);
+  }
+
+  /**
+   * Node's global `fetch` with the endpoint's headers and deadline (which goes on covering the
+   * caller's read of the body); a 5xx, a network error or the deadline rejects. The exchange
+   * comes back with the response, for failures while the body is read.
+   */
+  private async sendThroughFetch(
+    path: string,
+    init: RequestInit | undefined,
+  ): Promise<{ response: Response; exchange: Exchange<AbortSignal> }> {
+    const target = this.resolve(path);
+    const exchange = this.exchange(target, init, lingeringDeadline);
+    const headers = new Headers(this.headers);
+    if (init?.headers) {
+      for (const [name, value] of new Headers(init.headers)) headers.set(name, value);
+    }
+    let response: Response;
+    try {
+      response = await fetch(target, { ...init, headers, signal: exchange.deadline.signal });
+    } catch (error) {
+      throw exchangeFailure(exchange, error, undefined, describeNetworkError(error));
+    }
+    if (response.status >= 500) throw await statusError(failedAnswerOf(response), exchange);
+    return { response, exchange };
   }
 
   private exchange<S>(
@@ -314,6 +308,15 @@ async function parseOrFail<T>(
       : 'reading the response body failed';
     throw exchangeFailure(exchange, error, status, reason);
   }
+}
+
+/** A fetch `Response` with a failing status, as `statusError` reads it. */
+function failedAnswerOf(response: Response): FailedAnswer {
+  return {
+    status: response.status,
+    contentType: response.headers.get('content-type'),
+    body: response.body,
+  };
 }
 
 /** A request body undici's `request` sends as it is. */
