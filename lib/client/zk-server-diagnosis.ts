@@ -79,19 +79,17 @@ function classify(
   server: string,
   timeoutMs: number,
 ): Pick<ZkServerDiagnosis, 'problem' | 'detail'> {
-  switch (error.code) {
-    case 'ECONNREFUSED':
-      return {
-        problem: 'connection-refused',
-        detail: `${server} refused the connection (nothing listens there)`,
-      };
-    case 'EHOSTUNREACH':
-    case 'ENETUNREACH':
-      return { problem: 'unreachable', detail: `no route to ${server} (${error.code})` };
-    case 'ETIMEDOUT':
-      return { problem: 'no-answer', detail: `no answer from ${server} within ${timeoutMs} ms` };
+  if (error.code === 'ECONNREFUSED') {
+    return {
+      problem: 'connection-refused',
+      detail: `${server} refused the connection (nothing listens there)`,
+    };
   }
-  if (/no answer .* within/.test(error.message)) {
+  if (error.code === 'EHOSTUNREACH' || error.code === 'ENETUNREACH') {
+    return { problem: 'unreachable', detail: `no route to ${server} (${error.code})` };
+  }
+  // The TCP connect timing out, or the probe's own deadline (connected, then no answer).
+  if (error.code === 'ETIMEDOUT' || /no answer .* within/.test(error.message)) {
     return { problem: 'no-answer', detail: `no answer from ${server} within ${timeoutMs} ms` };
   }
   return {

@@ -254,11 +254,14 @@ export class Registrar {
   }
 }
 
+/** Reads our own node back for the log line, whatever its status. */
+const decodeOwnNode = instanceDecoder({ includeNotUp: true });
+
 /** What consumers will call, for the log line: the decoded URL, else the data as text. */
 function advertised(node: string, data: Buffer): string {
   const name = node.slice(node.lastIndexOf('/') + 1);
   try {
-    const instance = instanceDecoder({ includeNotUp: true })({ name, path: node, data });
+    const instance = decodeOwnNode({ name, path: node, data });
     if (instance?.url) return instance.url;
   } catch {
     // Not a format we read: show the bytes.
