@@ -156,13 +156,16 @@ export class ZkClient {
   private open(): boolean {
     if (!this.session.open()) return false;
     if (!this.options.keepProcessAlive) {
-      this.stopIdleWatch = whenOnlyNativeHandlesRemain(() => {
-        this.options.logger.log(
-          'Nothing but the ZooKeeper session keeps this process alive: closing it so the process ' +
-            'can exit (set keepProcessAlive: true to keep it open)',
-        );
-        void this.close();
-      });
+      this.stopIdleWatch = whenOnlyNativeHandlesRemain(
+        () => {
+          this.options.logger.log(
+            'Nothing but the ZooKeeper session keeps this process alive: closing it so the process ' +
+              'can exit (set keepProcessAlive: true to keep it open)',
+          );
+          void this.close();
+        },
+        () => this.requests.waitingCount > 0,
+      );
     }
     return true;
   }
@@ -217,28 +220,29 @@ export class ZkClient {
    * Stat of the node, or null when it does not exist. A watcher fires once when the node is
    * created, deleted or changed (also when it did not exist: the watch waits for it).
    */
-  async exists(path: string, watcher?: ZkWatcher): Promise<ZkStat | null> {
-    const stat = await this.requests.run<ZkStat | null>('exists', path, (zk, done) =>
-      zk.a_exists(path, watcher !== undefined, (rc, _err, stat) =>
-        rc === ZkCodes.NONODE ? done(ZkCodes.OK, null) : done(rc, stat),
-      ),
+  exists(path: string, watcher?: ZkWatcher): Promise<ZkStat | null> {
+    return this.requests.run<ZkStat | null>(
+      'exists',
+      path,
+      (zk, done) =>
+        zk.a_exists(path, watcher !== undefined, (rc, _err, stat) =>
+          rc === ZkCodes.NONODE ? done(ZkCodes.OK, null) : done(rc, stat),
+        ),
+      () => this.armed('exists', path, watcher),
     );
-    this.armed('exists', path, watcher);
-    return stat;
   }
 
   /** The node's data and stat. A watcher fires once when the data changes or the node is deleted. */
-  async getData(path: string, watcher?: ZkWatcher): Promise<{ data: Buffer; stat: ZkStat }> {
-    const result = await this.requests.run<{ data: Buffer; stat: ZkStat }>(
+  getData(path: string, watcher?: ZkWatcher): Promise<{ data: Buffer; stat: ZkStat }> {
+    return this.requests.run<{ data: Buffer; stat: ZkStat }>(
       'getData',
       path,
       (zk, done) =>
         zk.a_get(path, watcher !== undefined, (rc, _err, stat, data) =>
           done(rc, { data: data ?? EMPTY, stat }),
         ),
+      () => this.armed('data', path, watcher),
     );
-    this.armed('data', path, watcher);
-    return result;
   }
 
   /** Replaces the node's data; `version` -1 (default) means any version. */
@@ -256,25 +260,33 @@ export class ZkClient {
   }
 
   /** The node's children names. A watcher fires once when a child is added or removed. */
-  async getChildren(path: string, watcher?: ZkWatcher): Promise<string[]> {
-    return (await this.getChildrenWithStat(path, watcher)).children;
+  getChildren(path: string, watcher?: ZkWatcher): Promise<string[]> {
+    return this.readChildren(path, watcher, (children) => children);
   }
 
   /** The children names and the parent's stat (its `cversion` counts child changes). */
-  async getChildrenWithStat(
+  getChildrenWithStat(
     path: string,
     watcher?: ZkWatcher,
   ): Promise<{ children: string[]; stat: ZkStat }> {
-    const result = await this.requests.run<{ children: string[]; stat: ZkStat }>(
+    return this.readChildren(path, watcher, (children, stat) => ({ children, stat }));
+  }
+
+  /** One children read (`get_children2`, see BENCHMARKS.md 2b), its answer shaped by `shape`. */
+  private readChildren<T>(
+    path: string,
+    watcher: ZkWatcher | undefined,
+    shape: (children: string[], stat: ZkStat) => T,
+  ): Promise<T> {
+    return this.requests.run<T>(
       'getChildren',
       path,
       (zk, done) =>
         zk.a_get_children2(path, watcher !== undefined, (rc, _err, children, stat) =>
-          done(rc, { children: children ?? [], stat }),
+          done(rc, rc === ZkCodes.OK ? shape(children ?? [], stat) : undefined),
         ),
+      () => this.armed('children', path, watcher),
     );
-    this.armed('children', path, watcher);
-    return result;
   }
 
   /**

@@ -4,15 +4,16 @@ const IDLE_LOOKS = 2;
 
 /**
  * Calls `onIdle` once nothing but native handles keeps the event loop alive: no server, socket,
- * child process, pending timer or file operation of Node's own. The native `zookeeper` client's
+ * child process, pending timer or file operation of Node's own, and `busy()` (the client's
+ * requests waiting for an answer, whose deadlines share an unref'd timer) is false. The native `zookeeper` client's
  * handles cannot be unref'd, so an open session would otherwise keep a process alive for ever
  * (an app whose `listen()` failed, a script that forgot `close()`). Watches itself with an unref'd
  * timer. Returns the function that stops watching.
  */
-export function whenOnlyNativeHandlesRemain(onIdle: () => void): () => void {
+export function whenOnlyNativeHandlesRemain(onIdle: () => void, busy: () => boolean): () => void {
   let idleLooks = 0;
   const timer = setInterval(() => {
-    idleLooks = nodeKeepsLoopAlive() ? 0 : idleLooks + 1;
+    idleLooks = busy() || nodeKeepsLoopAlive() ? 0 : idleLooks + 1;
     if (idleLooks < IDLE_LOOKS) return;
     clearInterval(timer);
     onIdle();

@@ -1,3 +1,4 @@
+import { DeadlineQueue } from './deadline-queue.js';
 import type { ZkError, ZkOperation } from './errors/zk.error.js';
 import {
   ZkClosedError,
@@ -21,13 +22,22 @@ export interface RequestTarget {
   readonly closed: boolean;
 }
 
+/** A request sent and not answered yet. Whoever takes it out of the queue settles it. */
+interface WaitingRequest {
+  readonly operation: ZkOperation;
+  readonly path: string;
+  readonly handle: NativeHandle;
+  readonly reject: (error: ZkError) => void;
+}
+
 /**
- * Runs every request of a client: one deadline each, a typed error for every failure, the
- * requests still waiting on each handle (so that a handle the client leaves fails them at once
- * instead of at their deadline), and the counts per operation.
+ * Runs every request of a client: one deadline each (one timer for all of them, see
+ * `DeadlineQueue`), a typed error for every failure, the requests still waiting on each handle
+ * (so that a handle the client leaves fails them at once instead of at their deadline), and the
+ * counts per operation.
  */
 export class ZkRequests {
-  private readonly inFlight = new Map<NativeHandle, Set<(failure: HandleDropped) => void>>();
+  private readonly waiting: DeadlineQueue<WaitingRequest>;
   private readonly counts: ZkRequestCounts = {
     total: 0,
     create: 0,
@@ -41,23 +51,35 @@ export class ZkRequests {
   };
 
   constructor(
-    private readonly timeoutMs: number,
+    timeoutMs: number,
     private readonly target: () => RequestTarget,
-  ) {}
+  ) {
+    this.waiting = new DeadlineQueue(timeoutMs, (request) =>
+      request.reject(new ZkTimeoutError(request.operation, request.path, timeoutMs)),
+    );
+  }
 
   /** Requests sent so far, per operation. A snapshot: later requests do not change it. */
   get sent(): ZkRequestCounts {
     return { ...this.counts };
   }
 
+  /** Requests sent and not answered, failed or timed out yet. */
+  get waitingCount(): number {
+    return this.waiting.size;
+  }
+
   /**
    * Runs one native operation with a deadline. The handle is checked first: a closed native
    * handle must never be called (it segfaults), so a dead handle turns into a typed error here.
+   * `onSuccess` runs when the answer is good, just before the caller gets it (and not for an
+   * answer that comes after the deadline): a read arms its watcher there.
    */
   run<T>(
     operation: ZkOperation,
     path: string,
     invoke: (zk: NativeCalls, done: Complete<T>) => number,
+    onSuccess?: () => void,
   ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const { handle, closed } = this.target();
@@ -67,42 +89,26 @@ export class ZkRequests {
       }
       this.counts.total++;
       this.counts[operation as Exclude<ZkOperation, 'connect' | 'addAuth'>]++;
-      let settled = false;
-      const timeoutMs = this.timeoutMs;
-      const timer = setTimeout(
-        () => finish(undefined, new ZkTimeoutError(operation, path, timeoutMs)),
-        timeoutMs,
-      );
-      let pending = this.inFlight.get(handle);
-      if (!pending) {
-        pending = new Set();
-        this.inFlight.set(handle, pending);
-      }
-      const onDropped = (failure: HandleDropped) => finish(undefined, failure(operation, path));
-      pending.add(onDropped);
-      const finish = (value: T | undefined, error?: ZkError) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        pending.delete(onDropped);
-        if (error) reject(error);
-        else resolve(value as T);
+      const request: WaitingRequest = { operation, path, handle, reject };
+      this.waiting.add(request);
+      const done: Complete<T> = (rc, value) => {
+        if (!this.waiting.delete(request)) return;
+        if (rc === ZkCodes.OK) {
+          onSuccess?.();
+          resolve(value as T);
+        } else reject(this.errorFor(operation, path, rc, handle));
       };
-      const done: Complete<T> = (rc, value) =>
-        rc === ZkCodes.OK
-          ? finish(value)
-          : finish(undefined, this.errorFor(operation, path, rc, handle));
       const rc = invoke(handle.raw, done);
-      if (rc !== ZkCodes.OK) finish(undefined, this.errorFor(operation, path, rc, handle));
+      if (rc !== ZkCodes.OK && this.waiting.delete(request))
+        reject(this.errorFor(operation, path, rc, handle));
     });
   }
 
   /** Fails every request still waiting on `handle` at once: a handle left will never answer. */
   failAll(handle: NativeHandle | undefined, failure: HandleDropped): void {
     if (!handle) return;
-    const pending = this.inFlight.get(handle);
-    this.inFlight.delete(handle);
-    for (const fail of pending ?? []) fail(failure);
+    for (const request of this.waiting.takeWhere((waiting) => waiting.handle === handle))
+      request.reject(failure(request.operation, request.path));
   }
 
   /** A handle closed under an operation means the client closed, or the session expired. */

@@ -56,13 +56,22 @@ export class WatchRegistry {
 
   /** Calls, once, every watcher the event fires; they are consumed (one-shot, like ZooKeeper's). */
   dispatch(event: NativeNodeEvent, path: string): void {
-    const fired = new Set<ZkWatcher>();
+    // Usually one kind fires (a children watch): its own set, taken out, is iterated as it is. A
+    // watcher armed for several kinds (exists and data) is merged, so that it is called once.
+    let first: Set<ZkWatcher> | undefined;
+    let merged: Set<ZkWatcher> | undefined;
     for (const kind of firedKinds[event]) {
       const watchers = this.kinds[kind].get(path);
       if (!watchers) continue;
       this.kinds[kind].delete(path);
-      for (const watcher of watchers) fired.add(watcher);
+      if (!first) first = watchers;
+      else {
+        merged ??= new Set(first);
+        for (const watcher of watchers) merged.add(watcher);
+      }
     }
+    const fired = merged ?? first;
+    if (!fired) return;
     const payload: ZkWatchEvent = { type: eventTypes[event], path };
     for (const watcher of fired) watcher(payload);
   }

@@ -19,3 +19,46 @@ export function mergeSorted<T>(
   while (j < b.length) merged.push(b[j++]!);
   return merged;
 }
+
+/**
+ * The index of the first item of `sorted` (ascending by `idOf`) with `id` that `matches`, or -1:
+ * a binary search for the id, then a scan of the items sharing it. O(log n).
+ */
+export function indexOfSorted<T>(
+  sorted: readonly T[],
+  id: string,
+  idOf: (item: T) => string,
+  matches: (item: T) => boolean,
+): number {
+  for (let i = lowerBound(sorted, id, idOf); i < sorted.length && idOf(sorted[i]!) === id; i++) {
+    if (matches(sorted[i]!)) return i;
+  }
+  return -1;
+}
+
+/** Where an item with `id` goes in `sorted`: after every item whose id is not greater. O(log n). */
+export function insertionIndex<T>(
+  sorted: readonly T[],
+  id: string,
+  idOf: (item: T) => string,
+): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (idOf(sorted[mid]!) <= id) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+function lowerBound<T>(sorted: readonly T[], id: string, idOf: (item: T) => string): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (idOf(sorted[mid]!) < id) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}

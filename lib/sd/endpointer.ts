@@ -1,7 +1,13 @@
 import { Listeners, type Unsubscribe } from '../client/listeners.js';
 import { consoleLogger, type ZkLogger } from '../client/zk-logger.js';
 import type { EndpointFactory } from './endpoint-factory.js';
-import { type EndpointEntry, planEndpoints } from './endpoint-plan.js';
+import {
+  type EndpointEntry,
+  type EntryLists,
+  planEndpoints,
+  spliceChange,
+} from './endpoint-plan.js';
+import { changeBetween } from './instances-change.js';
 import { MAX_TIMER_MS } from './timer-limits.js';
 
 export type { EndpointFactory, EndpointHandle } from './endpoint-factory.js';
@@ -58,6 +64,8 @@ export class Endpointer<E> implements EndpointSource<E> {
   private entries: readonly Entry<E>[] = EMPTY;
   private cachedEndpoints: readonly E[] = EMPTY;
   private cachedInstances: readonly ServiceInstance[] = EMPTY;
+  /** The source's list last applied, to ask it what changed since (`changeBetween`). */
+  private appliedList: readonly ServiceInstance[] | undefined;
   /** Bytes of instances whose factory call failed and was logged, by id: logged once per bytes. */
   private readonly reportedFailures = new Map<string, Buffer>();
   /** Endpoint `close` calls still running; `close()` waits for them. */
@@ -190,10 +198,26 @@ export class Endpointer<E> implements EndpointSource<E> {
    * instances), so this is one merge of two sorted lists, comparing object identity first: O(n)
    * pointer comparisons and O(changes) factory calls and closes, where a re-sort and a byte
    * comparison of every instance cost 10 ms per change at 10,000 instances (BENCHMARKS.md).
-   * Unsorted input is sorted first.
+   * Unsorted input is sorted first. A list its source recorded as a few changes to the last one
+   * applied is spliced instead (`spliceChange`), when every instance of that one has its entry.
    */
   private apply(instances: readonly ServiceInstance[]): void {
     this.applied = true;
+    const previous = this.appliedList;
+    this.appliedList = instances;
+    if (previous && previous.length === this.entries.length && this.reportedFailures.size === 0) {
+      const change = changeBetween(previous, instances);
+      const lists = {
+        entries: this.entries,
+        endpoints: this.cachedEndpoints,
+        instances: this.cachedInstances,
+      };
+      const spliced = change && spliceChange(lists, change, (instance) => this.create(instance));
+      if (spliced) {
+        this.installLists(spliced.lists, spliced.removed, spliced.changed);
+        return;
+      }
+    }
     const plan = planEndpoints(this.entries, instances);
     const next: Entry<E>[] = [];
     let changed = plan.removed.length > 0;
@@ -236,18 +260,30 @@ export class Endpointer<E> implements EndpointSource<E> {
 
   /** Installs `next` (ordered by id), closes `removed`, and notifies when the set changed. */
   private install(next: readonly Entry<E>[], removed: readonly Entry<E>[], changed: boolean): void {
+    const lists = changed
+      ? {
+          entries: next,
+          endpoints: next.map((e) => e.endpoint),
+          instances: next.map((e) => e.instance),
+        }
+      : { entries: next, endpoints: this.cachedEndpoints, instances: this.cachedInstances };
+    this.installLists(lists, removed, changed);
+  }
+
+  /** Installs `lists` (ordered by id), closes `removed`, and notifies when the set changed. */
+  private installLists(lists: EntryLists<E>, removed: readonly Entry<E>[], changed: boolean): void {
     for (const entry of removed) this.closeEntry(entry);
-    this.entries = next;
+    this.entries = lists.entries;
     if (!changed) return;
-    this.cachedEndpoints =
-      next.length === 0 ? EMPTY : Object.freeze(next.map((entry) => entry.endpoint));
-    this.cachedInstances =
-      next.length === 0 ? EMPTY : Object.freeze(next.map((entry) => entry.instance));
+    const empty = lists.entries.length === 0;
+    this.cachedEndpoints = empty ? EMPTY : Object.freeze(lists.endpoints);
+    this.cachedInstances = empty ? EMPTY : Object.freeze(lists.instances);
     this.listeners.emit(undefined);
   }
 
   /** Closes every entry; `endpoints()` is empty from now on (until a good snapshot). */
   private dropAll(): void {
+    this.appliedList = undefined;
     this.install(EMPTY, this.entries, this.entries.length > 0);
   }
 

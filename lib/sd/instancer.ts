@@ -4,8 +4,8 @@ import type { ZkClient } from '../client/zk-client.js';
 import type { ZkWatchEvent, ZkWatcher } from '../client/zk-client.types.js';
 import { consoleLogger, type ZkLogger } from '../client/zk-logger.js';
 import { childPath } from '../client/zk-paths.js';
-import { compareInstanceIds, mergeSorted } from './by-instance-id.js';
 import { type InstanceDecoder, instanceDecoder } from './formats/instance-decoder.js';
+import { InstanceList } from './instance-list.js';
 import {
   type BackoffFunction,
   type BackoffOptions,
@@ -43,7 +43,7 @@ interface ChildEntry {
   watcher: ZkWatcher;
   /** The child's name (its key in `children`). */
   name: string;
-  /** In the last list of decoded instances (`listed`). */
+  /** In the last list of decoded instances (kept by `list`). */
   listed: boolean;
 }
 
@@ -58,9 +58,10 @@ export class Instancer implements InstanceSource {
   private readonly decode: InstanceDecoder;
   private readonly logger: ZkLogger;
   private readonly backoff: BackoffFunction;
+  /** Changed only through `setChild`, `deleteChild` and `clearChildren`, which keep `list`. */
   private readonly children = new Map<string, ChildEntry>();
-  /** The entries behind the last decoded list, sorted by instance id. */
-  private listed: ChildEntry[] = [];
+  /** The decoded instances, sorted by id, as last published plus the changes since. */
+  private readonly list = new InstanceList<ChildEntry>();
   /** Keys (`id` + bytes) of undecodable nodes already logged, so each is logged once. */
   private readonly reportedBadNodes = new Set<string>();
   private readonly subscriptions: Unsubscribe[] = [];
@@ -166,14 +167,10 @@ export class Instancer implements InstanceSource {
     try {
       const names = this.childrenDirty ? await this.readChildren() : [...this.children.keys()];
       if (this.closed) return;
-      if (names === undefined) {
-        this.children.clear();
-        this.publish([], undefined);
-      } else {
-        await this.applyChildren(names);
-        if (this.closed) return;
-        this.publish(this.decodedInstances(), undefined);
-      }
+      if (names === undefined) this.clearChildren();
+      else await this.applyChildren(names);
+      if (this.closed) return;
+      this.publish(this.list.instances(), undefined);
       this.failures = 0;
     } catch (error) {
       if (this.closed) return;
@@ -212,7 +209,7 @@ export class Instancer implements InstanceSource {
     for (const [name, entry] of this.children) {
       if (present.has(name)) continue;
       this.client.unwatch(this.childPath(name), entry.watcher);
-      this.children.delete(name);
+      this.deleteChild(name);
     }
     const toRead = names.filter((name) => !this.children.get(name)?.watched);
     await Promise.all(toRead.map((name) => this.readChild(name)));
@@ -225,7 +222,7 @@ export class Instancer implements InstanceSource {
       ((event: ZkWatchEvent) => this.onChildDataEvent(name, event));
     try {
       const { data } = await this.client.getData(path, watcher);
-      this.children.set(name, {
+      this.setChild({
         raw: data,
         instance: this.decodeChild(name, path, data),
         watched: true,
@@ -235,7 +232,7 @@ export class Instancer implements InstanceSource {
       });
     } catch (error) {
       // Removed between the children read and this read: the next children event drops it.
-      if (error instanceof ZkNoNodeError) this.children.delete(name);
+      if (error instanceof ZkNoNodeError) this.deleteChild(name);
       else throw error;
     }
   }
@@ -253,24 +250,23 @@ export class Instancer implements InstanceSource {
     }
   }
 
-  /**
-   * The decoded instances, sorted by id. The entries of the last list are in order already: those
-   * still held keep their place, and only new entries are sorted and merged in, O(n + k log k) for
-   * k new ones, where a full sort cost 6.7 ms per change at 10,000 instances (BENCHMARKS.md,
-   * growth).
-   */
-  private decodedInstances(): ServiceInstance[] {
-    const kept = this.listed.filter((entry) => this.children.get(entry.name) === entry);
-    const fresh: ChildEntry[] = [];
-    for (const entry of this.children.values()) {
-      if (entry.instance && !entry.listed) {
-        entry.listed = true;
-        fresh.push(entry);
-      }
-    }
-    this.listed =
-      fresh.length === 0 ? kept : mergeSorted(kept, fresh.sort(byInstanceId), byInstanceId);
-    return this.listed.map((entry) => entry.instance!);
+  private setChild(entry: ChildEntry): void {
+    const previous = this.children.get(entry.name);
+    if (previous) this.list.remove(previous);
+    this.children.set(entry.name, entry);
+    this.list.add(entry);
+  }
+
+  private deleteChild(name: string): void {
+    const entry = this.children.get(name);
+    if (!entry) return;
+    this.list.remove(entry);
+    this.children.delete(name);
+  }
+
+  private clearChildren(): void {
+    this.children.clear();
+    this.list.clear();
   }
 
   private readonly onChildrenEvent = (): void => {
@@ -294,8 +290,8 @@ export class Instancer implements InstanceSource {
       // The instance left. The server sends the child's own NodeDeleted before its parent's
       // NodeChildrenChanged: drop it now rather than after the children read that event starts
       // (which still comes, re-arms the children watch and confirms the set).
-      this.children.delete(name);
-      if (!this.syncing) this.publish(this.decodedInstances(), undefined);
+      this.deleteChild(name);
+      if (!this.syncing) this.publish(this.list.instances(), undefined);
     } else if (event.type === 'changed') {
       this.requestSync();
     }
@@ -337,8 +333,4 @@ export class Instancer implements InstanceSource {
   private childPath(name: string): string {
     return childPath(this.path, name);
   }
-}
-
-function byInstanceId(a: ChildEntry, b: ChildEntry): number {
-  return compareInstanceIds(a.instance!.id, b.instance!.id);
 }

@@ -2,7 +2,12 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ZkClient, type ZkLogger, type ZkSessionEvent } from '../../lib/client/index.js';
+import {
+  ZkClient,
+  type ZkLogger,
+  type ZkSessionEvent,
+  ZkTimeoutError,
+} from '../../lib/client/index.js';
 import { countInheritableSockets } from '../../lib/client/zk-native-cloexec.js';
 import { ZooKeeperServer } from '../../lib/testing/index.js';
 import { type ChildScript, startChildScript } from '../support/child-script.js';
@@ -138,6 +143,49 @@ describe('a client is never stuck once ZooKeeper is back', () => {
     const secondNode = registered()[1]!.slice('REGISTERED '.length);
     expect(secondNode).not.toBe(firstNode);
     expect(await proxied.observer.exists(secondNode)).not.toBeNull();
+  });
+
+  it('a request the server never answers fails at its deadline, and so does the next one', async () => {
+    const client = await ZkClient.connect({
+      servers: proxied.proxy.connectString,
+      sessionTimeoutMs: 30_000,
+      operationTimeoutMs: 400,
+      logger: recordingLogger(),
+    });
+    try {
+      proxied.proxy.muteReplies();
+      const first = client.getData('/zookeeper');
+      const second = client.exists('/zookeeper');
+      await expect(first).rejects.toBeInstanceOf(ZkTimeoutError);
+      await expect(second).rejects.toBeInstanceOf(ZkTimeoutError);
+      // After the queue went idle, a new request gets a deadline of its own.
+      await expect(client.getChildren('/')).rejects.toThrow(
+        /getChildren \/ failed: no answer within 400 ms/,
+      );
+    } finally {
+      proxied.proxy.heal();
+      await client.close();
+    }
+  });
+
+  it('a script waiting on a request is not closed as idle before the request ends', async () => {
+    const child = startChildScript('waiting-client.mjs', [
+      dist,
+      proxied.proxy.connectString,
+      '/zookeeper',
+      '2500',
+    ]);
+    children.push(child);
+    try {
+      await child.line(/^READY$/);
+      proxied.proxy.muteReplies();
+      child.process.kill('SIGUSR2');
+      // Idle means nothing but the session keeps the process alive: the request in flight does.
+      expect(await child.line(/^(ANSWERED|FAILED .*)$/, 10_000)).toBe('FAILED ZkTimeoutError');
+      expect(await child.exited(10_000)).toBe(0);
+    } finally {
+      proxied.proxy.heal();
+    }
   });
 
   it('a script that never calls close() exits by itself, and its session closes at once', async () => {

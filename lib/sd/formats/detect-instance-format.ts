@@ -6,6 +6,7 @@ export type DetectedInstanceFormat =
   | { readonly format: 'gokit' }
   | { readonly format: 'curator' | 'spring'; readonly json: Record<string, unknown> };
 
+const GO_KIT: DetectedInstanceFormat = Object.freeze({ format: 'gokit' });
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const OPEN_BRACE = 0x7b;
 
@@ -16,20 +17,23 @@ const OPEN_BRACE = 0x7b;
  */
 export function detectInstanceFormat(data: Buffer): DetectedInstanceFormat {
   const json = parseJsonObject(data);
-  if (!json || !isCuratorInstanceJson(json)) return { format: 'gokit' };
+  if (!json || !isCuratorInstanceJson(json)) return GO_KIT;
   const payload = json.payload as { '@class'?: unknown } | null | undefined;
   const spring = typeof payload === 'object' && payload?.['@class'] === SPRING_INSTANCE_CLASS;
   return { format: spring ? 'spring' : 'curator', json };
 }
 
 function parseJsonObject(data: Buffer): unknown {
-  const start = data.findIndex(
-    (byte) => byte !== 0x20 && byte !== 0x0a && byte !== 0x0d && byte !== 0x09,
-  );
-  if (start === -1 || data[start] !== OPEN_BRACE) return undefined;
+  let start = 0;
+  while (start < data.length && isJsonSpace(data[start]!)) start++;
+  if (data[start] !== OPEN_BRACE) return undefined;
   try {
     return JSON.parse(utf8.decode(data));
   } catch {
     return undefined;
   }
+}
+
+function isJsonSpace(byte: number): boolean {
+  return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
 }

@@ -3,6 +3,7 @@ import { InstanceDecodeError } from '../errors/instance-decode.error.js';
 import type { ServiceInstance } from '../service-instance.js';
 import type { InstanceNode } from './instance-node.js';
 import type { InstanceNodeFormat } from './instance-node-format.js';
+import { parsePlainHttpUrl } from './plain-http-url.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -12,6 +13,8 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * @throws InstanceDecodeError when the data is empty, blank or not UTF-8.
  */
 export function decodeGoKitInstance(node: InstanceNode): ServiceInstance {
+  const plain = parsePlainHttpUrl(node.data);
+  if (plain) return goKitInstance(node, plain.hostname, plain.port, plain.url);
   if (node.data.length === 0) throw new InstanceDecodeError(node.path, 'the node has no data');
   let text: string;
   try {
@@ -21,12 +24,27 @@ export function decodeGoKitInstance(node: InstanceNode): ServiceInstance {
   }
   if (text === '') throw new InstanceDecodeError(node.path, 'its data is blank');
   const url = parseBaseUrl(text);
+  if (!url) return goKitInstance(node, '', undefined, undefined);
+  return goKitInstance(
+    node,
+    url.hostname.replace(/^\[|\]$/g, ''),
+    portOf(url),
+    text.replace(/\/+$/, ''),
+  );
+}
+
+function goKitInstance(
+  node: InstanceNode,
+  address: string,
+  port: number | undefined,
+  url: string | undefined,
+): ServiceInstance {
   return {
     id: node.name,
     path: node.path,
-    address: url ? url.hostname.replace(/^\[|\]$/g, '') : '',
-    port: url ? portOf(url) : undefined,
-    url: url ? text.replace(/\/+$/, '') : undefined,
+    address,
+    port,
+    url,
     metadata: {},
     raw: node.data,
     format: 'gokit',

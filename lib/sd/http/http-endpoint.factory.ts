@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type { Pool } from 'undici';
 import type { EndpointFactory } from '../endpoint-factory.js';
+import { parsePlainHttpUrl } from '../formats/plain-http-url.js';
 import type { ServiceInstance } from '../service-instance.js';
 import { MAX_TIMER_MS } from '../timer-limits.js';
 import {
@@ -76,9 +77,12 @@ export function httpEndpointFactory(
     Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value])),
   );
   return (instance) => {
+    // A plain http(s) URL is valid as it is: its URL object waits for the first request (making
+    // one costs about 10 µs, on the path of every discovery change). Others are checked now.
+    const plain = instance.url !== undefined && parsePlainHttpUrl(instance.url) !== undefined;
     const endpoint = new InstanceHttpEndpoint(
       instance,
-      baseUrlOf(instance),
+      plain ? undefined : baseUrlOf(instance),
       timeoutMs,
       headers,
       lowerCaseHeaders,
@@ -123,7 +127,8 @@ class InstanceHttpEndpoint implements HttpEndpoint {
 
   constructor(
     readonly instance: ServiceInstance,
-    private readonly base: URL,
+    /** The base URL, when the factory made it already (see {@link base}). */
+    private baseOrUndefined: URL | undefined,
     private readonly timeoutMs: number,
     private readonly headers: Readonly<Record<string, string>>,
     /** `headers` with lower-case names, for `request` (made once per factory). */
@@ -148,6 +153,11 @@ class InstanceHttpEndpoint implements HttpEndpoint {
   async close(): Promise<void> {
     this.closed = true;
     await this.poolOrUndefined?.close();
+  }
+
+  private get base(): URL {
+    this.baseOrUndefined ??= baseUrlOf(this.instance);
+    return this.baseOrUndefined;
   }
 
   private get pool(): Pool {
