@@ -68,8 +68,8 @@ export class InstanceList<E extends Listable> {
   }
 
   private splice(added: readonly E[], removed: readonly E[]): void {
-    const entries = this.entries.slice();
-    const instances = this.published.slice();
+    const entries = [...this.entries];
+    const instances = [...this.published];
     for (const entry of removed) {
       const at = indexOfSorted(entries, idOf(entry), idOf, (listed) => listed === entry);
       entries.splice(at, 1);
