@@ -115,7 +115,8 @@ function gitDescribe(): string {
   const run = (args: string[]) =>
     spawnSync('git', args, { cwd: repoRoot, encoding: 'utf8' }).stdout?.trim() ?? '';
   const sha = run(['rev-parse', '--short', 'HEAD']) || 'unknown';
-  return run(['status', '--porcelain', '--untracked-files=no'])
+  // Markdown (this file's own figures, the README) changes nothing a benchmark runs.
+  return run(['status', '--porcelain', '--untracked-files=no', '--', '.', ':(exclude)*.md'])
     ? `${sha} (with local changes)`
     : sha;
 }
