@@ -4,6 +4,7 @@ import { silentLogger, type ZkLogger } from '../client/zk-logger.js';
 import { INSTANCE_FORMATS, type InstanceFormat } from '../sd/formats/instance-format.js';
 import { isValidSpringStatus, metadataProblem } from '../sd/formats/spring.format.js';
 import { validateServiceName, validateZnodePath } from '../sd/service-validation.js';
+import type { BalancerName } from '../sd/zk-endpointer.js';
 import {
   type ResolvedZkDiscoveryMetricsOptions,
   resolveMetricsOptions,
@@ -82,9 +83,11 @@ const endpointerKeys = Object.keys({
   balancer: true,
   retry: true,
   invalidateOnErrorMs: true,
+  outlierDetection: true,
   startupWaitMs: true,
 } satisfies Record<keyof ZkEndpointerOptions, true>);
 const modes: readonly RegistrationMode[] = ['listen', 'bootstrap', 'manual'];
+const balancerNames: readonly BalancerName[] = ['roundRobin', 'random', 'leastLoaded'];
 const wildcardHosts = new Set(['', '0.0.0.0', '::', '[::]', '*']);
 
 /**
@@ -232,13 +235,13 @@ function resolveRegistrationFormat(
 
 function resolveEndpointer(endpointer: ZkEndpointerOptions): ZkEndpointerOptions {
   rejectUnknownKeys(endpointer, endpointerKeys, 'endpointer.');
-  if (
-    endpointer.balancer !== undefined &&
-    endpointer.balancer !== 'roundRobin' &&
-    endpointer.balancer !== 'random'
-  ) {
+  if (endpointer.balancer !== undefined && !balancerNames.includes(endpointer.balancer)) {
     throw new TypeError(
-      invalidOption('endpointer.balancer', endpointer.balancer, 'Use "roundRobin" or "random".'),
+      invalidOption(
+        'endpointer.balancer',
+        endpointer.balancer,
+        'Use "roundRobin", "random" or "leastLoaded".',
+      ),
     );
   }
   if (endpointer.factory !== undefined && typeof endpointer.factory !== 'function') {

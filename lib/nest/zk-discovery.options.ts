@@ -9,7 +9,9 @@ import type { ZkClientOptions } from '../client/zk-client.options.js';
 import type { EndpointFactory } from '../sd/endpoint-factory.js';
 import type { InstanceFormat } from '../sd/formats/instance-format.js';
 import type { AdvertisedAddress } from '../sd/formats/registration-in-format.js';
+import type { OutlierDetectionOptions } from '../sd/lb/outlier-detection.options.js';
 import type { RetryOptions } from '../sd/lb/retry.js';
+import type { BalancerName } from '../sd/zk-endpointer.js';
 import type { ZkDiscoveryMetricsOptions } from './metrics/zk-discovery-metrics.options.js';
 
 /** When the app registers itself. */
@@ -86,8 +88,11 @@ export interface ZkRegistrationOptions {
 export interface ZkEndpointerOptions<E = unknown> {
   /** Turns an instance into something callable. @default `httpEndpointFactory()` (fetch on the instance's URL) */
   factory?: EndpointFactory<E>;
-  /** @default 'roundRobin' */
-  balancer?: 'roundRobin' | 'random';
+  /**
+   * `'roundRobin'`, `'random'`, or `'leastLoaded'` (power of two choices over each instance's
+   * latency and calls in flight). @default 'roundRobin'
+   */
+  balancer?: BalancerName;
   /** Retry policy of `endpointer.call()`. @default `{ attempts: 3, timeoutMs: 10000 }` with backoff */
   retry?: RetryOptions;
   /**
@@ -95,6 +100,12 @@ export interface ZkEndpointerOptions<E = unknown> {
    * @default undefined: keep them until discovery recovers (go-kit's default)
    */
   invalidateOnErrorMs?: number;
+  /**
+   * Outlier ejection: an instance whose calls through `call()` fail twice in a row is left out
+   * of the picks for 10 s (longer if it keeps failing), then gets one probe call. `false` turns
+   * it off. @default on, with `OUTLIER_DETECTION_DEFAULTS` (see the README)
+   */
+  outlierDetection?: OutlierDetectionOptions | false;
   /** How long app startup waits for the first read of the path. @default 5000 */
   startupWaitMs?: number;
 }

@@ -122,6 +122,7 @@ export class ZkDiscoveryService implements OnApplicationShutdown {
         balancer: merged.balancer,
         retry: merged.retry,
         invalidateOnErrorMs: merged.invalidateOnErrorMs,
+        outlierDetection: merged.outlierDetection,
         logger: this.options.logger,
       });
       this.endpointers.set(normalized, endpointer);

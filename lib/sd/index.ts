@@ -32,6 +32,18 @@ export {
   exponentialBackoff,
 } from './lb/backoff.js';
 export type { Balancer } from './lb/balancer.js';
+export type { CallObserver } from './lb/call-observer.js';
+export {
+  LEAST_LOADED_DEFAULTS,
+  type LearningBalancer,
+  type LeastLoadedOptions,
+  leastLoaded,
+} from './lb/least-loaded.balancer.js';
+export {
+  OUTLIER_DETECTION_DEFAULTS,
+  type OutlierDetectionOptions,
+} from './lb/outlier-detection.options.js';
+export type { EjectedInstance } from './lb/outlier-detector.js';
 export { random } from './lb/random.balancer.js';
 export {
   defaultShouldRetry,
@@ -55,4 +67,9 @@ export type {
   ServiceInstance,
 } from './service-instance.js';
 export { MAX_NODE_DATA_BYTES } from './service-validation.js';
-export { type CallContext, ZkEndpointer, type ZkEndpointerConfig } from './zk-endpointer.js';
+export {
+  type BalancerName,
+  type CallContext,
+  ZkEndpointer,
+  type ZkEndpointerConfig,
+} from './zk-endpointer.js';

@@ -1,21 +1,37 @@
 import type { Unsubscribe } from '../client/listeners.js';
 import type { ZkClient } from '../client/zk-client.js';
-import type { ZkLogger } from '../client/zk-logger.js';
+import { consoleLogger, type ZkLogger } from '../client/zk-logger.js';
 import type { EndpointFactory } from './endpoint-factory.js';
 import { Endpointer } from './endpointer.js';
 import type { InstanceDecoder } from './formats/instance-decoder.js';
 import { type InstancerLease, leaseInstancer } from './instancer-registry.js';
 import type { Balancer } from './lb/balancer.js';
+import { observeAll } from './lb/call-observer.js';
+import { leastLoaded } from './lb/least-loaded.balancer.js';
+import type { OutlierDetectionOptions } from './lb/outlier-detection.options.js';
+import { resolveOutlierDetection } from './lb/outlier-detection.options.js';
+import { type EjectedInstance, OutlierDetector } from './lb/outlier-detector.js';
 import { random } from './lb/random.balancer.js';
-import { type RetryOptions, retry } from './lb/retry.js';
+import { defaultShouldRetry, type RetryOptions, retry } from './lb/retry.js';
 import { roundRobin } from './lb/round-robin.balancer.js';
 import type { InstancerSnapshot, ServiceInstance } from './service-instance.js';
 
+/** The balancers a `ZkEndpointer` (and `@InjectEndpointer`) can be given by name. */
+export type BalancerName = 'roundRobin' | 'random' | 'leastLoaded';
+
 export interface ZkEndpointerConfig<E> {
   factory: EndpointFactory<E>;
-  /** @default 'roundRobin' */
-  balancer?: 'roundRobin' | 'random';
-  retry?: RetryOptions;
+  /**
+   * `'roundRobin'`, `'random'`, or `'leastLoaded'` (power of two choices over each instance's
+   * latency and calls in flight). @default 'roundRobin'
+   */
+  balancer?: BalancerName;
+  retry?: Omit<RetryOptions, 'observer'>;
+  /**
+   * Outlier ejection: instances whose calls keep failing are left out of the picks for a while.
+   * `false` turns it off. @default on, with `OUTLIER_DETECTION_DEFAULTS`
+   */
+  outlierDetection?: OutlierDetectionOptions | false;
   invalidateOnErrorMs?: number;
   decode?: InstanceDecoder;
   logger?: ZkLogger;
@@ -35,6 +51,7 @@ export interface CallContext {
 export class ZkEndpointer<E> {
   private readonly lease: InstancerLease;
   private readonly endpointer: Endpointer<E>;
+  private readonly detector: OutlierDetector<E> | undefined;
   private readonly balancer: Balancer<E>;
   private readonly execute: ReturnType<typeof retry<E>>;
 
@@ -45,9 +62,20 @@ export class ZkEndpointer<E> {
       logger: config.logger,
       name: this.lease.path,
     });
+    if (config.outlierDetection !== false) {
+      const options = resolveOutlierDetection(config.outlierDetection ?? {}, defaultShouldRetry);
+      const logger = config.logger ?? consoleLogger('OutlierDetection');
+      this.detector = new OutlierDetector(this.endpointer, options, logger);
+    }
+    // The balancer picks among the instances not ejected; `endpoints()` still lists them all.
+    const eligible = this.detector ?? this.endpointer;
+    const learning = config.balancer === 'leastLoaded' ? leastLoaded(eligible) : undefined;
     this.balancer =
-      config.balancer === 'random' ? random(this.endpointer) : roundRobin(this.endpointer);
-    this.execute = retry(this.balancer, config.retry);
+      learning ?? (config.balancer === 'random' ? random(eligible) : roundRobin(eligible));
+    this.execute = retry(this.balancer, {
+      ...config.retry,
+      observer: observeAll(this.detector, learning),
+    });
   }
 
   /** The normalized path watched. */
@@ -75,7 +103,24 @@ export class ZkEndpointer<E> {
     return this.endpointer.instances();
   }
 
-  /** One endpoint chosen by the balancer; throws `NoEndpointsError` when there is none. */
+  /**
+   * The instances left out of the picks now (outlier ejection), each with the time of its probe
+   * call. Empty when outlier detection is off.
+   */
+  ejected(): EjectedInstance[] {
+    return this.detector?.ejected() ?? [];
+  }
+
+  /** Ejections since this endpointer was made (for metrics). */
+  get ejectionsTotal(): number {
+    return this.detector?.ejectionsTotal ?? 0;
+  }
+
+  /**
+   * One endpoint chosen by the balancer among the instances not ejected; throws
+   * `NoEndpointsError` when there is none. Calls made on it directly are not seen by outlier
+   * detection: `call()` is.
+   */
   pick(): E {
     return this.balancer.pick();
   }
@@ -100,6 +145,7 @@ export class ZkEndpointer<E> {
 
   /** Closes every endpoint and gives the shared instancer back. Idempotent. */
   async close(): Promise<void> {
+    this.detector?.close();
     this.lease.close();
     await this.endpointer.close();
   }

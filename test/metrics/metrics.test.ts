@@ -71,6 +71,8 @@ describe('Prometheus metrics (prom-client, real ZooKeeper)', () => {
       `${p}instances`,
       `${p}instances_stale`,
       `${p}watch_rearms_total`,
+      `${p}ejections_total`,
+      `${p}instances_ejected`,
     ]);
     expect(await metricValue(registry, `${p}session_state`, { state: 'connected' })).toBe(1);
     for (const state of ['connecting', 'disconnected', 'expired', 'closed']) {
@@ -82,6 +84,8 @@ describe('Prometheus metrics (prom-client, real ZooKeeper)', () => {
     expect(await metricValue(registry, `${p}instances`, { path })).toBe(0);
     expect(await metricValue(registry, `${p}instances_stale`, { path })).toBe(0);
     expect(await metricValue(registry, `${p}watch_rearms_total`, { path })).toBe(0);
+    expect(await metricValue(registry, `${p}ejections_total`, { path })).toBe(0);
+    expect(await metricValue(registry, `${p}instances_ejected`, { path })).toBe(0);
     // The text exposition a /metrics endpoint serves.
     expect(await registry.metrics()).toContain(`zk_discovery_instances{path="${path}"} 0`);
   });

@@ -1,11 +1,15 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
 import type { ZkClientState } from '../../client/zk-client.types.js';
+import type { ZkEndpointer } from '../../sd/zk-endpointer.js';
 import { ZK_DISCOVERY_OPTIONS } from '../zk-discovery.constants.js';
 import type { ResolvedZkDiscoveryOptions } from '../zk-discovery.options-resolver.js';
 import { ZkDiscoveryService } from '../zk-discovery.service.js';
 import { loadPromClient, type PromClientModule } from './prom-client.js';
 import type { ZkMetricsRegistry } from './zk-discovery-metrics.options.js';
+
+/** Reads a number from one path's endpointer. */
+type Read = (endpointer: ZkEndpointer<unknown>) => number;
 
 const CLIENT_STATES: readonly ZkClientState[] = [
   'connecting',
@@ -24,6 +28,8 @@ export const ZK_DISCOVERY_METRICS = {
   instances: 'instances',
   instancesStale: 'instances_stale',
   watchRearms: 'watch_rearms_total',
+  ejections: 'ejections_total',
+  ejected: 'instances_ejected',
 } as const;
 
 /**
@@ -143,20 +149,45 @@ export class ZkDiscoveryMetrics implements OnModuleInit, OnApplicationShutdown {
         }
       },
     });
-    const rearmsSeen = new Map<string, number>();
-    const rearms = new prom.Counter({
-      name: name('watchRearms'),
-      help: 'Watches set again on each watched path (after a change, a failed read or a new session)',
+    /** A counter per watched path, read from the path's endpointer when scraped. */
+    const pathCounter = (key: keyof typeof ZK_DISCOVERY_METRICS, help: string, read: Read) => {
+      const seen = new Map<string, number>();
+      const counter = new prom.Counter({
+        name: name(key),
+        help,
+        labelNames: ['path'],
+        registers: [],
+        collect: () => {
+          for (const path of discovery.endpointerPaths) {
+            const now = read(discovery.getEndpointer(path));
+            const before = seen.get(path) ?? 0;
+            // A path watched afresh (its endpointer was replaced) starts again from 0.
+            seen.set(path, now);
+            counter.inc({ path }, now >= before ? now - before : now);
+          }
+        },
+      });
+      return counter;
+    };
+    const rearms = pathCounter(
+      'watchRearms',
+      'Watches set again on each watched path (after a change, a failed read or a new session)',
+      (endpointer) => endpointer.watchRearms,
+    );
+    const ejections = pathCounter(
+      'ejections',
+      'Instances of each watched path ejected by outlier detection (failed calls in a row)',
+      (endpointer) => endpointer.ejectionsTotal,
+    );
+    const ejected = new prom.Gauge({
+      name: name('ejected'),
+      help: 'Instances of each watched path ejected by outlier detection now',
       labelNames: ['path'],
       registers: [],
       collect: () => {
+        ejected.reset();
         for (const path of discovery.endpointerPaths) {
-          const now = discovery.getEndpointer(path).watchRearms;
-          const seen = rearmsSeen.get(path) ?? 0;
-          // A path watched afresh (its instancer was replaced) starts again from 0.
-          const delta = now >= seen ? now - seen : now;
-          rearmsSeen.set(path, now);
-          rearms.inc({ path }, delta);
+          ejected.set({ path }, discovery.getEndpointer(path).ejected().length);
         }
       },
     });
@@ -174,6 +205,16 @@ export class ZkDiscoveryMetrics implements OnModuleInit, OnApplicationShutdown {
         wasRegistered = true;
       }),
     );
-    return [sessionState, expiries, registered, reregistrations, instances, stale, rearms];
+    return [
+      sessionState,
+      expiries,
+      registered,
+      reregistrations,
+      instances,
+      stale,
+      rearms,
+      ejections,
+      ejected,
+    ];
   }
 }

@@ -3,9 +3,10 @@ import { RetryError, type RetryStopReason } from '../errors/retry.error.js';
 import { MAX_TIMER_MS } from '../timer-limits.js';
 import { type BackoffFunction, type BackoffOptions, exponentialBackoff } from './backoff.js';
 import type { Balancer } from './balancer.js';
+import type { CallObserver } from './call-observer.js';
 
 /** Options of `retry`. */
-export interface RetryOptions {
+export interface RetryOptions<E = unknown> {
   /** Most attempts per call, the first included (an integer >= 1). @default 3 */
   attempts?: number;
   /**
@@ -28,6 +29,11 @@ export interface RetryOptions {
    *   `retryable: false` (e.g. an `HttpEndpointError` for a 4xx)
    */
   shouldRetry?: (error: unknown, attempt: number) => boolean;
+  /**
+   * Told when each attempt starts on an endpoint and how it ended (outlier ejection and the
+   * least-loaded balancer learn from it). @default none
+   */
+  observer?: CallObserver<E>;
 }
 
 /** What each attempt of a call receives beside its endpoint. */
@@ -64,7 +70,7 @@ const REPICKS = 3;
  * aborts the attempt in flight; failure is a `RetryError` keeping every attempt's error.
  * @throws RangeError on invalid options (at once, not per call).
  */
-export function retry<E>(balancer: Balancer<E>, options: RetryOptions = {}): RetryExecutor<E> {
+export function retry<E>(balancer: Balancer<E>, options: RetryOptions<E> = {}): RetryExecutor<E> {
   const attempts = options.attempts ?? RETRY_DEFAULTS.attempts;
   const timeoutMs = options.timeoutMs ?? RETRY_DEFAULTS.timeoutMs;
   if (!(Number.isInteger(attempts) && attempts >= 1)) {
@@ -82,6 +88,7 @@ export function retry<E>(balancer: Balancer<E>, options: RetryOptions = {}): Ret
     backoff:
       typeof options.backoff === 'function' ? options.backoff : exponentialBackoff(options.backoff),
     shouldRetry: options.shouldRetry ?? defaultShouldRetry,
+    observer: options.observer,
   };
   return (call, signal) => execute(settings, call, signal);
 }
@@ -102,6 +109,7 @@ interface Settings<E> {
   readonly timeoutMs: number;
   readonly backoff: BackoffFunction;
   readonly shouldRetry: (error: unknown, attempt: number) => boolean;
+  readonly observer: CallObserver<E> | undefined;
 }
 
 async function execute<E, T>(
@@ -109,7 +117,7 @@ async function execute<E, T>(
   call: RetryCall<E, T>,
   outer: AbortSignal | undefined,
 ): Promise<T> {
-  const { balancer, attempts, timeoutMs, backoff, shouldRetry } = settings;
+  const { balancer, attempts, timeoutMs, backoff, shouldRetry, observer } = settings;
   const errors: unknown[] = [];
   const fail = (reason: RetryStopReason) =>
     new RetryError({
@@ -154,7 +162,9 @@ async function execute<E, T>(
           endpoint = balancer.pick();
         }
         previous = { endpoint };
-        return await settleOrStop(invoke(call, endpoint, { attempt, signal }), signal, inFlight);
+        observer?.started(endpoint);
+        const settled = settleOrStop(invoke(call, endpoint, { attempt, signal }), signal, inFlight);
+        return await (observer ? observed(settled, endpoint, observer) : settled);
       } catch (caught) {
         error = caught;
       }
@@ -200,6 +210,23 @@ function pickPreferringUntried<E>(
     if (!tried.has(endpoint)) return endpoint;
   }
   return all.find((endpoint) => !tried.has(endpoint)) ?? first;
+}
+
+/** `attempt` (just started on `endpoint`), with `observer` told how it ended. */
+async function observed<E, T>(
+  attempt: Promise<T>,
+  endpoint: E,
+  observer: CallObserver<E>,
+): Promise<T> {
+  const began = performance.now();
+  try {
+    const value = await attempt;
+    observer.succeeded(endpoint, performance.now() - began);
+    return value;
+  } catch (error) {
+    observer.failed(endpoint, error, performance.now() - began);
+    throw error;
+  }
 }
 
 function invoke<E, T>(call: RetryCall<E, T>, endpoint: E, context: RetryContext): Promise<T> {
