@@ -2,7 +2,7 @@ import { ZkClient } from '../../lib/client/zk-client.js';
 import { silentLogger } from '../../lib/client/zk-logger.js';
 import type { HttpEndpoint } from '../../lib/sd/http/http-endpoint.factory.js';
 import { httpEndpointFactory } from '../../lib/sd/http/http-endpoint.factory.js';
-import { ZkEndpointer } from '../../lib/sd/zk-endpointer.js';
+import { ZkEndpointer, type ZkEndpointerConfig } from '../../lib/sd/zk-endpointer.js';
 import { Arrivals, holdsSorted } from './arrivals.js';
 
 /** Benchmarks print nothing but their figures. */
@@ -28,8 +28,10 @@ export async function watchEndpointer(
   path: string,
   expected: number,
   timeoutMs = 60_000,
+  config: Omit<ZkEndpointerConfig<HttpEndpoint>, 'factory' | 'logger'> = {},
 ): Promise<WatchedEndpointer> {
   const endpointer = new ZkEndpointer(client, path, {
+    ...config,
     factory: httpEndpointFactory(),
     logger: silent,
   });

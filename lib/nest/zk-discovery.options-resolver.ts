@@ -84,6 +84,7 @@ const endpointerKeys = Object.keys({
   retry: true,
   invalidateOnErrorMs: true,
   outlierDetection: true,
+  emptySetProtection: true,
   startupWaitMs: true,
 } satisfies Record<keyof ZkEndpointerOptions, true>);
 const modes: readonly RegistrationMode[] = ['listen', 'bootstrap', 'manual'];

@@ -6,6 +6,7 @@ import type {
   Type,
 } from '@nestjs/common';
 import type { ZkClientOptions } from '../client/zk-client.options.js';
+import type { EmptySetProtectionOptions } from '../sd/empty-set-guard.js';
 import type { EndpointFactory } from '../sd/endpoint-factory.js';
 import type { InstanceFormat } from '../sd/formats/instance-format.js';
 import type { AdvertisedAddress } from '../sd/formats/registration-in-format.js';
@@ -106,6 +107,11 @@ export interface ZkEndpointerOptions<E = unknown> {
    * it off. @default on, with `OUTLIER_DETECTION_DEFAULTS` (see the README)
    */
   outlierDetection?: OutlierDetectionOptions | false;
+  /**
+   * Empty-set protection: when every instance of the path disappears at once, keep calling the
+   * last ones until instances return or `maxHoldMs` (default 300000) passes. @default false
+   */
+  emptySetProtection?: EmptySetProtectionOptions | boolean;
   /** How long app startup waits for the first read of the path. @default 5000 */
   startupWaitMs?: number;
 }

@@ -123,6 +123,7 @@ export class ZkDiscoveryService implements OnApplicationShutdown {
         retry: merged.retry,
         invalidateOnErrorMs: merged.invalidateOnErrorMs,
         outlierDetection: merged.outlierDetection,
+        emptySetProtection: merged.emptySetProtection,
         logger: this.options.logger,
       });
       this.endpointers.set(normalized, endpointer);

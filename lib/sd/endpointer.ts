@@ -1,5 +1,7 @@
+import { messageOf } from '../client/error-message.js';
 import { Listeners, type Unsubscribe } from '../client/listeners.js';
 import { consoleLogger, type ZkLogger } from '../client/zk-logger.js';
+import { EmptySetGuard, type HeldSet } from './empty-set-guard.js';
 import type { EndpointFactory } from './endpoint-factory.js';
 import {
   type EndpointEntry,
@@ -7,31 +9,14 @@ import {
   planEndpoints,
   spliceChange,
 } from './endpoint-plan.js';
+import { type EndpointerOptions, validateInvalidateMs } from './endpointer.options.js';
 import { changeBetween } from './instances-change.js';
-import { MAX_TIMER_MS } from './timer-limits.js';
 
 export type { EndpointFactory, EndpointHandle } from './endpoint-factory.js';
+export type { EndpointerOptions } from './endpointer.options.js';
 
 import type { EndpointSource } from './endpoint-source.js';
 import type { InstancerSnapshot, InstanceSource, ServiceInstance } from './service-instance.js';
-
-/** Options of an `Endpointer`. */
-export interface EndpointerOptions {
-  /**
-   * How long discovery may keep failing (snapshots with `error` or `stale`) before the endpoints
-   * are dropped (closed and emptied) until a good snapshot arrives; go-kit's
-   * `InvalidateOnError(timeout)`. `0` drops them at the first failing snapshot.
-   * @default undefined: keep the last endpoints for as long as discovery fails (go-kit's default)
-   */
-  invalidateOnErrorMs?: number;
-  /** Where skipped instances, failing `close` calls and invalidations are reported. */
-  logger?: ZkLogger;
-  /**
-   * Names the endpointer in log lines and in `NoEndpointsError`.
-   * @default the source's `path` when it has one (an `Instancer` does), else undefined
-   */
-  name?: string;
-}
 
 type Entry<E> = EndpointEntry<E>;
 
@@ -78,6 +63,7 @@ export class Endpointer<E> implements EndpointSource<E> {
   private invalidated = false;
   private invalidateTimer: NodeJS.Timeout | undefined;
   private closing: Promise<void> | undefined;
+  private readonly emptySetGuard: EmptySetGuard<E> | undefined;
   private readonly unsubscribe: () => void;
 
   /**
@@ -93,7 +79,22 @@ export class Endpointer<E> implements EndpointSource<E> {
     this.logger = options.logger ?? consoleLogger('Endpointer');
     this.invalidateOnErrorMs = validateInvalidateMs(options.invalidateOnErrorMs);
     this.listeners = new Listeners(this.logger, `the endpoints of ${this.label()}`);
+    const protection = options.emptySetProtection;
+    if (protection) {
+      const guardOptions = protection === true ? {} : protection;
+      this.emptySetGuard = new EmptySetGuard(
+        guardOptions,
+        () => this.label(),
+        this.logger,
+        () => this.applyCurrentIfGood(),
+      );
+    }
     this.unsubscribe = source.subscribe((snapshot) => this.onSnapshot(snapshot));
+  }
+
+  /** The last instances held by empty-set protection while the path is empty, or undefined. */
+  get held(): HeldSet | undefined {
+    return this.emptySetGuard?.holding;
   }
 
   /** The latest snapshot received from the source, or undefined before the first one. */
@@ -142,6 +143,7 @@ export class Endpointer<E> implements EndpointSource<E> {
     if (this.closing) return this.closing;
     this.unsubscribe();
     clearTimeout(this.invalidateTimer);
+    this.emptySetGuard?.stop();
     this.closing = Promise.resolve();
     this.dropAll();
     this.listeners.clear();
@@ -156,7 +158,10 @@ export class Endpointer<E> implements EndpointSource<E> {
       this.failing = false;
       this.invalidated = false;
       clearTimeout(this.invalidateTimer);
-      this.apply(snapshot.instances);
+      const guarded = this.emptySetGuard?.decide(snapshot.instances.length, this.entries);
+      if (guarded === 'keep') return;
+      if (guarded === undefined || guarded === 'apply') this.apply(snapshot.instances);
+      else this.hold(guarded);
       return;
     }
     // Failing: keep what we have. With nothing built yet, the snapshot's instances (the source's
@@ -166,6 +171,20 @@ export class Endpointer<E> implements EndpointSource<E> {
       this.failing = true;
       this.armInvalidation();
     }
+  }
+
+  /** Empty-set protection: `entries` (the last instances of an emptied path) stay callable. */
+  private hold(entries: readonly Entry<E>[]): void {
+    this.appliedList = undefined;
+    const endpoints = entries.map((entry) => entry.endpoint);
+    this.installLists({ entries, endpoints, instances: entries.map((e) => e.instance) }, [], true);
+  }
+
+  /** The hold ended with the path still empty: apply what the source says now, if it is good. */
+  private applyCurrentIfGood(): void {
+    const current = this.current;
+    if (this.closed || !current || current.error !== undefined || current.stale) return;
+    this.apply(current.instances);
   }
 
   private armInvalidation(): void {
@@ -272,7 +291,10 @@ export class Endpointer<E> implements EndpointSource<E> {
 
   /** Installs `lists` (ordered by id), closes `removed`, and notifies when the set changed. */
   private installLists(lists: EntryLists<E>, removed: readonly Entry<E>[], changed: boolean): void {
-    for (const entry of removed) this.closeEntry(entry);
+    for (const entry of removed) {
+      if (this.emptySetGuard) this.emptySetGuard.retire(entry, () => this.closeEntry(entry));
+      else this.closeEntry(entry);
+    }
     this.entries = lists.entries;
     if (!changed) return;
     const empty = lists.entries.length === 0;
@@ -313,19 +335,4 @@ export class Endpointer<E> implements EndpointSource<E> {
 function pathOf(source: InstanceSource): string | undefined {
   const path: unknown = (source as { path?: unknown }).path;
   return typeof path === 'string' ? path : undefined;
-}
-
-function validateInvalidateMs(ms: number | undefined): number | undefined {
-  if (ms === undefined || ms === Number.POSITIVE_INFINITY) return ms;
-  if (!(ms >= 0 && ms <= MAX_TIMER_MS)) {
-    throw new RangeError(
-      `invalidateOnErrorMs must be between 0 and ${MAX_TIMER_MS} (or Infinity / undefined to keep ` +
-        `endpoints through any outage); got ${ms}`,
-    );
-  }
-  return ms;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

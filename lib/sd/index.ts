@@ -1,3 +1,8 @@
+export {
+  EMPTY_SET_PROTECTION_DEFAULTS,
+  type EmptySetProtectionOptions,
+  type HeldSet,
+} from './empty-set-guard.js';
 export type { EndpointFactory, EndpointHandle } from './endpoint-factory.js';
 export type { EndpointSource } from './endpoint-source.js';
 export { Endpointer, type EndpointerOptions, type EndpointsListener } from './endpointer.js';
@@ -33,6 +38,7 @@ export {
 } from './lb/backoff.js';
 export type { Balancer } from './lb/balancer.js';
 export type { CallObserver } from './lb/call-observer.js';
+export { KeyAffinity } from './lb/key-affinity.js';
 export {
   LEAST_LOADED_DEFAULTS,
   type LearningBalancer,
@@ -49,6 +55,7 @@ export {
   defaultShouldRetry,
   RETRY_DEFAULTS,
   type RetryCall,
+  type RetryCallOptions,
   type RetryContext,
   type RetryExecutor,
   type RetryOptions,

@@ -1,18 +1,20 @@
 import type { Unsubscribe } from '../client/listeners.js';
 import type { ZkClient } from '../client/zk-client.js';
 import { consoleLogger, type ZkLogger } from '../client/zk-logger.js';
+import type { EmptySetProtectionOptions, HeldSet } from './empty-set-guard.js';
 import type { EndpointFactory } from './endpoint-factory.js';
 import { Endpointer } from './endpointer.js';
 import type { InstanceDecoder } from './formats/instance-decoder.js';
 import { type InstancerLease, leaseInstancer } from './instancer-registry.js';
 import type { Balancer } from './lb/balancer.js';
 import { observeAll } from './lb/call-observer.js';
+import { KeyAffinity } from './lb/key-affinity.js';
 import { leastLoaded } from './lb/least-loaded.balancer.js';
 import type { OutlierDetectionOptions } from './lb/outlier-detection.options.js';
 import { resolveOutlierDetection } from './lb/outlier-detection.options.js';
 import { type EjectedInstance, OutlierDetector } from './lb/outlier-detector.js';
 import { random } from './lb/random.balancer.js';
-import { defaultShouldRetry, type RetryOptions, retry } from './lb/retry.js';
+import { defaultShouldRetry, type RetryCallOptions, type RetryOptions, retry } from './lb/retry.js';
 import { roundRobin } from './lb/round-robin.balancer.js';
 import type { InstancerSnapshot, ServiceInstance } from './service-instance.js';
 
@@ -32,6 +34,11 @@ export interface ZkEndpointerConfig<E> {
    * `false` turns it off. @default on, with `OUTLIER_DETECTION_DEFAULTS`
    */
   outlierDetection?: OutlierDetectionOptions | false;
+  /**
+   * Empty-set protection (opt-in): when every instance disappears at once, keep calling the last
+   * ones until instances return or `maxHoldMs` passes. @default false
+   */
+  emptySetProtection?: EmptySetProtectionOptions | boolean;
   invalidateOnErrorMs?: number;
   decode?: InstanceDecoder;
   logger?: ZkLogger;
@@ -53,29 +60,54 @@ export class ZkEndpointer<E> {
   private readonly endpointer: Endpointer<E>;
   private readonly detector: OutlierDetector<E> | undefined;
   private readonly balancer: Balancer<E>;
+  private readonly affinity: KeyAffinity<E>;
+  /** Instance id by endpoint, for key affinity (made again when the endpoints change). */
+  private ids: { endpoints: readonly E[]; byEndpoint: Map<E, string> } | undefined;
   private readonly execute: ReturnType<typeof retry<E>>;
 
   constructor(client: ZkClient, path: string, config: ZkEndpointerConfig<E>) {
+    const detection =
+      config.outlierDetection === false
+        ? undefined
+        : resolveOutlierDetection(config.outlierDetection ?? {}, defaultShouldRetry);
     this.lease = leaseInstancer(client, path, { decode: config.decode, logger: config.logger });
-    this.endpointer = new Endpointer(this.lease, config.factory, {
-      invalidateOnErrorMs: config.invalidateOnErrorMs,
-      logger: config.logger,
-      name: this.lease.path,
-    });
-    if (config.outlierDetection !== false) {
-      const options = resolveOutlierDetection(config.outlierDetection ?? {}, defaultShouldRetry);
+    try {
+      this.endpointer = new Endpointer(this.lease, config.factory, {
+        invalidateOnErrorMs: config.invalidateOnErrorMs,
+        emptySetProtection: config.emptySetProtection,
+        logger: config.logger,
+        name: this.lease.path,
+      });
+    } catch (error) {
+      // A bad option leaves nothing behind: the shared instancer is given back.
+      this.lease.close();
+      throw error;
+    }
+    if (detection) {
       const logger = config.logger ?? consoleLogger('OutlierDetection');
-      this.detector = new OutlierDetector(this.endpointer, options, logger);
+      this.detector = new OutlierDetector(this.endpointer, detection, logger);
     }
     // The balancer picks among the instances not ejected; `endpoints()` still lists them all.
     const eligible = this.detector ?? this.endpointer;
     const learning = config.balancer === 'leastLoaded' ? leastLoaded(eligible) : undefined;
-    this.balancer =
+    const inner =
       learning ?? (config.balancer === 'random' ? random(eligible) : roundRobin(eligible));
-    this.execute = retry(this.balancer, {
-      ...config.retry,
-      observer: observeAll(this.detector, learning),
-    });
+    // Calls with a key go by rendezvous hashing over the same eligible instances.
+    this.affinity = new KeyAffinity(eligible, (endpoint) => this.instanceIdOf(endpoint));
+    this.balancer = {
+      endpointer: eligible,
+      pick: () => inner.pick(),
+      pickFor: (key, skip) => this.affinity.pickFor(key, skip),
+    };
+    try {
+      this.execute = retry(this.balancer, {
+        ...config.retry,
+        observer: observeAll(this.detector, learning),
+      });
+    } catch (error) {
+      void this.close();
+      throw error;
+    }
   }
 
   /** The normalized path watched. */
@@ -111,6 +143,14 @@ export class ZkEndpointer<E> {
     return this.detector?.ejected() ?? [];
   }
 
+  /**
+   * While empty-set protection holds the last instances of a path that emptied at once: how many,
+   * since when and until when; undefined otherwise.
+   */
+  held(): HeldSet | undefined {
+    return this.endpointer.held;
+  }
+
   /** Ejections since this endpointer was made (for metrics). */
   get ejectionsTotal(): number {
     return this.detector?.ejectionsTotal ?? 0;
@@ -126,11 +166,25 @@ export class ZkEndpointer<E> {
   }
 
   /**
-   * Runs `fn` on a balanced endpoint; on failure retries on another instance with backoff, within
-   * the retry budget. Rejects with `RetryError` carrying every attempt's error.
+   * The endpoint for requests with this key (key affinity, rendezvous hashing): the same while
+   * its instance is registered and not ejected; when instances come and go, about 1/n of the keys
+   * move. @throws NoEndpointsError when there is none.
    */
-  call<T>(fn: (endpoint: E, context: CallContext) => Promise<T>, signal?: AbortSignal): Promise<T> {
-    return this.execute(fn, signal);
+  pickFor(key: string): E {
+    return this.affinity.pickFor(key);
+  }
+
+  /**
+   * Runs `fn` on a balanced endpoint (or, given `{ key }`, the key's endpoint: see `pickFor`); on
+   * failure retries on another instance with backoff, within the retry budget. Rejects with
+   * `RetryError` carrying every attempt's error. `options` is an `AbortSignal`, or
+   * `{ signal?, key? }`.
+   */
+  call<T>(
+    fn: (endpoint: E, context: CallContext) => Promise<T>,
+    options?: AbortSignal | RetryCallOptions,
+  ): Promise<T> {
+    return this.execute(fn, options);
   }
 
   /** Calls `listener` with the snapshot now and on every change; returns the unsubscribe function. */
@@ -141,6 +195,17 @@ export class ZkEndpointer<E> {
   /** Resolves once the first read of the path is done (or after `timeoutMs`). */
   async ready(timeoutMs = 5000): Promise<InstancerSnapshot | undefined> {
     return this.lease.instancer.firstSnapshot(timeoutMs);
+  }
+
+  private instanceIdOf(endpoint: E): string {
+    const endpoints = this.endpointer.endpoints();
+    if (this.ids?.endpoints !== endpoints) {
+      const instances = this.endpointer.instances();
+      const byEndpoint = new Map<E, string>();
+      for (let i = 0; i < endpoints.length; i++) byEndpoint.set(endpoints[i]!, instances[i]!.id);
+      this.ids = { endpoints, byEndpoint };
+    }
+    return this.ids.byEndpoint.get(endpoint) ?? String(endpoint);
   }
 
   /** Closes every endpoint and gives the shared instancer back. Idempotent. */

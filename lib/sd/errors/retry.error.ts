@@ -1,3 +1,5 @@
+import { messageOf } from '../../client/error-message.js';
+
 /** Why a retrying call gave up. */
 export type RetryStopReason = 'attempts-exhausted' | 'budget-spent' | 'not-retryable' | 'cancelled';
 
@@ -74,9 +76,4 @@ function describe(
   const subject = target ? `Call to ${target}` : 'Call';
   const plural = attempts === 1 ? 'attempt' : 'attempts';
   return `${subject} failed after ${attempts} ${plural} (${why[reason](timeoutMs)})`;
-}
-
-function messageOf(error: unknown): string {
-  if (error instanceof Error) return error.message || error.name;
-  return String(error);
 }

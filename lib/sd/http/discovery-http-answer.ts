@@ -1,3 +1,4 @@
+import { messageOf } from '../../client/error-message.js';
 import { NoEndpointsError } from '../errors/no-endpoints.error.js';
 import { RetryError } from '../errors/retry.error.js';
 import { HttpEndpointError } from './http-endpoint.error.js';
@@ -115,8 +116,4 @@ function attempt(error: unknown): string {
   else if (error instanceof NoEndpointsError) text = 'no endpoints';
   else text = messageOf(error);
   return text.length > ATTEMPT_CHARS ? `${text.slice(0, ATTEMPT_CHARS)}…` : text;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message || error.name : String(error);
 }

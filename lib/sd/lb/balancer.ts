@@ -9,4 +9,10 @@ export interface Balancer<E> {
   pick(): E;
   /** Where the endpoints come from; `retry` reads it to prefer another endpoint. */
   readonly endpointer: EndpointSource<E>;
+  /**
+   * The endpoint for a call with this key (key affinity), or, with `skip`, the next best one it
+   * does not reject; what `retry` uses for a call given a `key`. Optional: balancers without it
+   * cannot take keyed calls.
+   */
+  pickFor?(key: string, skip?: (endpoint: E) => boolean): E;
 }

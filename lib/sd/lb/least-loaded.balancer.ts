@@ -3,7 +3,6 @@ import { NoEndpointsError } from '../errors/no-endpoints.error.js';
 import { MAX_TIMER_MS } from '../timer-limits.js';
 import type { Balancer } from './balancer.js';
 import type { CallObserver } from './call-observer.js';
-import { mulberry32 } from './random.balancer.js';
 
 /** Options of {@link leastLoaded}. */
 export interface LeastLoadedOptions {
@@ -50,18 +49,24 @@ export function leastLoaded<E>(
   if (!(decayMs > 0 && decayMs <= MAX_TIMER_MS)) {
     throw new RangeError(`leastLoaded decayMs must be in (0, ${MAX_TIMER_MS}]; got ${decayMs}`);
   }
-  const next = options.seed === undefined ? Math.random : mulberry32(options.seed);
-  return new LeastLoadedBalancer(endpointer, decayMs, next);
+  // The draws come from a 32-bit xorshift kept in the balancer: integers only, so a pick boxes no
+  // number (a float from a function call does, 16 bytes a draw).
+  const seed = options.seed === undefined ? Math.random() * 0x7fffffff : options.seed;
+  return new LeastLoadedBalancer(endpointer, decayMs, seed | 0 || 1);
 }
 
 class LeastLoadedBalancer<E> implements LearningBalancer<E> {
+  /** By endpoint, for the observer; `byIndex` is the same in the order of `seen`, for picks. */
   private loads = new Map<E, Load>();
+  private byIndex: Load[] = [];
   private seen: readonly E[] | undefined;
+  private lastAnswerAt = 0;
 
   constructor(
     readonly endpointer: EndpointSource<E>,
     private readonly decayMs: number,
-    private readonly next: () => number,
+    /** xorshift32 state, never 0. */
+    private state: number,
   ) {}
 
   pick(): E {
@@ -70,13 +75,26 @@ class LeastLoadedBalancer<E> implements LearningBalancer<E> {
     if (count === 0) throw new NoEndpointsError(this.endpointer.name);
     if (endpoints !== this.seen) this.follow(endpoints);
     if (count === 1) return endpoints[0]!;
-    const i = Math.floor(this.next() * count);
+    const i = this.draw() % count;
     // A second index drawn among the others, so the two choices always differ.
-    let j = Math.floor(this.next() * (count - 1));
+    let j = this.draw() % (count - 1);
     if (j >= i) j++;
-    const a = endpoints[i]!;
-    const b = endpoints[j]!;
-    return this.load(b) < this.load(a) ? b : a;
+    // "Now" is the latest answer's time: no clock read (and no boxed float) per pick, and while
+    // answers come it lags by less than one of them.
+    const now = this.lastAnswerAt;
+    const lighter =
+      weight(this.byIndex[j]!, now, this.decayMs) < weight(this.byIndex[i]!, now, this.decayMs);
+    return lighter ? endpoints[j]! : endpoints[i]!;
+  }
+
+  /** A non-negative 30-bit integer (a small integer to V8: never boxed). */
+  private draw(): number {
+    let x = this.state;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    this.state = x;
+    return x >>> 2;
   }
 
   started(endpoint: E): void {
@@ -97,6 +115,7 @@ class LeastLoadedBalancer<E> implements LearningBalancer<E> {
     if (!load) return;
     if (load.pending > 0) load.pending--;
     const now = performance.now();
+    this.lastAnswerAt = now;
     if (ms >= load.cost || load.cost === 0) {
       load.cost = ms;
     } else {
@@ -106,20 +125,31 @@ class LeastLoadedBalancer<E> implements LearningBalancer<E> {
     load.stamp = now;
   }
 
-  private load(endpoint: E): number {
-    const load = this.loads.get(endpoint);
-    if (!load) return 0;
-    if (load.cost === 0) return load.pending === 0 ? 0 : UNMEASURED_BUSY;
-    return load.cost * (load.pending + 1);
-  }
-
   /** The endpoints changed: keep the loads of those that stay, start the new ones at zero. */
   private follow(endpoints: readonly E[]): void {
     const loads = new Map<E, Load>();
+    const byIndex: Load[] = [];
     for (const endpoint of endpoints) {
-      loads.set(endpoint, this.loads.get(endpoint) ?? { cost: 0, stamp: 0, pending: 0 });
+      const load = this.loads.get(endpoint) ?? { cost: 0, stamp: 0, pending: 0 };
+      loads.set(endpoint, load);
+      byIndex.push(load);
     }
     this.loads = loads;
+    this.byIndex = byIndex;
     this.seen = endpoints;
   }
+}
+
+/**
+ * Latency estimate × (calls in flight + 1); an instance not measured yet weighs nothing while idle
+ * and loses to every measured one while its first call is out. An estimate not refreshed for a
+ * while decays as it is read, as Finagle's does: a slow instance that gets no calls is tried again
+ * once its estimate has aged below the others'. Small enough to be inlined into `pick` (a number
+ * returned from a call that is not inlined is boxed).
+ */
+function weight(load: Load, now: number, decayMs: number): number {
+  if (load.cost === 0) return load.pending === 0 ? 0 : UNMEASURED_BUSY;
+  const age = now - load.stamp;
+  const cost = age < decayMs / 64 ? load.cost : load.cost * Math.exp(-age / decayMs);
+  return cost * (load.pending + 1);
 }

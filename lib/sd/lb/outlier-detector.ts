@@ -1,3 +1,4 @@
+import { messageOf } from '../../client/error-message.js';
 import type { Unsubscribe } from '../../client/listeners.js';
 import type { ZkLogger } from '../../client/zk-logger.js';
 import type { EndpointSource } from '../endpoint-source.js';
@@ -261,8 +262,4 @@ export class OutlierDetector<E> implements EndpointSource<E>, CallObserver<E> {
 
 function where(instance: ServiceInstance): string {
   return instance.url ?? instance.path;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

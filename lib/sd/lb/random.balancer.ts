@@ -26,7 +26,7 @@ class RandomBalancer<E> implements Balancer<E> {
 }
 
 /** mulberry32: a 32-bit state generator of floats in [0, 1); fast and good enough for balancing. */
-export function mulberry32(seed: number): () => number {
+function mulberry32(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

@@ -55,7 +55,21 @@ export type RetryCall<E, T> = (endpoint: E, context: RetryContext) => Promise<T>
  * `signal` lets the caller cancel: the attempt in flight is aborted (through its context's
  * signal) and the call fails with `reason: 'cancelled'`.
  */
-export type RetryExecutor<E> = <T>(call: RetryCall<E, T>, signal?: AbortSignal) => Promise<T>;
+export type RetryExecutor<E> = <T>(
+  call: RetryCall<E, T>,
+  options?: AbortSignal | RetryCallOptions,
+) => Promise<T>;
+
+/** Per-call options of a `RetryExecutor` (an `AbortSignal` alone is the `signal`). */
+export interface RetryCallOptions {
+  /** Cancels the call: the attempt in flight is aborted and the call fails as `cancelled`. */
+  signal?: AbortSignal;
+  /**
+   * Key affinity: calls with the same key go to the same instance while it is there (the
+   * balancer's `pickFor`), and a retry to the key's next best instance.
+   */
+  key?: string;
+}
 
 /** The defaults of `RetryOptions`. */
 export const RETRY_DEFAULTS = Object.freeze({ attempts: 3, timeoutMs: 10_000 });
@@ -90,7 +104,18 @@ export function retry<E>(balancer: Balancer<E>, options: RetryOptions<E> = {}): 
     shouldRetry: options.shouldRetry ?? defaultShouldRetry,
     observer: options.observer,
   };
-  return (call, signal) => execute(settings, call, signal);
+  return (call, options) => {
+    const { signal, key } = options instanceof AbortSignal ? { signal: options } : (options ?? {});
+    if (key !== undefined && !balancer.pickFor) {
+      return Promise.reject(
+        new TypeError(
+          `A call to ${balancer.endpointer.name ?? 'this endpointer'} was given a key, but its ` +
+            'balancer has no pickFor(key): use a ZkEndpointer, or a balancer that picks by key',
+        ),
+      );
+    }
+    return execute(settings, call, signal, key);
+  };
 }
 
 /**
@@ -116,6 +141,7 @@ async function execute<E, T>(
   settings: Settings<E>,
   call: RetryCall<E, T>,
   outer: AbortSignal | undefined,
+  key: string | undefined,
 ): Promise<T> {
   const { balancer, attempts, timeoutMs, backoff, shouldRetry, observer } = settings;
   const errors: unknown[] = [];
@@ -156,10 +182,14 @@ async function execute<E, T>(
         let endpoint: E;
         if (previous) {
           tried ??= new Set([previous.endpoint]);
-          endpoint = pickPreferringUntried(balancer, tried, previous);
+          const seen = tried;
+          endpoint =
+            key === undefined
+              ? pickPreferringUntried(balancer, seen, previous)
+              : balancer.pickFor!(key, (candidate) => seen.has(candidate));
           tried.add(endpoint);
         } else {
-          endpoint = balancer.pick();
+          endpoint = key === undefined ? balancer.pick() : balancer.pickFor!(key);
         }
         previous = { endpoint };
         observer?.started(endpoint);
