@@ -1,7 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { E2eMessage } from '../e2e/messages.js';
+import { nextMessage, startE2eProcess, stopProcess } from '../support/child-processes.js';
 import { count, ms, ratio, table } from '../support/format.js';
 import { median, quantile } from '../support/stats.js';
 import type { BenchCase } from './bench-case.js';
@@ -33,14 +33,7 @@ export const endToEnd: BenchCase = {
   async run({ zk, log }) {
     const servers = zk.connectString;
     const children: ChildProcess[] = [];
-    const start = async (script: string, args: string[]) => {
-      const child = fork(join(e2eDir, script), args, {
-        execArgv: [],
-        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      });
-      children.push(child);
-      return (await nextMessage(child, 'ready')).url;
-    };
+    const start = (script: string, args: string[]) => startE2eProcess(script, args, children);
     try {
       log('starting three hello instances and three gateways (one process each)');
       const hellos = await Promise.all(
@@ -111,7 +104,7 @@ export const endToEnd: BenchCase = {
           `bare \`fetch\`: ${ratio(discoverySummary.rps / fixedSummary.rps)} its throughput.`,
       ].join('\n');
     } finally {
-      for (const child of children.reverse()) await stop(child);
+      for (const child of children.reverse()) await stopProcess(child);
     }
   },
 };
@@ -139,29 +132,4 @@ async function load(url: string): Promise<LoadRun> {
     p99: quantile(sorted, 0.99),
     errors: result.errors,
   };
-}
-
-function nextMessage<T extends E2eMessage['type']>(
-  child: ChildProcess,
-  type: T,
-): Promise<Extract<E2eMessage, { type: T }>> {
-  return new Promise((resolve, reject) => {
-    const onExit = (code: number | null) =>
-      reject(new Error(`${child.spawnargs.join(' ')} exited (${code}) before '${type}'`));
-    child.once('exit', onExit);
-    child.on('message', (message: E2eMessage) => {
-      if (message.type !== type) return;
-      child.off('exit', onExit);
-      resolve(message as Extract<E2eMessage, { type: T }>);
-    });
-  });
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.send('stop');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
 }

@@ -43,6 +43,11 @@ export const BENCH_CASES: readonly BenchEntry[] = [
     load: async () => (await import('./end-to-end.js')).endToEnd,
   },
   {
+    name: 'routing',
+    nodeFlags: [],
+    load: async () => (await import('./routing.js')).routing,
+  },
+  {
     name: 'import-time',
     nodeFlags: [],
     load: async () => (await import('./import-time.js')).importTime,

@@ -9,6 +9,7 @@ import { HttpEndpointError } from '../../lib/sd/http/http-endpoint.error.js';
 import { type HttpEndpoint, httpEndpointFactory } from '../../lib/sd/http/http-endpoint.factory.js';
 import { retry } from '../../lib/sd/lb/retry.js';
 import { roundRobin } from '../../lib/sd/lb/round-robin.balancer.js';
+import { startChildScript } from '../support/child-script.js';
 import {
   FixedInstanceSource,
   RecordingLogger,
@@ -269,6 +270,30 @@ describe('httpEndpointFactory: json and text on a keep-alive pool per instance',
     expect(error).toBeInstanceOf(HttpEndpointError);
     expect(error.retryable).toBe(true);
     expect(error.message).toBe(`GET ${alpha.url}/hang failed: no complete response within 150 ms`);
+  });
+
+  it('keeps its timeout against a frozen process whose accept queue is full (undici would wait 10 s to connect)', async () => {
+    const child = startChildScript('hello-server.mjs', ['frozen']);
+    try {
+      const port = (await child.line(/^PORT \d+$/)).slice('PORT '.length);
+      child.process.kill('SIGSTOP');
+      const endpoint = endpointFor(`http://127.0.0.1:${port}`, { timeoutMs: 1000 });
+      // More connections than the listen backlog (511): the kernel stops completing handshakes.
+      const messages: string[] = [];
+      for (let i = 0; i < 700; i++) {
+        endpoint.json('/x').catch((error: Error) => messages.push(error.message));
+      }
+      await waitFor(() => messages.length === 700, {
+        timeoutMs: 5_000,
+        message: 'every request to fail at its 1000 ms deadline',
+      });
+      expect(new Set(messages)).toEqual(
+        new Set([`GET http://127.0.0.1:${port}/x failed: no complete response within 1000 ms`]),
+      );
+    } finally {
+      child.process.kill('SIGCONT');
+      child.kill();
+    }
   });
 
   it("closes the instance's connections when the instance leaves the endpointer", async () => {

@@ -12,7 +12,12 @@ import {
   statusError,
 } from './http-failure.js';
 import { baseUrlOf } from './instance-base-url.js';
-import { type Deadline, exchangeDeadline, lingeringDeadline } from './request-deadline.js';
+import {
+  type Deadline,
+  exchangeDeadline,
+  lingeringDeadline,
+  withinDeadline,
+} from './request-deadline.js';
 
 /** Options of `httpEndpointFactory`. */
 export interface HttpEndpointFactoryOptions {
@@ -184,13 +189,14 @@ class InstanceHttpEndpoint implements HttpEndpoint {
     try {
       let answer: PoolAnswer;
       try {
-        answer = await this.pool.request({
+        const request = this.pool.request({
           path: target.pathname + target.search,
           method: exchange.method as 'GET',
           headers: this.requestHeaders(init, accept),
           body: (init?.body as string | Uint8Array | null | undefined) ?? null,
           signal: exchange.deadline.signal,
         });
+        answer = await withinDeadline(request, exchange.deadline.signal);
       } catch (error) {
         throw exchangeFailure(exchange, error, undefined, describeNetworkError(error));
       }
