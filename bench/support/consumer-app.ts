@@ -22,7 +22,7 @@ class ConsumerAppModule {
   static register(servers: string): DynamicModule {
     return {
       module: ConsumerAppModule,
-      imports: [ZkDiscoveryModule.forRoot({ servers, logger: false })],
+      imports: [ZkDiscoveryModule.forRoot({ servers, logger: false, keepProcessAlive: true })],
       providers: [WatchingService],
     };
   }

@@ -8,9 +8,14 @@ import { Arrivals, holdsSorted } from './arrivals.js';
 /** Benchmarks print nothing but their figures. */
 export const silent = silentLogger;
 
-/** A connected ZkClient that logs nothing. */
+/**
+ * A connected ZkClient that logs nothing and stays open while the benchmark does other work: a
+ * benchmark waits on bare clients (native handles only) for seconds, which the client's idle check
+ * would take for a script that forgot `close()` (it closed a consumer during the floor's initial
+ * read of 10,000 children on a loaded machine).
+ */
 export function connectClient(servers: string): Promise<ZkClient> {
-  return ZkClient.connect({ servers, logger: silent });
+  return ZkClient.connect({ servers, logger: silent, keepProcessAlive: true });
 }
 
 /**

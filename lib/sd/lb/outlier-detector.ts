@@ -60,6 +60,11 @@ export class OutlierDetector<E> implements EndpointSource<E>, CallObserver<E> {
   private readonly byEndpoint = new Map<E, Health>();
   private readonly byId = new Map<string, Health>();
   private all: readonly E[] = [];
+  private allInstances: readonly ServiceInstance[] = [];
+  /** `all` changed since the maps were made: they are made again when next needed. */
+  private stale = false;
+  /** Instances not `in` (ejected, or waiting for or making their probe call). */
+  private out = 0;
   private eligible: readonly E[] = [];
   private panicking = false;
   private total = 0;
@@ -89,6 +94,8 @@ export class OutlierDetector<E> implements EndpointSource<E>, CallObserver<E> {
 
   /** The instances ejected now, with the time of their probe call. */
   ejected(): EjectedInstance[] {
+    if (this.out === 0) return [];
+    this.refresh();
     const ejected: EjectedInstance[] = [];
     for (const health of this.byId.values()) {
       if (health.state === 'in') continue;
@@ -98,7 +105,7 @@ export class OutlierDetector<E> implements EndpointSource<E>, CallObserver<E> {
   }
 
   started(endpoint: E): void {
-    const health = this.byEndpoint.get(endpoint);
+    const health = this.healthOf(endpoint);
     if (health?.state !== 'probe') return;
     // One probe call at a time: it is out of the picks again until the probe answers.
     health.state = 'probing';
@@ -106,7 +113,7 @@ export class OutlierDetector<E> implements EndpointSource<E>, CallObserver<E> {
   }
 
   succeeded(endpoint: E): void {
-    const health = this.byEndpoint.get(endpoint);
+    const health = this.healthOf(endpoint);
     if (!health) return;
     if (health.state === 'in') {
       health.failures = 0;
@@ -116,7 +123,7 @@ export class OutlierDetector<E> implements EndpointSource<E>, CallObserver<E> {
   }
 
   failed(endpoint: E, error: unknown): void {
-    const health = this.byEndpoint.get(endpoint);
+    const health = this.healthOf(endpoint);
     if (!health || health.state === 'ejected' || health.state === 'probe') return;
     if (!this.options.countsAsFailure(error)) {
       if (health.state === 'probing') this.allowProbe(health);
@@ -140,8 +147,34 @@ export class OutlierDetector<E> implements EndpointSource<E>, CallObserver<E> {
     this.byEndpoint.clear();
   }
 
+  /**
+   * The endpoints changed. Following them costs nothing on the discovery path while no instance
+   * is out (the eligible list is the endpointer's own); the maps by endpoint and id are made again
+   * at the next call report (O(n) once per change, off the path of the change).
+   */
   private follow(endpoints: readonly E[], instances: readonly ServiceInstance[]): void {
     this.all = endpoints;
+    this.allInstances = instances;
+    this.stale = true;
+    if (this.out === 0) {
+      this.eligible = endpoints;
+      return;
+    }
+    this.refresh();
+    this.rebuild();
+  }
+
+  private healthOf(endpoint: E): Health | undefined {
+    this.refresh();
+    return this.byEndpoint.get(endpoint);
+  }
+
+  /** Makes the maps again after a change; forgets the instances that left, timers included. */
+  private refresh(): void {
+    if (!this.stale) return;
+    this.stale = false;
+    const endpoints = this.all;
+    const instances = this.allInstances;
     this.byEndpoint.clear();
     const present = new Set<string>();
     for (let i = 0; i < endpoints.length; i++) {
@@ -168,13 +201,8 @@ export class OutlierDetector<E> implements EndpointSource<E>, CallObserver<E> {
       this.clock.clearTimeout(health.timer);
       this.byId.delete(id);
     }
-    this.rebuild();
   }
 
-  /**
-   * Within the share limit (one may always be ejected), and never into a panic: an ejection that
-   * would leave too few instances would only send calls to all of them again.
-   */
   private mayEject(): boolean {
     let ejected = 0;
     for (const health of this.byId.values()) if (health.state !== 'in') ejected++;
@@ -223,9 +251,14 @@ export class OutlierDetector<E> implements EndpointSource<E>, CallObserver<E> {
 
   /** The eligible list: `all` itself while nothing is ejected, so no copy in the usual case. */
   private rebuild(): void {
+    this.refresh();
     let out = 0;
-    for (const health of this.byEndpoint.values())
+    let notIn = 0;
+    for (const health of this.byEndpoint.values()) {
+      if (health.state !== 'in') notIn++;
       if (health.state === 'ejected' || health.state === 'probing') out++;
+    }
+    this.out = notIn;
     if (out === 0) {
       this.eligible = this.all;
       this.setPanic(false, 0);
