@@ -86,7 +86,7 @@ async function frozenRows(client: ZkClient, log: (line: string) => void): Promis
         const wait = due - performance.now();
         if (wait > 1) await delay(wait);
         // A call started up to 1 ms early (a timer is not worth less) is timed from its start.
-        const from = Math.max(due, performance.now());
+        const from = Math.min(due, performance.now());
         calls.push(
           timedCall(endpointer, urls[1]!).then((outcome) => {
             latencies.push(performance.now() - from);
