@@ -2,17 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { KeyAffinity } from '../../lib/sd/lb/key-affinity.js';
 import { retry } from '../../lib/sd/lb/retry.js';
 import { roundRobin } from '../../lib/sd/lb/round-robin.balancer.js';
-
-function source(ids: string[]) {
-  let endpoints: readonly string[] = ids;
-  return {
-    name: '/services/hello',
-    endpoints: () => endpoints,
-    set(next: string[]) {
-      endpoints = next;
-    },
-  };
-}
+import { settableEndpoints } from '../support/fixed-instance-source.js';
 
 const keys = Array.from({ length: 10_000 }, (_, i) => `user-${i}`);
 const ids = Array.from(
@@ -26,7 +16,7 @@ function assignment(affinity: KeyAffinity<string>): Map<string, string> {
 
 describe('KeyAffinity (rendezvous hashing)', () => {
   it('sends a key to the same instance every time, and spreads keys evenly', () => {
-    const affinity = new KeyAffinity(source(ids), (endpoint) => endpoint);
+    const affinity = new KeyAffinity(settableEndpoints(ids), (endpoint) => endpoint);
     const first = assignment(affinity);
     expect(assignment(affinity)).toEqual(first);
     const perInstance = new Map<string, number>();
@@ -37,7 +27,7 @@ describe('KeyAffinity (rendezvous hashing)', () => {
   });
 
   it('when an instance leaves, only its own keys move; when one joins, only the keys it wins', () => {
-    const endpoints = source(ids);
+    const endpoints = settableEndpoints(ids);
     const affinity = new KeyAffinity(endpoints, (endpoint) => endpoint);
     const before = assignment(affinity);
     const leaving = ids[3]!;
@@ -56,7 +46,7 @@ describe('KeyAffinity (rendezvous hashing)', () => {
   });
 
   it('skipping the best gives the key next best, the one it would get if the best left', async () => {
-    const endpoints = source(ids);
+    const endpoints = settableEndpoints(ids);
     const affinity = new KeyAffinity(endpoints, (endpoint) => endpoint);
     const best = affinity.pickFor('user-42');
     const next = affinity.pickFor('user-42', (endpoint) => endpoint === best);
@@ -69,7 +59,7 @@ describe('KeyAffinity (rendezvous hashing)', () => {
   });
 
   it('retry sends a keyed call to the key instance, then to its next best; a balancer without pickFor says it cannot', async () => {
-    const endpoints = source(ids);
+    const endpoints = settableEndpoints(ids);
     const affinity = new KeyAffinity(endpoints, (endpoint) => endpoint);
     const balancer = {
       endpointer: endpoints,

@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { leastLoaded } from '../../lib/sd/lb/least-loaded.balancer.js';
+import { settableEndpoints } from '../support/fixed-instance-source.js';
 import { waitFor } from '../support/wait-for.js';
-
-function source(ids: string[]) {
-  let endpoints: readonly string[] = ids;
-  return {
-    name: '/services/hello',
-    endpoints: () => endpoints,
-    set(next: string[]) {
-      endpoints = next;
-    },
-  };
-}
 
 function counts(pick: () => string, times: number): Record<string, number> {
   const seen: Record<string, number> = {};
@@ -24,7 +14,7 @@ function counts(pick: () => string, times: number): Record<string, number> {
 
 describe('leastLoaded (power of two choices over peak EWMA)', () => {
   it('never picks the slowest of three while the others answer faster, and spreads over the rest', () => {
-    const balancer = leastLoaded(source(['a', 'b', 'c']), { seed: 7 });
+    const balancer = leastLoaded(settableEndpoints(['a', 'b', 'c']), { seed: 7 });
     balancer.pick();
     for (const [id, ms] of [
       ['a', 5],
@@ -41,7 +31,7 @@ describe('leastLoaded (power of two choices over peak EWMA)', () => {
   });
 
   it('weighs the calls in flight: an instance with several waiting loses to an idle one a little slower', () => {
-    const balancer = leastLoaded(source(['a', 'b']), { seed: 1 });
+    const balancer = leastLoaded(settableEndpoints(['a', 'b']), { seed: 1 });
     balancer.pick();
     for (const [id, ms] of [
       ['a', 5],
@@ -60,7 +50,7 @@ describe('leastLoaded (power of two choices over peak EWMA)', () => {
   });
 
   it('gives a new instance one call, then waits for its answer before sending more', () => {
-    const balancer = leastLoaded(source(['a', 'b']), { seed: 3 });
+    const balancer = leastLoaded(settableEndpoints(['a', 'b']), { seed: 3 });
     balancer.pick();
     balancer.started('a');
     balancer.succeeded('a', 5);
@@ -72,7 +62,7 @@ describe('leastLoaded (power of two choices over peak EWMA)', () => {
   });
 
   it('jumps to a slower answer at once, and tries the instance again as its estimate ages', async () => {
-    const balancer = leastLoaded(source(['a', 'b']), { seed: 5, decayMs: 50 });
+    const balancer = leastLoaded(settableEndpoints(['a', 'b']), { seed: 5, decayMs: 50 });
     balancer.pick();
     for (const [id, ms] of [
       ['a', 5],
@@ -94,7 +84,7 @@ describe('leastLoaded (power of two choices over peak EWMA)', () => {
   });
 
   it('keeps what it learnt of the instances that stay when the set changes', () => {
-    const endpoints = source(['a', 'b']);
+    const endpoints = settableEndpoints(['a', 'b']);
     const balancer = leastLoaded(endpoints, { seed: 9 });
     balancer.pick();
     balancer.started('a');
@@ -107,7 +97,7 @@ describe('leastLoaded (power of two choices over peak EWMA)', () => {
   });
 
   it('rejects a decay out of range', () => {
-    expect(() => leastLoaded(source(['a']), { decayMs: 0 })).toThrow(
+    expect(() => leastLoaded(settableEndpoints(['a']), { decayMs: 0 })).toThrow(
       /leastLoaded decayMs must be in \(0, \d+\]; got 0/,
     );
   });

@@ -99,3 +99,15 @@ export class RecordingLogger {
     return this.lines.filter((line) => line.message.includes(text)).map((line) => line.message);
   }
 }
+
+/** An `EndpointSource` of plain strings whose list a test replaces (balancer tests). */
+export function settableEndpoints(ids: readonly string[]) {
+  let endpoints: readonly string[] = ids;
+  return {
+    name: '/services/hello',
+    endpoints: () => endpoints,
+    set(next: readonly string[]) {
+      endpoints = next;
+    },
+  };
+}
