@@ -18,3 +18,4 @@ export type {
   ZkRegistrationOptions,
 } from './zk-discovery.options.js';
 export { ZkDiscoveryService, type ZkSessionStatus } from './zk-discovery.service.js';
+export type { AppRegistrationState, OutOfService } from './zk-registration-availability.js';

@@ -3,6 +3,7 @@ import type { ZkClientOptions } from '../client/zk-client.options.js';
 import { silentLogger, type ZkLogger } from '../client/zk-logger.js';
 import { INSTANCE_FORMATS, type InstanceFormat } from '../sd/formats/instance-format.js';
 import { isValidSpringStatus, metadataProblem } from '../sd/formats/spring.format.js';
+import { type RegistrationHealthOptions, resolveRegistrationHealth } from '../sd/health-gate.js';
 import { validateServiceName, validateZnodePath } from '../sd/service-validation.js';
 import type { BalancerName } from '../sd/zk-endpointer.js';
 import {
@@ -19,8 +20,9 @@ import type {
 } from './zk-discovery.options.js';
 
 export interface ResolvedRegistration
-  extends Required<Omit<ZkRegistrationOptions, 'data' | 'host' | 'port'>> {
+  extends Required<Omit<ZkRegistrationOptions, 'data' | 'host' | 'port' | 'health'>> {
   data: ZkRegistrationOptions['data'];
+  health: RegistrationHealthOptions | undefined;
   host: string | undefined;
   port: number | undefined;
 }
@@ -77,6 +79,7 @@ const registrationKeys = Object.keys({
   format: true,
   metadata: true,
   status: true,
+  health: true,
 } satisfies Record<keyof ZkRegistrationOptions, true>);
 const endpointerKeys = Object.keys({
   factory: true,
@@ -177,7 +180,14 @@ function resolveRegistration(registration: ZkRegistrationOptions): ResolvedRegis
       'registration.deregisterTimeoutMs',
       REGISTRATION_DEFAULTS.deregisterTimeoutMs,
     ),
+    health: registration.health === undefined ? undefined : checkedHealth(registration.health),
   };
+}
+
+/** `registration.health`, checked now (startup) rather than when the first check runs. */
+function checkedHealth(health: RegistrationHealthOptions): RegistrationHealthOptions {
+  resolveRegistrationHealth(health);
+  return health;
 }
 
 /** `format`, `metadata` and `status`: the last two only where the format can carry them. */

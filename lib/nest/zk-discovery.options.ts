@@ -10,6 +10,7 @@ import type { EmptySetProtectionOptions } from '../sd/empty-set-guard.js';
 import type { EndpointFactory } from '../sd/endpoint-factory.js';
 import type { InstanceFormat } from '../sd/formats/instance-format.js';
 import type { AdvertisedAddress } from '../sd/formats/registration-in-format.js';
+import type { RegistrationHealthOptions } from '../sd/health-gate.js';
 import type { OutlierDetectionOptions } from '../sd/lb/outlier-detection.options.js';
 import type { RetryOptions } from '../sd/lb/retry.js';
 import type { BalancerName } from '../sd/zk-endpointer.js';
@@ -83,6 +84,13 @@ export interface ZkRegistrationOptions {
    * instances. Needs `format: 'spring'`. @default 'UP'
    */
   status?: string;
+  /**
+   * Health-gated registration: `{ check, intervalMs?, timeoutMs?, failuresToLeave?,
+   * passesToReturn? }`. The app runs `check` every `intervalMs` (default 5000); after
+   * `failuresToLeave` failures in a row (default 3) it leaves discovery, after `passesToReturn`
+   * passes in a row (default 3) it comes back. @default undefined: no check
+   */
+  health?: RegistrationHealthOptions;
 }
 
 /** Defaults for every endpointer the module creates; `@InjectEndpointer(path, options)` overrides. */

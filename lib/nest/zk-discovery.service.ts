@@ -16,7 +16,7 @@ import { registrationInFormat } from '../sd/formats/registration-in-format.js';
 import { bracketIpv6 } from '../sd/formats/uri-spec.js';
 import { httpEndpointFactory } from '../sd/http/http-endpoint.factory.js';
 import { exponentialBackoff, REREGISTER_BACKOFF } from '../sd/lb/backoff.js';
-import { Registrar, type RegistrationState } from '../sd/registrar.js';
+import { Registrar } from '../sd/registrar.js';
 import type { InstancerSnapshot } from '../sd/service-instance.js';
 import { ZkEndpointer } from '../sd/zk-endpointer.js';
 import { fromListener } from './from-listener.js';
@@ -24,20 +24,16 @@ import { ZK_CLIENT, ZK_DISCOVERY_OPTIONS } from './zk-discovery.constants.js';
 import { endpointerDeclarations, normalizeEndpointerPath } from './zk-discovery.declarations.js';
 import type { AdvertisedAddress, ZkEndpointerOptions } from './zk-discovery.options.js';
 import type { ResolvedZkDiscoveryOptions } from './zk-discovery.options-resolver.js';
+import {
+  type AppRegistrationState,
+  type OutOfService,
+  RegistrationAvailability,
+} from './zk-registration-availability.js';
+import { sessionStatus, type ZkSessionStatus } from './zk-session-status.js';
+
+export type { ZkSessionStatus } from './zk-session-status.js';
 
 const DEFAULT_STARTUP_WAIT_MS = 5000;
-
-/** The app's ZooKeeper session as `ZkDiscoveryService.session$` reports it. */
-export interface ZkSessionStatus {
-  /** The client's state: `connecting | connected | disconnected | expired | closed`. */
-  readonly state: ZkClientState;
-  /** The session id (hex) while there is a session (`connected`, `disconnected`), else undefined. */
-  readonly sessionId: string | undefined;
-  /** When the client entered this state (epoch ms). */
-  readonly since: number;
-  /** Sessions that expired so far in this client's life. */
-  readonly expiries: number;
-}
 
 /**
  * The module's runtime: endpointers per path (one per path, shared by every injection), this app's
@@ -49,9 +45,13 @@ export class ZkDiscoveryService implements OnApplicationShutdown {
   private readonly endpointers = new Map<string, ZkEndpointer<unknown>>();
   private registrar: Registrar | undefined;
   private stopMirroringRegistrar: Unsubscribe | undefined;
-  private readonly registrationSubject = new BehaviorSubject<RegistrationState>('unregistered');
-  /** This app's registration state; replays the current state. */
-  readonly registration$: Observable<RegistrationState> = this.registrationSubject.asObservable();
+  private readonly registrationSubject = new BehaviorSubject<AppRegistrationState>('unregistered');
+  /** This app's registration state (`out-of-service` included); replays the current state. */
+  readonly registration$: Observable<AppRegistrationState> =
+    this.registrationSubject.asObservable();
+  private readonly availability: RegistrationAvailability;
+  /** What `register()` last wrote, to write it again with another Spring status. */
+  private written: { address: AdvertisedAddress; data: string | Buffer } | undefined;
   private backgroundRetry: NodeJS.Timeout | undefined;
   private shuttingDown = false;
   private readonly reregisterBackoff = exponentialBackoff(REREGISTER_BACKOFF);
@@ -73,6 +73,14 @@ export class ZkDiscoveryService implements OnApplicationShutdown {
       sessionStatus(client, client.state, 0),
     );
     this.session$ = this.sessionSubject.asObservable();
+    this.availability = new RegistrationAvailability({
+      registrar: () => this.registrar,
+      dataWithStatus: (out) => this.dataWithStatus(out),
+      shuttingDown: () => this.shuttingDown,
+      publish: (state) => this.registrationSubject.next(state),
+      logger: options.logger,
+      deregisterTimeoutMs: options.registration?.deregisterTimeoutMs ?? 3000,
+    });
     client.subscribeState((state) => {
       const previous = this.sessionSubject.value;
       if (state !== previous.state) {
@@ -171,8 +179,27 @@ export class ZkDiscoveryService implements OnApplicationShutdown {
   }
 
   /** State of this app's registration (`unregistered` when the module registers nothing). */
-  get registrationState(): RegistrationState {
+  get registrationState(): AppRegistrationState {
     return this.registrationSubject.value;
+  }
+
+  /** Why this app is out of discovery while it runs (maintenance, or its health check), if it is. */
+  get outOfService(): OutOfService | undefined {
+    return this.availability.outOfService;
+  }
+
+  /**
+   * Takes this app out of discovery without stopping it (maintenance, as Spring's
+   * `/service-registry` endpoint): its node is deleted (go-kit, Curator) or marked
+   * `OUT_OF_SERVICE` (Spring); `registration$` says `out-of-service`. Resolves once applied.
+   */
+  setOutOfService(reason = 'maintenance'): Promise<void> {
+    return this.availability.setMaintenance(reason);
+  }
+
+  /** Puts this app back into discovery after `setOutOfService()` (unless its health check fails). */
+  setInService(): Promise<void> {
+    return this.availability.setMaintenance(undefined);
   }
 
   /** Resolves with our node once registered; rejects after `timeoutMs`. */
@@ -216,23 +243,39 @@ export class ZkDiscoveryService implements OnApplicationShutdown {
         : (registration.data ?? `${address.scheme}://${bracketIpv6(address.host)}:${address.port}`);
     this.stopMirroringRegistrar?.();
     this.registrar?.close();
-    const written = registrationInFormat({
-      format: registration.format,
-      path: registration.path,
-      name: registration.name,
-      address,
-      data,
-      metadata: registration.metadata,
-      status: registration.status,
-    });
+    this.written = { address, data };
+    const written = this.inFormat(registration.status);
     this.registrar = new Registrar(this.client, written.service, {
       logger: this.options.logger,
       format: written.format,
     });
     this.stopMirroringRegistrar = this.registrar.subscribeState((state) =>
-      this.registrationSubject.next(state),
+      this.registrationSubject.next(this.availability.stateOf(state)),
     );
-    return this.registrar.register();
+    if (registration.health) this.availability.startHealthCheck(registration.health);
+    const node = await this.registrar.register();
+    if (this.availability.outOfService) await this.availability.apply();
+    return node;
+  }
+
+  /** The registration as written in its format, with this Spring status. */
+  private inFormat(status: string) {
+    const registration = this.options.registration!;
+    return registrationInFormat({
+      format: registration.format,
+      path: registration.path,
+      name: registration.name,
+      address: this.written!.address,
+      data: this.written!.data,
+      metadata: registration.metadata,
+      status,
+    });
+  }
+
+  private dataWithStatus(outOfService: boolean): Buffer | string | undefined {
+    const registration = this.options.registration;
+    if (registration?.format !== 'spring' || !this.written) return undefined;
+    return this.inFormat(outOfService ? 'OUT_OF_SERVICE' : registration.status).service.data;
   }
 
   /**
@@ -269,6 +312,7 @@ export class ZkDiscoveryService implements OnApplicationShutdown {
   /** Deletes this app's instance node (bounded; never throws). */
   async deregister(): Promise<boolean> {
     this.shuttingDown = true;
+    this.availability.stop();
     clearTimeout(this.backgroundRetry);
     const registrar = this.registrar;
     if (!registrar) return true;
@@ -285,6 +329,7 @@ export class ZkDiscoveryService implements OnApplicationShutdown {
   /** Closes every endpointer, then the session (which takes any ephemeral node left with it). */
   async onApplicationShutdown(): Promise<void> {
     this.shuttingDown = true;
+    this.availability.stop();
     clearTimeout(this.backgroundRetry);
     this.registrar?.close();
     await Promise.all([...this.endpointers.values()].map((endpointer) => endpointer.close()));
@@ -292,10 +337,4 @@ export class ZkDiscoveryService implements OnApplicationShutdown {
     this.shutdown$.next();
     await this.client.close();
   }
-}
-
-function sessionStatus(client: ZkClient, state: ZkClientState, expiries: number): ZkSessionStatus {
-  const sessionId =
-    state === 'connected' || state === 'disconnected' ? client.sessionId : undefined;
-  return { state, sessionId, since: Date.now(), expiries };
 }

@@ -20,6 +20,11 @@ export {
   type InstanceNode,
   instanceDecoder,
 } from './formats/instance-decoder.js';
+export {
+  HealthGate,
+  REGISTRATION_HEALTH_DEFAULTS,
+  type RegistrationHealthOptions,
+} from './health-gate.js';
 export { type DiscoveryHttpAnswer, discoveryHttpAnswer } from './http/discovery-http-answer.js';
 export { HttpEndpointError } from './http/http-endpoint.error.js';
 export {

@@ -73,6 +73,7 @@ describe('Prometheus metrics (prom-client, real ZooKeeper)', () => {
       `${p}watch_rearms_total`,
       `${p}ejections_total`,
       `${p}instances_ejected`,
+      `${p}out_of_service`,
     ]);
     expect(await metricValue(registry, `${p}session_state`, { state: 'connected' })).toBe(1);
     for (const state of ['connecting', 'disconnected', 'expired', 'closed']) {
@@ -86,6 +87,7 @@ describe('Prometheus metrics (prom-client, real ZooKeeper)', () => {
     expect(await metricValue(registry, `${p}watch_rearms_total`, { path })).toBe(0);
     expect(await metricValue(registry, `${p}ejections_total`, { path })).toBe(0);
     expect(await metricValue(registry, `${p}instances_ejected`, { path })).toBe(0);
+    expect(await metricValue(registry, `${p}out_of_service`)).toBe(0);
     // The text exposition a /metrics endpoint serves.
     expect(await registry.metrics()).toContain(`zk_discovery_instances{path="${path}"} 0`);
   });

@@ -5,9 +5,9 @@ import { TerminusModule } from '@nestjs/terminus';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  type AppRegistrationState,
   type HttpEndpoint,
   type InstancerSnapshot,
-  type RegistrationState,
   ZkClient,
   ZkDiscoveryModule,
   ZkDiscoveryService,
@@ -75,7 +75,7 @@ describe('observables, log lines and metrics across a disconnect, an expiry and 
   const registry = new Registry();
   const logger = new CapturingLogger();
   const sessions: ZkSessionStatus[] = [];
-  const registrations: RegistrationState[] = [];
+  const registrations: AppRegistrationState[] = [];
   const snapshots: InstancerSnapshot[] = [];
   const metrics: Record<string, number | undefined> = {};
   let server: ZooKeeperServer;

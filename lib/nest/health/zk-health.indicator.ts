@@ -62,6 +62,13 @@ export class ZkHealthIndicator {
     if (!requireRegistration) return indicator.up({ state: session.state, sessionId });
 
     const registration = this.discovery.registrationState;
+    const out = this.discovery.outOfService;
+    // Out of discovery on purpose (maintenance, or its own failing health check): the process is
+    // up; reporting it down would have an orchestrator restart it.
+    if (registration === 'out-of-service' && out) {
+      const { by, reason } = out;
+      return indicator.up({ state: session.state, sessionId, registration, by, reason });
+    }
     const node = this.discovery.registeredNode;
     if (registration !== 'registered' || !node) {
       return indicator.down({

@@ -30,6 +30,7 @@ export const ZK_DISCOVERY_METRICS = {
   watchRearms: 'watch_rearms_total',
   ejections: 'ejections_total',
   ejected: 'instances_ejected',
+  outOfService: 'out_of_service',
 } as const;
 
 /**
@@ -116,6 +117,14 @@ export class ZkDiscoveryMetrics implements OnModuleInit, OnApplicationShutdown {
       registers: [],
       collect: () => {
         registered.set(discovery.registrationState === 'registered' ? 1 : 0);
+      },
+    });
+    const outOfService = new prom.Gauge({
+      name: name('outOfService'),
+      help: 'Whether this app is out of discovery on purpose (maintenance or its health check): 1, else 0',
+      registers: [],
+      collect: () => {
+        outOfService.set(discovery.outOfService ? 1 : 0);
       },
     });
     const reregistrations = new prom.Counter({
@@ -215,6 +224,7 @@ export class ZkDiscoveryMetrics implements OnModuleInit, OnApplicationShutdown {
       rearms,
       ejections,
       ejected,
+      outOfService,
     ];
   }
 }
