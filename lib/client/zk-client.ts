@@ -6,28 +6,20 @@ import {
 } from './zk-client.options.js';
 import type {
   ZkClientState,
-  ZkCreateMode,
   ZkCreateOptions,
   ZkRequestCounts,
   ZkSessionEvent,
   ZkWatcher,
 } from './zk-client.types.js';
+import { createFlags } from './zk-create-flags.js';
 import { type ConnectingClient, reportSlowConnect, waitForSession } from './zk-first-session.js';
-import { type ZkAclEntry, ZkCodes, ZkFlags, type ZkStat } from './zk-native.js';
+import { type ZkAclEntry, ZkCodes, type ZkStat } from './zk-native.js';
 import { whenOnlyNativeHandlesRemain } from './zk-process-idle.js';
-import { createProtectedEphemeralSequential, ensurePath } from './zk-recipes.js';
+import { createProtectedEphemeralSequential, createSecured, ensurePath } from './zk-recipes.js';
 import { ZkRequests } from './zk-requests.js';
 import { serverAddresses, type ZkServerAddress } from './zk-serving-probe.js';
 import { ZkSession } from './zk-session.js';
 import { type WatchKind, WatchRegistry } from './zk-watch-registry.js';
-
-const createFlags: Record<ZkCreateMode, number> = {
-  persistent: ZkFlags.PERSISTENT,
-  ephemeral: ZkFlags.EPHEMERAL,
-  'persistent-sequential': ZkFlags.PERSISTENT_SEQUENTIAL,
-  'ephemeral-sequential': ZkFlags.EPHEMERAL_SEQUENTIAL,
-  container: ZkFlags.CONTAINER,
-};
 
 const EMPTY = Buffer.alloc(0);
 
@@ -170,19 +162,24 @@ export class ZkClient {
     return true;
   }
 
-  /** Creates a node and returns its path (with the sequence suffix for sequential modes). */
-  async create(
+  /**
+   * Creates a node and returns its path (with the sequence suffix for sequential modes). With an
+   * ACL (the option's, else the client's), tamper-evidently (`createSecured`, zk-recipes.ts).
+   */
+  create(
     path: string,
     data: Buffer | string = EMPTY,
     options: ZkCreateOptions = {},
   ): Promise<string> {
     const flags = createFlags[options.mode ?? 'persistent'];
-    const created = await this.requests.run<string>('create', path, (zk, done) =>
-      zk.a_create(path, toBuffer(data), flags, (rc, _err, createdPath) => done(rc, createdPath)),
-    );
     const acl = options.acl ?? this.options.acl;
-    if (acl) await this.setAcl(created, acl);
-    return created;
+    const createOpen = (node: string, bytes: Buffer | string) =>
+      this.requests.run<string>('create', node, (zk, done) =>
+        zk.a_create(node, toBuffer(bytes), flags, (rc, _err, created) => done(rc, created)),
+      );
+    if (!acl) return createOpen(path, data);
+    const secured = { createOpen, client: this };
+    return createSecured(secured, path, toBuffer(data), acl, this.options.logger);
   }
 
   /**

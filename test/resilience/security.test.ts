@@ -1,7 +1,10 @@
+import { join } from 'node:path';
 import type { INestApplication, LoggerService } from '@nestjs/common';
-import { afterAll, describe, expect, inject, it } from 'vitest';
-import { ZkClient, ZkNoAuthError } from '../../lib/client/index.js';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { ZkAcls, ZkClient, ZkError, ZkNoAuthError, ZkPerm } from '../../lib/client/index.js';
 import { Registrar } from '../../lib/sd/registrar.js';
+import { type ChildScript, startChildScript } from '../support/child-script.js';
+import { compileLib, repoRoot } from '../support/compiled-lib.js';
 import { startConsumerApp, startServiceApp } from '../support/nest-apps.js';
 import { uniqueRoot } from '../support/unique-root.js';
 import { waitFor } from '../support/wait-for.js';
@@ -85,5 +88,84 @@ describe('security: digest credentials and ACLs', () => {
     }).catch((e: unknown) => e);
     expect(String(badOption)).toContain('auth[0].credentials');
     expect(String(badOption)).not.toContain(SECRET);
+  });
+});
+
+describe('security: a registration under an ACL is tamper-evident', () => {
+  let dist: string;
+  const children: ChildScript[] = [];
+  beforeAll(() => {
+    dist = compileLib(join(repoRoot, '.build', 'tamper'));
+  });
+  afterAll(() => {
+    for (const child of children) child.kill();
+  });
+
+  it('an unauthenticated writer racing the registrations never leaves a node whose data or ACL is not ours', async () => {
+    const root = uniqueRoot('tamper');
+    const warnings: string[] = [];
+    const owner = await ZkClient.connect({
+      servers,
+      auth: [{ scheme: 'digest', credentials }],
+      logger: { log: () => {}, warn: (line) => warnings.push(line), error: () => {} },
+    });
+    try {
+      const service = { path: `${root}/hello`, name: 'abc' };
+      // The service node first, so that the writer can watch it.
+      const first = new Registrar(owner, { ...service, data: 'http://127.0.0.1:8000' });
+      await first.register();
+      await first.deregister();
+      const evil = 'http://127.0.0.1:6666';
+      const tamperer = startChildScript('tamperer.mjs', [dist, servers, `${root}/hello/abc`, evil]);
+      children.push(tamperer);
+      await tamperer.line(/^READY$/);
+
+      const ours = new Map<string, string>();
+      let refused = 0;
+      for (let i = 1; i <= 6; i++) {
+        const url = `http://127.0.0.1:${8000 + i}`;
+        const registrar = new Registrar(owner, { ...service, data: url });
+        const registering = registrar.register();
+        // The app's event loop is busy right after sending the create (the situation the issue
+        // describes): the create's answer waits, and the writer, in a process of its own, sees
+        // the new node and writes it before our ACL request can leave.
+        const until = performance.now() + 40;
+        while (performance.now() < until) {}
+        try {
+          ours.set(await registering, url);
+        } catch (error) {
+          // Three tampered creates in a row: the registration fails (the registrar retries
+          // later); it never keeps a node it could not secure.
+          expect(error).toBeInstanceOf(ZkError);
+          refused++;
+        }
+      }
+      expect(ours.size + refused).toBe(6);
+      expect(ours.size).toBeGreaterThan(0);
+      const expectedAcl = ZkAcls.creatorAllWorldRead()
+        .map((entry) => entry.perms)
+        .sort();
+      // Every node left under the service is one of ours, with our data and our ACL.
+      const left = await owner.getChildren(`${root}/hello/abc`);
+      expect(left.map((child) => `${root}/hello/abc/${child}`).sort()).toEqual(
+        [...ours.keys()].sort(),
+      );
+      for (const [node, url] of ours) {
+        expect((await owner.getData(node)).data.toString(), node).toBe(url);
+        const acl = await owner.getAcl(node);
+        expect(acl.map((entry) => entry.perms).sort(), node).toEqual(expectedAcl);
+        expect(acl.some((entry) => entry.scheme === 'world' && entry.perms === ZkPerm.ALL)).toBe(
+          false,
+        );
+      }
+      // The writer did get into the window (else this test would prove nothing), and each time
+      // the node it wrote was dropped.
+      const tampered = tamperer.stdout.filter((line) => line.startsWith('TAMPERED '));
+      expect(tampered.length).toBeGreaterThan(0);
+      for (const line of tampered) expect(ours.has(line.slice('TAMPERED '.length))).toBe(false);
+      expect(warnings.join('\n')).toMatch(/was changed by another client before its ACL was set/);
+    } finally {
+      await owner.close();
+    }
   });
 });
