@@ -1,6 +1,7 @@
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
 import type { AppRegistrationState } from '../../lib/index.js';
 import { startConsumerApp, startServiceApp } from '../support/nest-apps.js';
+import { type ProxiedServer, startProxiedServer } from '../support/proxied-server.js';
 import { uniqueRoot } from '../support/unique-root.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -152,5 +153,42 @@ describe('registration.health, bad input', () => {
         waitForRegistration: false,
       }),
     ).rejects.toThrow('registration.health.failuresToLeave must be an integer >= 1; got 0');
+  });
+});
+
+describe('back in service while ZooKeeper is unreachable', () => {
+  let proxied: ProxiedServer;
+  afterAll(async () => {
+    await proxied?.stop();
+  });
+
+  it('keeps trying, and is registered again once ZooKeeper answers (never stuck out of service)', async () => {
+    proxied = await startProxiedServer();
+    const root = uniqueRoot('back-in-service');
+    const service = await startServiceApp({
+      servers: proxied.proxy.connectString,
+      path: root,
+      name: 'svc',
+      instanceName: 'a',
+      // The session outlives the partition; each request gives up after 500 ms.
+      module: { sessionTimeoutMs: 20_000, operationTimeoutMs: 500 },
+    });
+    try {
+      const registered = async () => (await proxied.observer.getChildren(`${root}/svc`)).length;
+      await service.discovery.setOutOfService('deploy');
+      expect(await registered()).toBe(0);
+
+      proxied.proxy.partition();
+      await service.discovery.setInService();
+      // The create failed: still out of discovery, and retrying.
+      expect(service.discovery.registrationState).not.toBe('registered');
+      proxied.proxy.heal();
+      await waitFor(() => service.discovery.registrationState === 'registered', {
+        timeoutMs: 20_000,
+      });
+      await waitFor(async () => (await registered()) === 1);
+    } finally {
+      await service.app.close();
+    }
   });
 });
