@@ -23,7 +23,10 @@ import { fromListener } from './from-listener.js';
 import { ZK_CLIENT, ZK_DISCOVERY_OPTIONS } from './zk-discovery.constants.js';
 import { endpointerDeclarations, normalizeEndpointerPath } from './zk-discovery.declarations.js';
 import type { AdvertisedAddress, ZkEndpointerOptions } from './zk-discovery.options.js';
-import type { ResolvedZkDiscoveryOptions } from './zk-discovery.options-resolver.js';
+import {
+  REGISTRATION_DEFAULTS,
+  type ResolvedZkDiscoveryOptions,
+} from './zk-discovery.options-resolver.js';
 import {
   type AppRegistrationState,
   type OutOfService,
@@ -79,7 +82,8 @@ export class ZkDiscoveryService implements OnApplicationShutdown {
       shuttingDown: () => this.shuttingDown,
       publish: (state) => this.registrationSubject.next(state),
       logger: options.logger,
-      deregisterTimeoutMs: options.registration?.deregisterTimeoutMs ?? 3000,
+      deregisterTimeoutMs:
+        options.registration?.deregisterTimeoutMs ?? REGISTRATION_DEFAULTS.deregisterTimeoutMs,
     });
     client.subscribeState((state) => {
       const previous = this.sessionSubject.value;

@@ -1,6 +1,5 @@
 import type { ZkLogger } from '../client/zk-logger.js';
 import { HealthGate, type RegistrationHealthOptions } from '../sd/health-gate.js';
-import { exponentialBackoff, REREGISTER_BACKOFF } from '../sd/lb/backoff.js';
 import type { Registrar, RegistrationState } from '../sd/registrar.js';
 
 /** This app's registration as `registration$` reports it: the registrar's, or out of service. */
@@ -40,9 +39,6 @@ export class RegistrationAvailability {
   private unhealthy: OutOfService | undefined;
   private gate: HealthGate | undefined;
   private applying: Promise<void> = Promise.resolve();
-  private readonly backoff = exponentialBackoff(REREGISTER_BACKOFF);
-  private retries = 0;
-  private retryTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly host: AvailabilityHost) {}
 
@@ -79,7 +75,6 @@ export class RegistrationAvailability {
 
   stop(): void {
     this.gate?.stop();
-    clearTimeout(this.retryTimer);
   }
 
   /** Makes the node follow `outOfService`, after any change still being applied. */
@@ -105,20 +100,10 @@ export class RegistrationAvailability {
       if (node)
         this.host.logger.log(`Out of service (${out.by}: ${out.reason}): deregistered ${node}`);
     } else if (registrar.state !== 'registered') {
-      try {
-        const node = await registrar.register();
-        this.retries = 0;
-        this.host.logger.log(`Back in service: registered ${node}`);
-      } catch (error) {
-        // ZooKeeper unreachable just now: try again until it works (or the app leaves again).
-        const delay = this.backoff(++this.retries);
-        this.host.logger.warn(
-          `Could not register again (${(error as Error).message}); retrying in ${delay} ms`,
-        );
-        clearTimeout(this.retryTimer);
-        this.retryTimer = setTimeout(() => void this.apply(), delay);
-        this.retryTimer.unref();
-      }
+      // ZooKeeper may be unreachable just now: the registrar goes on trying until it works (or
+      // the app leaves again, which stops it).
+      const node = await registrar.registerRetrying();
+      if (node) this.host.logger.log(`Back in service: registered ${node}`);
     }
     this.host.publish(this.stateOf(registrar.state));
   }

@@ -137,6 +137,17 @@ export class Registrar {
   }
 
   /**
+   * `register()`, and when it fails, again with backoff until it works (as after a new session),
+   * `deregister()` is called or the registrar closes. Resolves with the node, or undefined when the
+   * first attempt failed (the retries go on; `subscribeState` says when one succeeds).
+   */
+  async registerRetrying(): Promise<string | undefined> {
+    this.wanted = true;
+    await this.reregister(undefined);
+    return this.state === 'registered' ? this.node : undefined;
+  }
+
+  /**
    * Deletes exactly our node (never the service directory). Idempotent: a node already gone is
    * success. Never rejects and never waits longer than `timeoutMs`: it is called during shutdown.
    * Resolves true when the node is known to be gone.
