@@ -1,3 +1,5 @@
+import { indexOfSorted } from '../../lib/sd/by-instance-id.js';
+
 /**
  * Waits for something to hold (or stop holding) a given id, and tells when that happened: the
  * time is taken by the observed code's own notification, not when the waiting promise resumes.
@@ -55,14 +57,12 @@ export class Arrivals {
 
 /** Whether `id` is in `sorted` (ascending by id, as `Endpointer.instances()` is). */
 export function holdsSorted(sorted: readonly { readonly id: string }[], id: string): boolean {
-  let low = 0;
-  let high = sorted.length - 1;
-  while (low <= high) {
-    const mid = (low + high) >>> 1;
-    const value = sorted[mid]!.id;
-    if (value === id) return true;
-    if (value < id) low = mid + 1;
-    else high = mid - 1;
-  }
-  return false;
+  return (
+    indexOfSorted(
+      sorted,
+      id,
+      (item) => item.id,
+      () => true,
+    ) !== -1
+  );
 }
