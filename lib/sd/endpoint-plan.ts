@@ -1,5 +1,5 @@
 import { compareInstanceIds, indexOfSorted, insertionIndex } from './by-instance-id.js';
-import type { InstancesChange } from './instances-change.js';
+import { type InstancesChange, SPLICE_LIMIT } from './instances-change.js';
 import type { ServiceInstance } from './service-instance.js';
 
 /** One live endpoint and the instance it was made from. */
@@ -84,9 +84,6 @@ export interface EntryLists<E> {
   readonly endpoints: readonly E[];
   readonly instances: readonly ServiceInstance[];
 }
-
-/** Up to this many changes at once are spliced in; more go through {@link planEndpoints}. */
-const SPLICE_LIMIT = 16;
 
 /**
  * Applies a source's own account of a few changes (`InstancesChange`) to copies of the lists:

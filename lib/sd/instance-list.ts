@@ -4,7 +4,7 @@ import {
   insertionIndex,
   mergeSorted,
 } from './by-instance-id.js';
-import { recordChange } from './instances-change.js';
+import { recordChange, SPLICE_LIMIT } from './instances-change.js';
 import type { ServiceInstance } from './service-instance.js';
 
 /** Something listed for its decoded instance (an instancer's child entry). */
@@ -13,9 +13,6 @@ export interface Listable {
   /** In the last list: set by the list only. */
   listed: boolean;
 }
-
-/** Up to this many changes at once are spliced into copies of the list; more are merged. */
-const SPLICE_LIMIT = 16;
 
 /**
  * The decoded instances an instancer publishes, sorted by id, kept up to date change by change:

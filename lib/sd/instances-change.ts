@@ -1,5 +1,11 @@
 import type { ServiceInstance } from './service-instance.js';
 
+/**
+ * Up to this many changes at once are spliced into copies of a list (the instancer's, the
+ * endpointer's); more are merged or planned, O(n) passes that cost less than that many splices.
+ */
+export const SPLICE_LIMIT = 16;
+
 /** How one published list of instances differs from the list published before it. */
 export interface InstancesChange {
   readonly added: readonly ServiceInstance[];
