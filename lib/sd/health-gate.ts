@@ -55,11 +55,6 @@ export class HealthGate {
     this.options = resolveRegistrationHealth(options);
   }
 
-  /** Why the instance is out of discovery now (the last failure), or undefined. */
-  get failingReason(): string | undefined {
-    return this.failing;
-  }
-
   start(): void {
     if (this.timer || this.stopped) return;
     this.timer = setInterval(() => void this.runOnce(), this.options.intervalMs);
