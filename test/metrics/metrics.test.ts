@@ -5,6 +5,7 @@ import { type MetricObjectWithValues, type MetricValue, Registry, register } fro
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ZkClient } from '../../lib/client/index.js';
 import {
+  type HttpEndpoint,
   ZkDiscoveryMetrics,
   ZkDiscoveryModule,
   type ZkDiscoveryModuleOptions,
@@ -121,6 +122,30 @@ describe('Prometheus metrics (prom-client, real ZooKeeper)', () => {
         rearmsAfterJoin,
       { message: 'zk_discovery_watch_rearms_total to move after the leave' },
     );
+  });
+
+  it('ejections and the out-of-service state move with what happens', async () => {
+    // Two instances nothing listens on (refused connections): calls through the app's endpointer
+    // fail twice in a row on one, which is ejected (the other one stays: no panic).
+    await observer.ensurePath(path);
+    await observer.createProtectedEphemeralSequential(path, 'http://127.0.0.1:4103');
+    const endpointer = discovery.getEndpointer<HttpEndpoint>(path);
+    await waitFor(() => endpointer.instances().length === 2);
+    await waitFor(
+      async () => {
+        await endpointer.call((endpoint) => endpoint.json('/')).catch(() => undefined);
+        return (await metricValue(registry, 'zk_discovery_instances_ejected', { path })) === 1;
+      },
+      { message: 'zk_discovery_instances_ejected to reach 1' },
+    );
+    expect(await metricValue(registry, 'zk_discovery_ejections_total', { path })).toBe(1);
+
+    await discovery.setOutOfService('metrics test');
+    expect(await metricValue(registry, 'zk_discovery_out_of_service')).toBe(1);
+    expect(await metricValue(registry, 'zk_discovery_registered')).toBe(0);
+    await discovery.setInService();
+    expect(await metricValue(registry, 'zk_discovery_out_of_service')).toBe(0);
+    await waitFor(async () => (await metricValue(registry, 'zk_discovery_registered')) === 1);
   });
 
   it('a second app on the same registry fails at startup, saying how to fix it', async () => {
