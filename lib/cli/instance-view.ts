@@ -1,6 +1,6 @@
 import type { InstanceFormat } from '../sd/formats/instance-format.js';
 import { SPRING_STATUS_KEY } from '../sd/formats/spring.constants.js';
-import type { ServiceInstance } from '../sd/service-instance.js';
+import type { NamedPort, ServiceInstance } from '../sd/service-instance.js';
 
 /** One instance as the CLI prints it (also its JSON shape): no undefined, only null. */
 export interface InstanceView {
@@ -14,6 +14,11 @@ export interface InstanceView {
   /** Spring's `instance_status`; null for go-kit and Curator instances. */
   readonly status: string | null;
   readonly metadata: Readonly<Record<string, string>>;
+  /** Its weight (1 when it publishes none). */
+  readonly weight: number;
+  readonly zone: string | null;
+  /** Its named ports, `{ grpc: { address, port } }`. */
+  readonly ports: Readonly<Record<string, NamedPort>>;
 }
 
 /** An instance in `ls`: its view, with what the node's stat says. */
@@ -51,7 +56,22 @@ export function instanceView(instance: ServiceInstance): InstanceView {
     url: instance.url ?? null,
     status: instance.format === 'spring' ? (instance.metadata[SPRING_STATUS_KEY] ?? null) : null,
     metadata: instance.metadata,
+    weight: instance.weight ?? 1,
+    zone: instance.zone ?? null,
+    ports: instance.ports ?? {},
   };
+}
+
+/** Weight, zone and named ports for humans: `weight=3 zone=eu-1a grpc:9090`, '' when all unset. */
+export function traitsOf(view: InstanceView): string {
+  const parts: string[] = [];
+  if (view.weight !== 1) parts.push(`weight=${view.weight}`);
+  if (view.zone !== null) parts.push(`zone=${view.zone}`);
+  for (const [name, named] of Object.entries(view.ports)) {
+    const host = named.address === view.address ? '' : named.address;
+    parts.push(`${name}=${host.includes(':') ? `[${host}]` : host}:${named.port}`);
+  }
+  return parts.join(' ');
 }
 
 /** `42s`, `5m`, `3h`, `2d`: the largest whole unit. */

@@ -2,7 +2,7 @@ import { connectCli, toCliError } from './cli-client.js';
 import { noSuchPath } from './cli-errors.js';
 import type { CliIo } from './cli-io.js';
 import type { GlobalOptions } from './cli-options.js';
-import { endpointOf, formatAge, type ListedService } from './instance-view.js';
+import { endpointOf, formatAge, type ListedService, traitsOf } from './instance-view.js';
 import { listServices } from './registry-listing.js';
 import { textTable } from './text-table.js';
 
@@ -51,7 +51,16 @@ export async function lsCommand(
   }
 }
 
-const HEADER = ['SERVICE', 'INSTANCE', 'FORMAT', 'ADDRESS:PORT', 'STATUS', 'AGE', 'SESSION'];
+const HEADER = [
+  'SERVICE',
+  'INSTANCE',
+  'FORMAT',
+  'ADDRESS:PORT',
+  'STATUS',
+  'AGE',
+  'SESSION',
+  'TRAITS',
+];
 
 function servicesTable(services: readonly ListedService[]): string {
   const rows: string[][] = [];
@@ -65,13 +74,14 @@ function servicesTable(services: readonly ListedService[]): string {
         instance.status ?? '-',
         formatAge(instance.ageMs),
         instance.sessionOwner,
+        traitsOf(instance) || '-',
       ]);
     }
     for (const node of service.skipped) {
-      rows.push([service.path, node.id, '?', '-', 'skipped', '-', '-']);
+      rows.push([service.path, node.id, '?', '-', 'skipped', '-', '-', '-']);
     }
     if (service.instances.length === 0 && service.skipped.length === 0) {
-      rows.push([service.path, '(no instances)', '-', '-', '-', '-', '-']);
+      rows.push([service.path, '(no instances)', '-', '-', '-', '-', '-', '-']);
     }
   }
   return textTable(HEADER, rows);

@@ -6,7 +6,13 @@ import { cliDecoder } from './cli-decoder.js';
 import { noSuchPath } from './cli-errors.js';
 import type { CliIo } from './cli-io.js';
 import type { GlobalOptions } from './cli-options.js';
-import { endpointOf, type InstanceView, instanceView, type SkippedNode } from './instance-view.js';
+import {
+  endpointOf,
+  type InstanceView,
+  instanceView,
+  type SkippedNode,
+  traitsOf,
+} from './instance-view.js';
 
 /** Options of `watch`. */
 export interface WatchOptions {
@@ -104,9 +110,10 @@ function printer(service: string, json: boolean, io: CliIo): Printer {
     instance: (event, instance) => {
       const view = instanceView(instance);
       const status = view.status ? `  ${view.status}` : '';
+      const traits = traitsOf(view);
       write(
         { time: new Date().toISOString(), event, service, instance: view },
-        `${view.id}  ${view.format ?? '-'}  ${endpointOf(view)}${status}`,
+        `${view.id}  ${view.format ?? '-'}  ${endpointOf(view)}${status}${traits ? `  ${traits}` : ''}`,
       );
     },
     skipped: (node) =>

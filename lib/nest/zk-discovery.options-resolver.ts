@@ -1,8 +1,6 @@
 import { Logger, type LoggerService } from '@nestjs/common';
 import type { ZkClientOptions } from '../client/zk-client.options.js';
 import { silentLogger, type ZkLogger } from '../client/zk-logger.js';
-import { INSTANCE_FORMATS, type InstanceFormat } from '../sd/formats/instance-format.js';
-import { isValidSpringStatus, metadataProblem } from '../sd/formats/spring.format.js';
 import { type RegistrationHealthOptions, resolveRegistrationHealth } from '../sd/health-gate.js';
 import { validateServiceName, validateZnodePath } from '../sd/service-validation.js';
 import type { BalancerName } from '../sd/zk-endpointer.js';
@@ -18,9 +16,20 @@ import type {
   ZkEndpointerOptions,
   ZkRegistrationOptions,
 } from './zk-discovery.options.js';
+import {
+  REGISTRATION_FORMAT_DEFAULTS,
+  type RegistrationFormat,
+  resolveRegistrationFormat,
+} from './zk-registration-format.options.js';
 
 export interface ResolvedRegistration
-  extends Required<Omit<ZkRegistrationOptions, 'data' | 'host' | 'port' | 'health'>> {
+  extends Required<
+      Omit<
+        ZkRegistrationOptions,
+        keyof RegistrationFormat | 'data' | 'host' | 'port' | 'health' | 'weight' | 'zone' | 'ports'
+      >
+    >,
+    RegistrationFormat {
   data: ZkRegistrationOptions['data'];
   health: RegistrationHealthOptions | undefined;
   host: string | undefined;
@@ -43,8 +52,7 @@ export const REGISTRATION_DEFAULTS = {
   failFast: true,
   drainDelayMs: 1000,
   deregisterTimeoutMs: 3000,
-  format: 'gokit' as InstanceFormat,
-  status: 'UP',
+  ...REGISTRATION_FORMAT_DEFAULTS,
 };
 
 /**
@@ -79,6 +87,9 @@ const registrationKeys = Object.keys({
   format: true,
   metadata: true,
   status: true,
+  weight: true,
+  zone: true,
+  ports: true,
   health: true,
 } satisfies Record<keyof ZkRegistrationOptions, true>);
 const endpointerKeys = Object.keys({
@@ -89,6 +100,8 @@ const endpointerKeys = Object.keys({
   outlierDetection: true,
   emptySetProtection: true,
   startupWaitMs: true,
+  zone: true,
+  port: true,
 } satisfies Record<keyof ZkEndpointerOptions, true>);
 const modes: readonly RegistrationMode[] = ['listen', 'bootstrap', 'manual'];
 const balancerNames: readonly BalancerName[] = ['roundRobin', 'random', 'leastLoaded'];
@@ -108,10 +121,11 @@ export function resolveZkDiscoveryOptions(
   }
   rejectUnknownKeys(options, moduleKeys, '');
   const { registration, endpointer, logger, metrics, ...client } = options;
+  const resolved = registration === undefined ? undefined : resolveRegistration(registration);
   return {
     client,
-    registration: registration === undefined ? undefined : resolveRegistration(registration),
-    endpointer: resolveEndpointer(endpointer ?? {}),
+    registration: resolved,
+    endpointer: resolveEndpointer(endpointer ?? {}, resolved?.traits.zone),
     logger: toZkLogger(logger),
     metrics: resolveMetricsOptions(metrics),
   };
@@ -157,11 +171,12 @@ function resolveRegistration(registration: ZkRegistrationOptions): ResolvedRegis
   );
   if (mode === 'bootstrap' && port === undefined)
     throw new TypeError(missingPort(`${path}/${name}`));
-  const { format, metadata, status } = resolveRegistrationFormat(registration);
+  const { format, metadata, status, traits } = resolveRegistrationFormat(registration);
   return {
     format,
     metadata,
     status,
+    traits,
     path,
     name,
     data: registration.data,
@@ -190,62 +205,24 @@ function checkedHealth(health: RegistrationHealthOptions): RegistrationHealthOpt
   return health;
 }
 
-/** `format`, `metadata` and `status`: the last two only where the format can carry them. */
-function resolveRegistrationFormat(
-  registration: ZkRegistrationOptions,
-): Pick<ResolvedRegistration, 'format' | 'metadata' | 'status'> {
-  const format = registration.format ?? REGISTRATION_DEFAULTS.format;
-  if (!INSTANCE_FORMATS.includes(format)) {
-    throw new TypeError(
-      invalidOption('registration.format', format, `Use one of ${INSTANCE_FORMATS.join(', ')}.`),
-    );
-  }
-  if (format !== 'gokit' && registration.data !== undefined) {
-    throw new TypeError(
-      invalidOption(
-        'registration.data',
-        typeof registration.data,
-        `With format '${format}' the node holds Curator's JSON, built from host, port and scheme; leave data out.`,
-      ),
-    );
-  }
-  for (const key of ['metadata', 'status'] as const) {
-    if (registration[key] !== undefined && format !== 'spring') {
-      throw new TypeError(
-        invalidOption(
-          `registration.${key}`,
-          registration[key],
-          `Only format 'spring' publishes ${key} (a ${format} node has no place for it); set registration.format: 'spring'.`,
-        ),
-      );
-    }
-  }
-  // The rules are the core's (sd/formats/spring.format.ts); only the wording is the options'.
-  const metadata = registration.metadata ?? {};
-  const problem = metadataProblem(metadata);
-  if (problem) {
-    const badKey = problem.kind === 'not-an-object' ? undefined : problem.key;
-    throw new TypeError(
-      invalidOption(
-        badKey ? `registration.metadata.${badKey}` : 'registration.metadata',
-        badKey ? metadata[badKey] : metadata,
-        problem.kind === 'status-key'
-          ? 'Set the status with registration.status.'
-          : 'Give an object of string values, e.g. { zone: "eu-1" }.',
-      ),
-    );
-  }
-  const status = registration.status ?? REGISTRATION_DEFAULTS.status;
-  if (!isValidSpringStatus(status)) {
-    throw new TypeError(
-      invalidOption('registration.status', status, 'Use "UP", or e.g. "OUT_OF_SERVICE".'),
-    );
-  }
-  return { format, metadata: { ...metadata }, status };
-}
-
-function resolveEndpointer(endpointer: ZkEndpointerOptions): ZkEndpointerOptions {
+/** The endpointer defaults, checked; the zone preference defaults to the app's own zone. */
+function resolveEndpointer(
+  endpointer: ZkEndpointerOptions,
+  appZone: string | undefined,
+): ZkEndpointerOptions {
   rejectUnknownKeys(endpointer, endpointerKeys, 'endpointer.');
+  if (
+    endpointer.port !== undefined &&
+    (typeof endpointer.port !== 'string' || endpointer.port === '')
+  ) {
+    throw new TypeError(
+      invalidOption(
+        'endpointer.port',
+        endpointer.port,
+        'Name a port of registration.ports, e.g. "grpc".',
+      ),
+    );
+  }
   if (endpointer.balancer !== undefined && !balancerNames.includes(endpointer.balancer)) {
     throw new TypeError(
       invalidOption(
@@ -263,6 +240,9 @@ function resolveEndpointer(endpointer: ZkEndpointerOptions): ZkEndpointerOptions
         'Give a function (instance) => ({ endpoint }).',
       ),
     );
+  }
+  if (endpointer.zone === undefined && appZone !== undefined) {
+    return { ...endpointer, zone: appZone };
   }
   return endpointer;
 }

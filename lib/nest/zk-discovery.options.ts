@@ -13,6 +13,7 @@ import type { AdvertisedAddress } from '../sd/formats/registration-in-format.js'
 import type { RegistrationHealthOptions } from '../sd/health-gate.js';
 import type { OutlierDetectionOptions } from '../sd/lb/outlier-detection.options.js';
 import type { RetryOptions } from '../sd/lb/retry.js';
+import type { ZonePreferenceOptions } from '../sd/lb/zone-preference.js';
 import type { BalancerName } from '../sd/zk-endpointer.js';
 import type { ZkDiscoveryMetricsOptions } from './metrics/zk-discovery-metrics.options.js';
 
@@ -85,6 +86,24 @@ export interface ZkRegistrationOptions {
    */
   status?: string;
   /**
+   * This instance's share of traffic relative to the others' (an integer from 1 to 1,000,000),
+   * published as metadata `weight`, which Spring Cloud LoadBalancer's weighted supplier reads too.
+   * Needs `format: 'spring'`. @default 1 (not published)
+   */
+  weight?: number;
+  /**
+   * The zone this app runs in, published as metadata `zone` (Spring Cloud LoadBalancer's zone
+   * preference reads it too). Also this app's endpointers' default `zone` preference. Needs
+   * `format: 'spring'`. @default undefined
+   */
+  zone?: string;
+  /**
+   * Further ports this instance serves, by name, e.g. `{ grpc: 9090, admin: 8081 }`: published as
+   * metadata `port.<name>`; `@InjectEndpointer(path, { port: 'grpc' })` calls them. Needs
+   * `format: 'spring'`. @default {}
+   */
+  ports?: Record<string, number>;
+  /**
    * Health-gated registration: `{ check, intervalMs?, timeoutMs?, failuresToLeave?,
    * passesToReturn? }`. The app runs `check` every `intervalMs` (default 5000); after
    * `failuresToLeave` failures in a row (default 3) it leaves discovery, after `passesToReturn`
@@ -122,6 +141,18 @@ export interface ZkEndpointerOptions<E = unknown> {
   emptySetProtection?: EmptySetProtectionOptions | boolean;
   /** How long app startup waits for the first read of the path. @default 5000 */
   startupWaitMs?: number;
+  /**
+   * Zone-aware picks: the caller's zone, or `{ zone, minHealthyShare }`. Calls stay in that zone
+   * while at least `minHealthyShare` (default 0.5) of its instances may be called, else go to
+   * every zone. `false`: no preference. @default `registration.zone` when set, else none
+   */
+  zone?: string | ZonePreferenceOptions | false;
+  /**
+   * Call the instances on their port of this name (`registration.ports`, metadata `port.<name>`,
+   * Finagle's additional endpoints) instead of their main address; instances without it are
+   * skipped. @default undefined: the main address
+   */
+  port?: string;
 }
 
 export interface ZkDiscoveryModuleOptions extends Omit<ZkClientOptions, 'logger'> {

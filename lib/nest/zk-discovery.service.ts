@@ -136,6 +136,8 @@ export class ZkDiscoveryService implements OnApplicationShutdown {
         invalidateOnErrorMs: merged.invalidateOnErrorMs,
         outlierDetection: merged.outlierDetection,
         emptySetProtection: merged.emptySetProtection,
+        zone: merged.zone === false ? undefined : merged.zone,
+        port: merged.port,
         logger: this.options.logger,
       });
       this.endpointers.set(normalized, endpointer);
@@ -273,6 +275,7 @@ export class ZkDiscoveryService implements OnApplicationShutdown {
       data: this.written!.data,
       metadata: registration.metadata,
       status,
+      traits: registration.traits,
     });
   }
 

@@ -76,6 +76,7 @@ export {
 export type {
   InstancerSnapshot,
   InstanceSource,
+  NamedPort,
   ServiceInstance,
 } from './service-instance.js';
 export { MAX_NODE_DATA_BYTES } from './service-validation.js';

@@ -27,6 +27,24 @@ export interface ServiceInstance {
   readonly raw: Buffer;
   /** The format the node was written in; undefined for instances made by a custom decoder. */
   readonly format?: InstanceFormat;
+  /**
+   * Its share of traffic relative to the others (metadata `weight`, as Spring Cloud
+   * LoadBalancer reads it): an integer ≥ 1. Undefined means 1.
+   */
+  readonly weight?: number;
+  /** The zone it runs in (metadata `zone`, as Spring Cloud LoadBalancer reads it). */
+  readonly zone?: string;
+  /**
+   * Further endpoints it serves, by name (`grpc`, `admin`): metadata `port.<name>`, Finagle's
+   * `additionalEndpoints`. An endpointer given `port: 'grpc'` calls that one.
+   */
+  readonly ports?: Readonly<Record<string, NamedPort>>;
+}
+
+/** One of an instance's named endpoints. */
+export interface NamedPort {
+  readonly address: string;
+  readonly port: number;
 }
 
 /**

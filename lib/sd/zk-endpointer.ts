@@ -16,6 +16,12 @@ import { type EjectedInstance, OutlierDetector } from './lb/outlier-detector.js'
 import { random } from './lb/random.balancer.js';
 import { defaultShouldRetry, type RetryCallOptions, type RetryOptions, retry } from './lb/retry.js';
 import { roundRobin } from './lb/round-robin.balancer.js';
+import {
+  ZonePreference,
+  type ZonePreferenceOptions,
+  type ZoneRouting,
+} from './lb/zone-preference.js';
+import { onNamedPort } from './named-port.js';
 import type { InstancerSnapshot, ServiceInstance } from './service-instance.js';
 
 /** The balancers a `ZkEndpointer` (and `@InjectEndpointer`) can be given by name. */
@@ -39,6 +45,17 @@ export interface ZkEndpointerConfig<E> {
    * ones until instances return or `maxHoldMs` passes. @default false
    */
   emptySetProtection?: EmptySetProtectionOptions | boolean;
+  /**
+   * Zone-aware picks: the caller's zone (or `{ zone, minHealthyShare }`). Calls go to the
+   * instances of that zone while at least `minHealthyShare` (default 0.5) of them may be called,
+   * else to every zone. @default undefined: no zone preference
+   */
+  zone?: string | ZonePreferenceOptions;
+  /**
+   * Call each instance on its port of this name (`grpc`, `admin`: metadata `port.<name>`) rather
+   * than its main address; instances without it are skipped. @default undefined: the main address
+   */
+  port?: string;
   invalidateOnErrorMs?: number;
   decode?: InstanceDecoder;
   logger?: ZkLogger;
@@ -59,6 +76,7 @@ export class ZkEndpointer<E> {
   private readonly lease: InstancerLease;
   private readonly endpointer: Endpointer<E>;
   private readonly detector: OutlierDetector<E> | undefined;
+  private readonly zonePreference: ZonePreference<E> | undefined;
   private readonly balancer: Balancer<E>;
   private readonly affinity: KeyAffinity<E>;
   /** Instance id by endpoint, for key affinity (made again when the endpoints change). */
@@ -70,9 +88,12 @@ export class ZkEndpointer<E> {
       config.outlierDetection === false
         ? undefined
         : resolveOutlierDetection(config.outlierDetection ?? {}, defaultShouldRetry);
+    const factory =
+      config.port === undefined ? config.factory : onNamedPort(config.factory, config.port);
+    const zone = typeof config.zone === 'string' ? { zone: config.zone } : config.zone;
     this.lease = leaseInstancer(client, path, { decode: config.decode, logger: config.logger });
     try {
-      this.endpointer = new Endpointer(this.lease, config.factory, {
+      this.endpointer = new Endpointer(this.lease, factory, {
         invalidateOnErrorMs: config.invalidateOnErrorMs,
         emptySetProtection: config.emptySetProtection,
         logger: config.logger,
@@ -87,8 +108,19 @@ export class ZkEndpointer<E> {
       const logger = config.logger ?? consoleLogger('OutlierDetection');
       this.detector = new OutlierDetector(this.endpointer, detection, logger);
     }
-    // The balancer picks among the instances not ejected; `endpoints()` still lists them all.
-    const eligible = this.detector ?? this.endpointer;
+    // The balancer picks among the instances not ejected (of the caller's zone, while enough of
+    // it is healthy); `endpoints()` still lists them all.
+    const healthy = this.detector ?? this.endpointer;
+    if (zone) {
+      const logger = config.logger ?? consoleLogger('ZonePreference');
+      try {
+        this.zonePreference = new ZonePreference(this.endpointer, healthy, zone, logger);
+      } catch (error) {
+        void this.close();
+        throw error;
+      }
+    }
+    const eligible = this.zonePreference ?? healthy;
     const learning = config.balancer === 'leastLoaded' ? leastLoaded(eligible) : undefined;
     const inner =
       learning ?? (config.balancer === 'random' ? random(eligible) : roundRobin(eligible));
@@ -149,6 +181,14 @@ export class ZkEndpointer<E> {
    */
   held(): HeldSet | undefined {
     return this.endpointer.held;
+  }
+
+  /**
+   * With a `zone` preference: the zone, how many of its instances may be called and are
+   * registered, and whether calls spill over to other zones now. Undefined without one.
+   */
+  zone(): ZoneRouting | undefined {
+    return this.zonePreference?.routing();
   }
 
   /** Ejections since this endpointer was made (for metrics). */

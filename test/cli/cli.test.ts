@@ -51,17 +51,25 @@ describe('zk-discovery CLI against a real ZooKeeper (go-kit, Curator and Spring 
       'STATUS',
       'AGE',
       'SESSION',
+      'TRAITS',
     ]);
     const cells = rows.map((row) => row.split(/\s{2,}/));
     const owner = `0x${client.sessionId}`;
     const age = expect.stringMatching(/^\d+[smhd]$/);
     expect(cells).toEqual([
-      [`${base}/billing`, registry.ids.curator, 'curator', '127.0.0.1:7002', '-', age, owner],
-      ['', '', '', '', '', '', '']
-        .slice(0, 0)
-        .concat([`${base}/empty`, '(no instances)', '-', '-', '-', '-', '-']),
+      [`${base}/billing`, registry.ids.curator, 'curator', '127.0.0.1:7002', '-', age, owner, '-'],
+      [`${base}/empty`, '(no instances)', '-', '-', '-', '-', '-', '-'],
       ...[
-        [`${base}/hello`, registry.ids.spring, 'spring', '127.0.0.1:7003', 'UP', age, owner],
+        [
+          `${base}/hello`,
+          registry.ids.spring,
+          'spring',
+          '127.0.0.1:7003',
+          'UP',
+          age,
+          owner,
+          'weight=3 zone=eu-1 grpc=:9003',
+        ],
         [
           `${base}/hello`,
           registry.ids.springOut,
@@ -70,10 +78,11 @@ describe('zk-discovery CLI against a real ZooKeeper (go-kit, Curator and Spring 
           'OUT_OF_SERVICE',
           age,
           owner,
+          '-',
         ],
       ].sort((a, b) => (a[1]! < b[1]! ? -1 : 1)),
-      [`${base}/hello`, 'broken', '?', '-', 'skipped', '-', '-'],
-      [`${base}/orders/v1`, registry.ids.gokit, 'gokit', '127.0.0.1:7001', '-', age, owner],
+      [`${base}/hello`, 'broken', '?', '-', 'skipped', '-', '-', '-'],
+      [`${base}/orders/v1`, registry.ids.gokit, 'gokit', '127.0.0.1:7001', '-', age, owner, '-'],
     ]);
   });
 
@@ -99,7 +108,10 @@ describe('zk-discovery CLI against a real ZooKeeper (go-kit, Curator and Spring 
       sslPort: null,
       url: 'http://127.0.0.1:7003',
       status: 'UP',
-      metadata: { instance_status: 'UP', zone: 'eu-1' },
+      metadata: { instance_status: 'UP', zone: 'eu-1', weight: '3', 'port.grpc': '9003' },
+      weight: 3,
+      zone: 'eu-1',
+      ports: { grpc: { address: '127.0.0.1', port: 9003 } },
       createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       ageMs: expect.any(Number),
       sessionOwner: `0x${client.sessionId}`,
@@ -193,7 +205,9 @@ describe('zk-discovery CLI against a real ZooKeeper (go-kit, Curator and Spring 
     );
     await waitFor(() => cli.lines().length === 4);
     expect(cli.lines()[3]).toMatch(
-      new RegExp(`change +${registry.ids.spring} {2}spring {2}127\\.0\\.0\\.1:7003 {2}DOWN$`),
+      new RegExp(
+        `change +${registry.ids.spring} {2}spring {2}127\\.0\\.0\\.1:7003 {2}DOWN {2}weight=3 zone=eu-1 grpc=:9003$`,
+      ),
     );
     await client.setData(springNode, data);
     await waitFor(() => cli.lines().length === 5);

@@ -40,6 +40,8 @@ export async function writeRegistry(client: ZkClient, base: string): Promise<Reg
     address: '127.0.0.1',
     port: 7003,
     metadata: { zone: 'eu-1' },
+    weight: 3,
+    ports: { grpc: 9003 },
   });
   const springOut = curatorRegistration({
     format: 'spring',

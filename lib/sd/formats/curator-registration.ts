@@ -4,10 +4,14 @@ import type { ServiceRegistration } from '../registrar.js';
 import { encodeCuratorInstance } from './curator.format.js';
 import { curatorNodeFormat } from './curator-node.format.js';
 import type { InstanceNodeFormat } from './instance-node-format.js';
+import type { InstanceTraits } from './instance-traits.js';
 import { encodeSpringInstance } from './spring.format.js';
 
-/** A registration in Curator's or Spring Cloud Zookeeper's format. */
-export interface CuratorRegistrationSpec {
+/**
+ * A registration in Curator's or Spring Cloud Zookeeper's format. `weight`, `zone` and `ports`
+ * (Spring only) are published in the payload's metadata.
+ */
+export interface CuratorRegistrationSpec extends InstanceTraits {
   /** `'curator'`: a plain Curator `ServiceInstance` (payload null); `'spring'`: Spring's. */
   format: 'curator' | 'spring';
   /** Curator's base path, e.g. `/services` (Spring's default). */
@@ -64,11 +68,21 @@ export function curatorRegistration(spec: CuratorRegistrationSpec): CuratorRegis
   };
   let data: Buffer;
   if (spec.format === 'spring') {
-    data = encodeSpringInstance({ ...common, metadata: spec.metadata, status: spec.status });
+    data = encodeSpringInstance({
+      ...common,
+      metadata: spec.metadata,
+      status: spec.status,
+      weight: spec.weight,
+      zone: spec.zone,
+      ports: spec.ports,
+    });
   } else if (spec.format === 'curator') {
-    if (spec.metadata !== undefined || spec.status !== undefined) {
+    const springOnly = (['metadata', 'status', 'weight', 'zone', 'ports'] as const).filter(
+      (key) => spec[key] !== undefined,
+    );
+    if (springOnly.length > 0) {
       throw new InvalidServiceError(
-        `Invalid Curator registration of ${JSON.stringify(spec.name)}: metadata and status need format "spring" ` +
+        `Invalid Curator registration of ${JSON.stringify(spec.name)}: ${springOnly.join(', ')} can only be published in format "spring" ` +
           "(a plain Curator payload is typed by each consumer's Java class, so none is written).",
       );
     }

@@ -4,6 +4,7 @@ import type { ServiceInstance } from '../service-instance.js';
 import { validateServiceName } from '../service-validation.js';
 import { parseBaseUrl } from './gokit.format.js';
 import type { InstanceNode } from './instance-node.js';
+import { traitsFromMetadata } from './instance-traits.js';
 import { SPRING_INSTANCE_CLASS } from './spring.constants.js';
 import { bracketIpv6, parseUriSpec, resolveUriSpec, type UriSpec } from './uri-spec.js';
 
@@ -60,7 +61,7 @@ export function isCuratorInstanceJson(json: unknown): json is Record<string, unk
  * Turns a Curator (or Spring Cloud Zookeeper) instance node into an instance. `url` is the
  * resolved `uriSpec` when it gives a URL, else `http://address:port` (`https://address:sslPort`
  * when only an sslPort is given). `metadata` is a Spring payload's `metadata`, or a payload that is
- * a plain object of strings.
+ * a plain object of strings; its `weight`, `zone` and `port.<name>` give the instance's traits.
  * @throws InstanceDecodeError when the address or both ports are missing or invalid.
  */
 export function decodeCuratorInstance(
@@ -94,7 +95,9 @@ export function decodeCuratorInstance(
     raw: node.data,
     format: spring ? 'spring' : 'curator',
   };
-  return sslPort === undefined ? instance : { ...instance, sslPort };
+  const traits = traitsFromMetadata(metadata, address);
+  if (sslPort === undefined && traits === undefined) return instance;
+  return { ...instance, ...(sslPort === undefined ? {} : { sslPort }), ...traits };
 }
 
 /**

@@ -19,6 +19,7 @@ export {
 export { goKitNodeFormat } from './gokit.format.js';
 export { INSTANCE_FORMATS, type InstanceFormat } from './instance-format.js';
 export type { InstanceNodeAcls, InstanceNodeFormat } from './instance-node-format.js';
+export { type InstanceTraits, MAX_WEIGHT } from './instance-traits.js';
 export {
   type AdvertisedAddress,
   type RegistrationInFormatSpec,

@@ -1,7 +1,9 @@
+import { InvalidServiceError } from '../errors/invalid-service.error.js';
 import type { ServiceRegistration } from '../registrar.js';
 import { curatorRegistration } from './curator-registration.js';
 import type { InstanceFormat } from './instance-format.js';
 import type { InstanceNodeFormat } from './instance-node-format.js';
+import type { InstanceTraits } from './instance-traits.js';
 
 /** The address an instance is reached at, as its registration advertises it. */
 export interface AdvertisedAddress {
@@ -23,6 +25,8 @@ export interface RegistrationInFormatSpec {
   metadata?: Readonly<Record<string, string>>;
   /** Spring only. */
   status?: string;
+  /** Spring only: weight, zone and named ports, in the metadata. */
+  traits?: InstanceTraits;
 }
 
 /**
@@ -34,6 +38,13 @@ export function registrationInFormat(spec: RegistrationInFormatSpec): {
   format: InstanceNodeFormat | undefined;
 } {
   if (spec.format === 'gokit') {
+    const carried = Object.entries(spec.traits ?? {}).filter(([, value]) => value !== undefined);
+    if (carried.length > 0) {
+      throw new InvalidServiceError(
+        `Invalid go-kit registration of ${JSON.stringify(spec.name)}: ${carried.map(([key]) => key).join(', ')} cannot be carried. ` +
+          "A go-kit node holds only the instance's URL, which go-kit consumers hand to their factory as is; use format 'spring' to publish them.",
+      );
+    }
     return { service: { path: spec.path, name: spec.name, data: spec.data }, format: undefined };
   }
   return curatorRegistration({
@@ -44,5 +55,7 @@ export function registrationInFormat(spec: RegistrationInFormatSpec): {
     port: spec.address.port,
     sslPort: spec.address.scheme === 'https' ? spec.address.port : undefined,
     ...(spec.format === 'spring' ? { metadata: spec.metadata, status: spec.status } : {}),
+    // A Curator registration rejects them with a clear error: it has no place for them.
+    ...spec.traits,
   });
 }

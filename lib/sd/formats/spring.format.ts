@@ -1,11 +1,20 @@
 import { InvalidServiceError } from '../errors/invalid-service.error.js';
 import type { ServiceInstance } from '../service-instance.js';
 import { type CuratorPayload, encodeCuratorInstance } from './curator.format.js';
+import {
+  type InstanceTraits,
+  metadataTraitsProblem,
+  traitsProblem,
+  traitsToMetadata,
+} from './instance-traits.js';
 import { SPRING_INSTANCE_CLASS, SPRING_STATUS_KEY, SPRING_STATUS_UP } from './spring.constants.js';
 import { SPRING_URI_SPEC } from './uri-spec.js';
 
-/** What `encodeSpringInstance` writes: a Spring Cloud Zookeeper registration. */
-export interface SpringInstanceData {
+/**
+ * What `encodeSpringInstance` writes: a Spring Cloud Zookeeper registration. Its `weight`, `zone`
+ * and `ports` are published in the metadata (`weight`, `zone`, `port.<name>`).
+ */
+export interface SpringInstanceData extends InstanceTraits {
   /** `spring.application.name`: the service name. */
   readonly name: string;
   /** The instance id, also the instance node's name (a UUID by convention). */
@@ -39,11 +48,18 @@ export function encodeSpringInstance(data: SpringInstanceData): Buffer {
     );
   }
   const metadata = validateMetadata(data.metadata ?? {}, where);
+  const traits = { weight: data.weight, zone: data.zone, ports: data.ports };
+  const problem = traitsProblem(traits) ?? metadataTraitsProblem(metadata, traits);
+  if (problem) {
+    throw new InvalidServiceError(
+      `Invalid ${where}: ${problem.field} ${JSON.stringify(problem.value)}. ${problem.fix}`,
+    );
+  }
   const payload: CuratorPayload = {
     '@class': SPRING_INSTANCE_CLASS,
     id: data.appId ?? data.name,
     name: data.name,
-    metadata: { [SPRING_STATUS_KEY]: status, ...metadata },
+    metadata: { [SPRING_STATUS_KEY]: status, ...metadata, ...traitsToMetadata(traits) },
   };
   return encodeCuratorInstance({
     name: data.name,
@@ -70,7 +86,8 @@ export function isTakingTraffic(instance: ServiceInstance): boolean {
 /**
  * The one rule for Spring registration metadata: an object of string values, without
  * `instance_status` (set from `status`). What is wrong with `metadata`, or undefined; callers word
- * the error (this module for the core, the Nest options resolver in option names).
+ * the error (this module for the core, the Nest options resolver in option names). The traits'
+ * keys (`weight`, `zone`, `port.<name>`) are checked by `metadataTraitsProblem`.
  */
 export type MetadataProblem =
   | { kind: 'not-an-object' }
@@ -117,5 +134,6 @@ export function validateMetadata(
       `Invalid ${where}: metadata.${SPRING_STATUS_KEY} is set from the status option; give status: ${JSON.stringify(problem.value)} instead.`,
     );
   }
+
   return { ...(metadata as Record<string, string>) };
 }

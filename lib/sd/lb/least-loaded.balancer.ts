@@ -3,6 +3,7 @@ import { NoEndpointsError } from '../errors/no-endpoints.error.js';
 import { MAX_TIMER_MS } from '../timer-limits.js';
 import type { Balancer } from './balancer.js';
 import type { CallObserver } from './call-observer.js';
+import { EndpointWeights } from './endpoint-weights.js';
 
 /** Options of {@link leastLoaded}. */
 export interface LeastLoadedOptions {
@@ -40,6 +41,9 @@ export interface LearningBalancer<E> extends Balancer<E>, CallObserver<E> {}
  * (`decayMs`), so a slow or overloaded instance gets few calls within a few answers, and gets them
  * back as it recovers. Picks are O(1) with no allocation; it learns only from the calls made
  * through `call()` (give it as `retry`'s `observer`, which `ZkEndpointer` does).
+ *
+ * When the instances' weights differ, the two are drawn in proportion to their weights (O(log n)):
+ * at equal load each instance gets its weight's share, and load still decides between the two.
  */
 export function leastLoaded<E>(
   endpointer: EndpointSource<E>,
@@ -61,6 +65,7 @@ class LeastLoadedBalancer<E> implements LearningBalancer<E> {
   private byIndex: Load[] = [];
   private seen: readonly E[] | undefined;
   private lastAnswerAt = 0;
+  private readonly weights = new EndpointWeights();
 
   constructor(
     readonly endpointer: EndpointSource<E>,
@@ -75,16 +80,31 @@ class LeastLoadedBalancer<E> implements LearningBalancer<E> {
     if (count === 0) throw new NoEndpointsError(this.endpointer.name);
     if (endpoints !== this.seen) this.follow(endpoints);
     if (count === 1) return endpoints[0]!;
-    const i = this.draw() % count;
-    // A second index drawn among the others, so the two choices always differ.
-    let j = this.draw() % (count - 1);
-    if (j >= i) j++;
+    let i: number;
+    let j: number;
+    if (this.weights.follow(this.endpointer)) {
+      i = this.weightedDraw();
+      j = this.weightedDraw();
+      // A heavy instance is often drawn twice: draw again, then fall back to any other.
+      if (j === i) j = this.weightedDraw();
+      if (j === i) j = (i + 1 + (this.draw() % (count - 1))) % count;
+    } else {
+      i = this.draw() % count;
+      // A second index drawn among the others, so the two choices always differ.
+      j = this.draw() % (count - 1);
+      if (j >= i) j++;
+    }
     // "Now" is the latest answer's time: no clock read (and no boxed float) per pick, and while
     // answers come it lags by less than one of them.
     const now = this.lastAnswerAt;
     const lighter =
       weight(this.byIndex[j]!, now, this.decayMs) < weight(this.byIndex[i]!, now, this.decayMs);
     return lighter ? endpoints[j]! : endpoints[i]!;
+  }
+
+  /** An index drawn in proportion to the weights. */
+  private weightedDraw(): number {
+    return this.weights.indexAt((this.draw() / 1073741824) * this.weights.total);
   }
 
   /** A non-negative 30-bit integer (a small integer to V8: never boxed). */

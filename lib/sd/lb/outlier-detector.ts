@@ -66,6 +66,7 @@ export class OutlierDetector<E> implements EndpointSource<E>, CallObserver<E> {
   /** Instances not `in` (ejected, or waiting for or making their probe call). */
   private out = 0;
   private eligible: readonly E[] = [];
+  private eligibleInstances: readonly ServiceInstance[] = [];
   private panicking = false;
   private total = 0;
   private readonly unsubscribe: Unsubscribe;
@@ -90,6 +91,11 @@ export class OutlierDetector<E> implements EndpointSource<E>, CallObserver<E> {
   /** The endpoints a balancer may pick: all of them but the ejected (all of them in a panic). */
   endpoints(): readonly E[] {
     return this.eligible;
+  }
+
+  /** The instances behind `endpoints()`, in the same order. */
+  instances(): readonly ServiceInstance[] {
+    return this.eligibleInstances;
   }
 
   /** The instances ejected now, with the time of their probe call. */
@@ -158,6 +164,7 @@ export class OutlierDetector<E> implements EndpointSource<E>, CallObserver<E> {
     this.stale = true;
     if (this.out === 0) {
       this.eligible = endpoints;
+      this.eligibleInstances = instances;
       return;
     }
     this.refresh();
@@ -259,20 +266,24 @@ export class OutlierDetector<E> implements EndpointSource<E>, CallObserver<E> {
       if (health.state === 'ejected' || health.state === 'probing') out++;
     }
     this.out = notIn;
-    if (out === 0) {
+    const inCount = this.all.length - out;
+    const panic = out > 0 && inCount < this.options.panicThreshold * this.all.length;
+    this.setPanic(panic, inCount);
+    if (out === 0 || panic) {
       this.eligible = this.all;
-      this.setPanic(false, 0);
+      this.eligibleInstances = this.allInstances;
       return;
     }
-    const inCount = this.all.length - out;
-    const panic = inCount < this.options.panicThreshold * this.all.length;
-    this.setPanic(panic, inCount);
-    this.eligible = panic
-      ? this.all
-      : this.all.filter((endpoint) => {
-          const state = this.byEndpoint.get(endpoint)?.state;
-          return state !== 'ejected' && state !== 'probing';
-        });
+    const eligible: E[] = [];
+    const eligibleInstances: ServiceInstance[] = [];
+    for (let i = 0; i < this.all.length; i++) {
+      const state = this.byEndpoint.get(this.all[i]!)?.state;
+      if (state === 'ejected' || state === 'probing') continue;
+      eligible.push(this.all[i]!);
+      eligibleInstances.push(this.allInstances[i]!);
+    }
+    this.eligible = eligible;
+    this.eligibleInstances = eligibleInstances;
   }
 
   private setPanic(panic: boolean, inCount: number): void {

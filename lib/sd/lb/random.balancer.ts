@@ -1,9 +1,12 @@
 import type { EndpointSource } from '../endpoint-source.js';
 import { NoEndpointsError } from '../errors/no-endpoints.error.js';
 import type { Balancer } from './balancer.js';
+import { EndpointWeights } from './endpoint-weights.js';
 
 /**
  * Picks an endpoint uniformly at random (go-kit's `lb.NewRandom`). O(1), no allocation per pick.
+ * When the instances' weights differ, each is picked with probability weight / sum of weights
+ * (O(log n): a binary search over the cumulative weights).
  * @param seed When given, picks come from a small seeded generator (mulberry32): the same seed
  *   gives the same sequence of indexes, for reproducible tests and simulations.
  *   @default undefined: `Math.random`
@@ -13,6 +16,8 @@ export function random<E>(endpointer: EndpointSource<E>, seed?: number): Balance
 }
 
 class RandomBalancer<E> implements Balancer<E> {
+  private readonly weights = new EndpointWeights();
+
   constructor(
     readonly endpointer: EndpointSource<E>,
     private readonly next: () => number,
@@ -21,6 +26,9 @@ class RandomBalancer<E> implements Balancer<E> {
   pick(): E {
     const endpoints = this.endpointer.endpoints();
     if (endpoints.length === 0) throw new NoEndpointsError(this.endpointer.name);
+    const weights = this.weights;
+    if (weights.follow(this.endpointer))
+      return endpoints[weights.indexAt(this.next() * weights.total)]!;
     return endpoints[Math.floor(this.next() * endpoints.length)]!;
   }
 }
