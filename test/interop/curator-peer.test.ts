@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ZkClient } from '../../lib/client/index.js';
+import { encodeCuratorInstance } from '../../lib/sd/formats/curator.format.js';
 import {
   type CuratorRegistrationSpec,
   curatorRegistration,
@@ -81,7 +82,7 @@ describe.skipIf(skipReason !== undefined)(
 
     it('Curator-registered instances (no payload; a payload; an sslPort and a uriSpec) reach ZkEndpointer with their url, address, port and sslPort; an unregister is a leave', async () => {
       const [plain, withPayload, tls] = [randomUUID(), randomUUID(), randomUUID()];
-      const common = { name: 'jvm', address: '127.0.0.1' };
+      const common = { name: 'jvm', address: '127.0.0.1', registrationTimeUTC: 1_700_000_000_000 };
       await peer.register({ ...common, id: plain, port: 18081 });
       await peer.register({ ...common, id: withPayload, port: 18082, description: 'billing v2' });
       const registeredTls = await peer.register({
@@ -121,6 +122,17 @@ describe.skipIf(skipReason !== undefined)(
           sslPort: 18443,
           url: registeredTls.uri,
         });
+
+        // Curator 5's default serializer writes what our encoder writes, byte for byte.
+        expect(byId.get(plain)?.raw.toString('utf8')).toBe(
+          encodeCuratorInstance({ ...common, id: plain, port: 18081 }).toString('utf8'),
+        );
+        const payload = { '@class': 'CuratorPeer$InstanceDetails', description: 'billing v2' };
+        expect(byId.get(withPayload)?.raw.toString('utf8')).toBe(
+          encodeCuratorInstance({ ...common, id: withPayload, port: 18082, payload }).toString(
+            'utf8',
+          ),
+        );
 
         await peer.unregister(tls);
         await waitFor(() => endpointer.instances().length === 2);

@@ -32,6 +32,8 @@ export interface PeerRegistration {
   uriSpec?: string;
   /** Makes the payload an `InstanceDetails` with this description. */
   description?: string;
+  /** @default now */
+  registrationTimeUTC?: number;
 }
 
 /** `instances`: the ServiceCache's list, the ServiceProvider's `getAllInstances()` and a pick. */

@@ -31,7 +31,8 @@ import org.springframework.cloud.zookeeper.discovery.ZookeeperInstance;
  * "error"}); a watched service's ServiceCache prints {@code {"event":"changed","name":..,
  * "instances":[..]}} on each change. Commands:
  * <ul>
- *   <li>{@code register} name, id, address, port, [sslPort], [uriSpec], [description]: registers
+ *   <li>{@code register} name, id, address, port, [sslPort], [uriSpec], [description],
+ *       [registrationTimeUTC]: registers
  *       with ServiceDiscovery (default JsonInstanceSerializer; a description becomes the payload
  *       {@link InstanceDetails});
  *   <li>{@code unregister} id;
@@ -142,6 +143,9 @@ public final class CuratorPeer {
         .address(command.path("address").asText())
         .port(command.path("port").asInt());
     if (command.hasNonNull("sslPort")) builder.sslPort(command.path("sslPort").asInt());
+    if (command.hasNonNull("registrationTimeUTC")) {
+      builder.registrationTimeUTC(command.path("registrationTimeUTC").asLong());
+    }
     if (command.hasNonNull("uriSpec")) builder.uriSpec(new UriSpec(command.path("uriSpec").asText()));
     if (command.hasNonNull("description")) {
       InstanceDetails details = new InstanceDetails();
