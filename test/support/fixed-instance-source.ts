@@ -111,3 +111,36 @@ export function settableEndpoints(ids: readonly string[]) {
     },
   };
 }
+
+/** An instance with traits, for balancer and zone tests that need no bytes. */
+export interface TraitSpec {
+  id: string;
+  weight?: number;
+  zone?: string;
+}
+
+/**
+ * An `EndpointSource` of plain strings (the ids) with the instances behind them, carrying the
+ * given weights and zones; a test replaces the list with `set`.
+ */
+export function settableInstances(specs: readonly TraitSpec[]) {
+  const build = (list: readonly TraitSpec[]) => ({
+    endpoints: Object.freeze(list.map((spec) => spec.id)),
+    instances: Object.freeze(
+      list.map((spec) => ({
+        ...testInstance(spec.id, `http://127.0.0.1:${8000 + list.indexOf(spec)}`),
+        ...(spec.weight === undefined ? {} : { weight: spec.weight }),
+        ...(spec.zone === undefined ? {} : { zone: spec.zone }),
+      })),
+    ),
+  });
+  let current = build(specs);
+  return {
+    name: '/services/hello',
+    endpoints: () => current.endpoints,
+    instances: () => current.instances,
+    set(next: readonly TraitSpec[]) {
+      current = build(next);
+    },
+  };
+}
