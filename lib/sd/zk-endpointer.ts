@@ -82,8 +82,14 @@ export class ZkEndpointer<E> {
   /** Instance id by endpoint, for key affinity (made again when the endpoints change). */
   private ids: { endpoints: readonly E[]; byEndpoint: Map<E, string> } | undefined;
   private readonly execute: ReturnType<typeof retry<E>>;
+  /** The endpointers of this path on named ports (`onPort`), closed with this one. */
+  private readonly onPorts = new Map<string, ZkEndpointer<E>>();
 
-  constructor(client: ZkClient, path: string, config: ZkEndpointerConfig<E>) {
+  constructor(
+    private readonly client: ZkClient,
+    path: string,
+    private readonly config: ZkEndpointerConfig<E>,
+  ) {
     const detection =
       config.outlierDetection === false
         ? undefined
@@ -248,10 +254,32 @@ export class ZkEndpointer<E> {
     return this.ids.byEndpoint.get(endpoint) ?? String(endpoint);
   }
 
+  /**
+   * The endpointer of the same path whose endpoints are made on each instance's port `name`
+   * (`grpc`, `admin`), with this one's options: it shares the path's instancer (no second
+   * watch) and has its own balancer and outlier detection. Made once per name; closed with this
+   * one. @throws Error after `close()`.
+   */
+  onPort(name: string): ZkEndpointer<E> {
+    if (this.endpointer.closed) {
+      throw new Error(
+        `The endpointer of ${this.path} is closed; onPort(${JSON.stringify(name)}) needs an open one.`,
+      );
+    }
+    let named = this.onPorts.get(name);
+    if (!named) {
+      named = new ZkEndpointer(this.client, this.path, { ...this.config, port: name });
+      this.onPorts.set(name, named);
+    }
+    return named;
+  }
+
   /** Closes every endpoint and gives the shared instancer back. Idempotent. */
   async close(): Promise<void> {
+    const named = [...this.onPorts.values()].map((endpointer) => endpointer.close());
+    this.onPorts.clear();
     this.detector?.close();
     this.lease.close();
-    await this.endpointer.close();
+    await Promise.all([this.endpointer.close(), ...named]);
   }
 }

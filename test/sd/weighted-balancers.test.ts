@@ -78,14 +78,16 @@ describe('weights in the random and least-loaded balancers', () => {
     expect(seen.c! / 20_000).toBeCloseTo(0.1, 1);
   });
 
-  it('least loaded gives each its weight share while loads are equal', () => {
+  it('least loaded reads weights as capacity: under load, calls in flight follow them', () => {
     const balancer = leastLoaded(settableInstances(specs), { seed: 7 });
-    // Every call answers in the same time: the loads stay equal and only the weights decide.
+    // 20 calls always in flight, every answer as fast: only the weights tell the instances apart.
+    const inFlight: string[] = [];
     const seen = counts(
       pickMany(() => {
         const endpoint = balancer.pick();
         balancer.started(endpoint);
-        balancer.succeeded(endpoint, 5);
+        inFlight.push(endpoint);
+        if (inFlight.length > 20) balancer.succeeded(inFlight.shift()!, 5);
         return endpoint;
       }, 20_000),
     );

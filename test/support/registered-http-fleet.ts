@@ -1,4 +1,5 @@
 import type { ZkClient } from '../../lib/client/index.js';
+import { curatorRegistration } from '../../lib/sd/formats/curator-registration.js';
 import { type HttpEndpoint, httpEndpointFactory } from '../../lib/sd/http/http-endpoint.factory.js';
 import { Registrar } from '../../lib/sd/registrar.js';
 import { ZkEndpointer, type ZkEndpointerConfig } from '../../lib/sd/zk-endpointer.js';
@@ -7,10 +8,15 @@ import { RecordingLogger } from './fixed-instance-source.js';
 import { uniqueRoot } from './unique-root.js';
 import { waitFor } from './wait-for.js';
 
-/** One HTTP instance to start: the status it answers with, after how long. */
+/**
+ * One HTTP instance to start: the status it answers with, after how long. With a `weight` or a
+ * `zone` it is registered in the Spring format, which carries them.
+ */
 export interface InstanceSpec {
   status?: number;
   delayMs?: number;
+  weight?: number;
+  zone?: string;
 }
 
 export interface RegisteredInstance {
@@ -31,6 +37,29 @@ export interface RegisteredHttpFleet {
   readonly logger: RecordingLogger;
   call(): Promise<CallRecord>;
   close(): Promise<void>;
+}
+
+/** go-kit's plain URL node, or a Spring node when the spec has traits. */
+function registrarOf(
+  client: ZkClient,
+  path: string,
+  url: string,
+  spec: InstanceSpec,
+  port: number,
+): Registrar {
+  if (spec.weight === undefined && spec.zone === undefined) {
+    return new Registrar(client, { path, name: 'svc', data: url });
+  }
+  const { service, format } = curatorRegistration({
+    format: 'spring',
+    basePath: path,
+    name: 'svc',
+    address: '127.0.0.1',
+    port,
+    weight: spec.weight,
+    zone: spec.zone,
+  });
+  return new Registrar(client, service, { format });
 }
 
 /**
@@ -58,8 +87,9 @@ export async function startRegisteredHttpFleet(
         child.process.kill('SIGCONT');
         child.kill();
       });
-      const url = `http://127.0.0.1:${(await child.line(/^PORT \d+$/)).slice('PORT '.length)}`;
-      const registrar = new Registrar(client, { path, name: 'svc', data: url });
+      const port = Number((await child.line(/^PORT \d+$/)).slice('PORT '.length));
+      const url = `http://127.0.0.1:${port}`;
+      const registrar = registrarOf(client, path, url, spec, port);
       await registrar.register();
       closers.push(() => registrar.deregister());
       instances.push({ name, child, url });

@@ -42,8 +42,10 @@ export interface LearningBalancer<E> extends Balancer<E>, CallObserver<E> {}
  * back as it recovers. Picks are O(1) with no allocation; it learns only from the calls made
  * through `call()` (give it as `retry`'s `observer`, which `ZkEndpointer` does).
  *
- * When the instances' weights differ, the two are drawn in proportion to their weights (O(log n)):
- * at equal load each instance gets its weight's share, and load still decides between the two.
+ * When the instances' weights differ, a weight is read as capacity: the load compared is
+ * `latency × (calls in flight + 1) / weight`, so under load each instance holds calls in flight
+ * (and, at equal latency, gets calls) in proportion to its weight. At very low concurrency the
+ * instance fastest for its weight takes most calls, as with any least-loaded balancer.
  */
 export function leastLoaded<E>(
   endpointer: EndpointSource<E>,
@@ -80,31 +82,20 @@ class LeastLoadedBalancer<E> implements LearningBalancer<E> {
     if (count === 0) throw new NoEndpointsError(this.endpointer.name);
     if (endpoints !== this.seen) this.follow(endpoints);
     if (count === 1) return endpoints[0]!;
-    let i: number;
-    let j: number;
-    if (this.weights.follow(this.endpointer)) {
-      i = this.weightedDraw();
-      j = this.weightedDraw();
-      // A heavy instance is often drawn twice: draw again, then fall back to any other.
-      if (j === i) j = this.weightedDraw();
-      if (j === i) j = (i + 1 + (this.draw() % (count - 1))) % count;
-    } else {
-      i = this.draw() % count;
-      // A second index drawn among the others, so the two choices always differ.
-      j = this.draw() % (count - 1);
-      if (j >= i) j++;
-    }
+    const i = this.draw() % count;
+    // A second index drawn among the others, so the two choices always differ.
+    let j = this.draw() % (count - 1);
+    if (j >= i) j++;
     // "Now" is the latest answer's time: no clock read (and no boxed float) per pick, and while
     // answers come it lags by less than one of them.
     const now = this.lastAnswerAt;
-    const lighter =
-      weight(this.byIndex[j]!, now, this.decayMs) < weight(this.byIndex[i]!, now, this.decayMs);
-    return lighter ? endpoints[j]! : endpoints[i]!;
-  }
-
-  /** An index drawn in proportion to the weights. */
-  private weightedDraw(): number {
-    return this.weights.indexAt((this.draw() / 1073741824) * this.weights.total);
+    let loadI = loadOf(this.byIndex[i]!, now, this.decayMs);
+    let loadJ = loadOf(this.byIndex[j]!, now, this.decayMs);
+    if (this.weights.follow(this.endpointer)) {
+      loadI /= this.weights.of[i]!;
+      loadJ /= this.weights.of[j]!;
+    }
+    return loadJ < loadI ? endpoints[j]! : endpoints[i]!;
   }
 
   /** A non-negative 30-bit integer (a small integer to V8: never boxed). */
@@ -167,9 +158,9 @@ class LeastLoadedBalancer<E> implements LearningBalancer<E> {
  * once its estimate has aged below the others'. Small enough to be inlined into `pick` (a number
  * returned from a call that is not inlined is boxed).
  */
-function weight(load: Load, now: number, decayMs: number): number {
-  if (load.cost === 0) return load.pending === 0 ? 0 : UNMEASURED_BUSY;
-  const age = now - load.stamp;
-  const cost = age < decayMs / 64 ? load.cost : load.cost * Math.exp(-age / decayMs);
-  return cost * (load.pending + 1);
+function loadOf(entry: Load, now: number, decayMs: number): number {
+  if (entry.cost === 0) return entry.pending === 0 ? 0 : UNMEASURED_BUSY;
+  const age = now - entry.stamp;
+  const cost = age < decayMs / 64 ? entry.cost : entry.cost * Math.exp(-age / decayMs);
+  return cost * (entry.pending + 1);
 }
