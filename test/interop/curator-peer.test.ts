@@ -191,7 +191,7 @@ describe.skipIf(skipReason !== undefined)(
         path: basePath,
         name,
         instanceName: 'nest',
-        registration: { format: 'spring', metadata: { zone: 'eu-2' } },
+        registration: { format: 'spring', zone: 'eu-2', weight: 2, ports: { admin: 18199 } },
       });
       try {
         const nestNode = nest.discovery.registeredNode!;
@@ -219,7 +219,9 @@ describe.skipIf(skipReason !== undefined)(
         });
         expect(byId.get(nestOurs.id)).toMatchObject({
           uri: nest.url,
-          payload: { metadata: { instance_status: 'UP', zone: 'eu-2' } },
+          payload: {
+            metadata: { instance_status: 'UP', zone: 'eu-2', weight: '2', 'port.admin': '18199' },
+          },
         });
         const view = await peer.instancesWhen(name, (got) => got.provider.length === 3);
         expect(view.provider.map((instance) => instance.id).sort()).toEqual(
