@@ -1,7 +1,7 @@
 import { PerformanceObserver } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import { BareZk } from '../support/bare-zk.js';
-import { benchPath, registerFleet } from '../support/fleet.js';
+import { benchPath, registerFleet, registerWeightedFleet } from '../support/fleet.js';
 import { table } from '../support/format.js';
 import { collectGarbage } from '../support/heap.js';
 import { connectClient, watchEndpointer } from '../support/lib-parts.js';
@@ -44,6 +44,14 @@ export const hotPath: BenchCase = {
     const leastLoaded = (
       await watchEndpointer(client, path, INSTANCES, 60_000, { balancer: 'leastLoaded' })
     ).endpointer;
+    // The same three, weighted 3, 2 and 1 (Spring nodes carrying metadata `weight`).
+    const weightedPath = benchPath('hot-weighted');
+    await registerWeightedFleet(filler, weightedPath, [3, 2, 1]);
+    const weighted = async (balancer: 'roundRobin' | 'random' | 'leastLoaded') =>
+      (await watchEndpointer(client, weightedPath, INSTANCES, 60_000, { balancer })).endpointer;
+    const weightedRoundRobin = await weighted('roundRobin');
+    const weightedRandom = await weighted('random');
+    const weightedLeastLoaded = await weighted('leastLoaded');
     const frozen = Object.freeze([1, 2, 3]);
     const loops: Loop[] = [
       {
@@ -70,6 +78,33 @@ export const hotPath: BenchCase = {
         body: (calls) => {
           let last: unknown;
           for (let i = 0; i < calls; i++) last = leastLoaded.pick();
+          sink.value = last;
+        },
+      },
+      {
+        label: '`endpointer.pick()` (smooth weighted round robin, weights 3, 2, 1; O(n))',
+        goal: true,
+        body: (calls) => {
+          let last: unknown;
+          for (let i = 0; i < calls; i++) last = weightedRoundRobin.pick();
+          sink.value = last;
+        },
+      },
+      {
+        label: '`endpointer.pick()` (weighted random, weights 3, 2, 1; O(log n))',
+        goal: true,
+        body: (calls) => {
+          let last: unknown;
+          for (let i = 0; i < calls; i++) last = weightedRandom.pick();
+          sink.value = last;
+        },
+      },
+      {
+        label: '`endpointer.pick()` (least loaded, weights 3, 2, 1)',
+        goal: true,
+        body: (calls) => {
+          let last: unknown;
+          for (let i = 0; i < calls; i++) last = weightedLeastLoaded.pick();
           sink.value = last;
         },
       },
@@ -118,6 +153,9 @@ export const hotPath: BenchCase = {
     } finally {
       await endpointer.close();
       await leastLoaded.close();
+      for (const closing of [weightedRoundRobin, weightedRandom, weightedLeastLoaded]) {
+        await closing.close();
+      }
       await client.close();
       filler.close();
     }

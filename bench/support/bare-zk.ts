@@ -58,6 +58,7 @@ export const Bare = {
   OK: constants.ZOK!,
   NONODE: constants.ZNONODE!,
   PERSISTENT: constants.ZOO_PERSISTENT!,
+  EPHEMERAL: constants.ZOO_EPHEMERAL!,
   EPHEMERAL_SEQUENTIAL: constants.ZOO_EPHEMERAL_SEQUENTIAL!,
 };
 

@@ -1,4 +1,5 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { encodeSpringInstance } from '../../lib/sd/formats/spring.format.js';
 import { Bare, type BareZk } from './bare-zk.js';
 
 /**
@@ -32,6 +33,31 @@ export async function registerFleet(
 }
 
 /** A path under the benchmark root no other run uses. */
+/**
+ * Registers one Spring instance per weight under `path` (`path/<uuid>`, ephemeral), with metadata
+ * `weight`, on ports 20000 and up, through one bare session.
+ */
+export async function registerWeightedFleet(
+  zk: BareZk,
+  path: string,
+  weights: readonly number[],
+): Promise<void> {
+  await zk.ensurePath(path);
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  for (const [index, weight] of weights.entries()) {
+    const id = randomUUID();
+    const data = encodeSpringInstance({
+      name,
+      id,
+      address: '127.0.0.1',
+      port: 20_000 + index,
+      weight,
+      registrationTimeUTC: Date.now(),
+    });
+    await zk.create(`${path}/${id}`, data, Bare.EPHEMERAL);
+  }
+}
+
 export function benchPath(label: string): string {
   return `/bench/${label}-${randomBytes(4).toString('hex')}/svc`;
 }

@@ -11,6 +11,8 @@ import {
   type ZkDiscoveryModuleOptions,
   ZkDiscoveryService,
 } from '../../lib/index.js';
+import { curatorRegistration } from '../../lib/sd/formats/curator-registration.js';
+import { Registrar } from '../../lib/sd/registrar.js';
 import { uniqueRoot } from '../support/unique-root.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -75,6 +77,7 @@ describe('Prometheus metrics (prom-client, real ZooKeeper)', () => {
       `${p}ejections_total`,
       `${p}instances_ejected`,
       `${p}out_of_service`,
+      `${p}zone_spilling`,
     ]);
     expect(await metricValue(registry, `${p}session_state`, { state: 'connected' })).toBe(1);
     for (const state of ['connecting', 'disconnected', 'expired', 'closed']) {
@@ -89,6 +92,8 @@ describe('Prometheus metrics (prom-client, real ZooKeeper)', () => {
     expect(await metricValue(registry, `${p}ejections_total`, { path })).toBe(0);
     expect(await metricValue(registry, `${p}instances_ejected`, { path })).toBe(0);
     expect(await metricValue(registry, `${p}out_of_service`)).toBe(0);
+    // Only paths with a zone preference have a series.
+    expect(await metricValue(registry, `${p}zone_spilling`, { path })).toBeUndefined();
     // The text exposition a /metrics endpoint serves.
     expect(await registry.metrics()).toContain(`zk_discovery_instances{path="${path}"} 0`);
   });
@@ -122,6 +127,29 @@ describe('Prometheus metrics (prom-client, real ZooKeeper)', () => {
         rearmsAfterJoin,
       { message: 'zk_discovery_watch_rearms_total to move after the leave' },
     );
+  });
+
+  it('zone_spilling says when calls leave the zone, and when they stay in it again', async () => {
+    const zoned = `${root}/zoned`;
+    const endpointer = discovery.getEndpointer<HttpEndpoint>(zoned, { zone: 'eu-1' });
+    const register = async (zone: string, port: number) => {
+      const { service, format } = curatorRegistration({
+        format: 'spring',
+        basePath: root,
+        name: 'zoned',
+        address: '127.0.0.1',
+        port,
+        zone,
+      });
+      await new Registrar(observer, service, { format }).register();
+    };
+    const spilling = () => metricValue(registry, 'zk_discovery_zone_spilling', { path: zoned });
+    await register('eu-2', 4111);
+    await waitFor(() => endpointer.instances().length === 1);
+    expect(await spilling()).toBe(1);
+    await register('eu-1', 4112);
+    await waitFor(() => endpointer.instances().length === 2);
+    expect(await spilling()).toBe(0);
   });
 
   it('ejections and the out-of-service state move with what happens', async () => {

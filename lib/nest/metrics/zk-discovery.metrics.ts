@@ -31,6 +31,7 @@ export const ZK_DISCOVERY_METRICS = {
   ejections: 'ejections_total',
   ejected: 'instances_ejected',
   outOfService: 'out_of_service',
+  zoneSpilling: 'zone_spilling',
 } as const;
 
 /**
@@ -200,6 +201,19 @@ export class ZkDiscoveryMetrics implements OnModuleInit, OnApplicationShutdown {
         }
       },
     });
+    const spilling = new prom.Gauge({
+      name: name('zoneSpilling'),
+      help: "Whether calls of each path with a zone preference go to every zone (1) or stay in the caller's (0)",
+      labelNames: ['path', 'zone'],
+      registers: [],
+      collect: () => {
+        spilling.reset();
+        for (const path of discovery.endpointerPaths) {
+          const routing = discovery.getEndpointer(path).zone();
+          if (routing) spilling.set({ path, zone: routing.zone }, routing.spilling ? 1 : 0);
+        }
+      },
+    });
 
     let expiriesSeen = 0;
     let wasRegistered = false;
@@ -225,6 +239,7 @@ export class ZkDiscoveryMetrics implements OnModuleInit, OnApplicationShutdown {
       ejections,
       ejected,
       outOfService,
+      spilling,
     ];
   }
 }
