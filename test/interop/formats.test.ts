@@ -5,6 +5,7 @@ import { curatorRegistration } from '../../lib/sd/formats/curator-registration.j
 import { detectInstanceFormat } from '../../lib/sd/formats/detect-instance-format.js';
 import { decodeInstance, instanceDecoder } from '../../lib/sd/formats/instance-decoder.js';
 import { READ_FORMATS } from '../../lib/sd/formats/instance-format.js';
+import { registrationInFormat } from '../../lib/sd/formats/registration-in-format.js';
 import { bytesOf, describedFields, readCases, writeFixtures } from './fixtures.js';
 
 const includeNotUp = instanceDecoder({ includeNotUp: true });
@@ -97,4 +98,23 @@ describe('writing Curator and Spring nodes (fixtures/written.json)', () => {
     expect(json.registrationTimeUTC).toBeGreaterThanOrEqual(before);
     expect(json.registrationTimeUTC).toBeLessThanOrEqual(Date.now());
   });
+});
+
+describe('read-only formats', () => {
+  it.each(['dubbo', 'finagle'])(
+    'refuses a registration in %s, saying it is read but never written',
+    (format) => {
+      const spec = {
+        format: format as 'gokit',
+        path: '/services',
+        name: 'hello',
+        address: { scheme: 'http', host: '127.0.0.1', port: 8080 },
+        data: 'http://127.0.0.1:8080',
+      };
+      expect(() => registrationInFormat(spec)).toThrow(InvalidServiceError);
+      expect(() => registrationInFormat(spec)).toThrow(
+        `Invalid registration format "${format}" for "hello": "${format}" is read (dubbo, finagle) but never written. Use one of gokit, curator, spring.`,
+      );
+    },
+  );
 });
