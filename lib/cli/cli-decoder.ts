@@ -1,8 +1,15 @@
 import { InstanceDecodeError } from '../sd/errors/instance-decode.error.js';
-import { type InstanceDecoder, instanceDecoder } from '../sd/formats/instance-decoder.js';
+import {
+  type InstanceDecoder,
+  type InstanceNode,
+  instanceDecoder,
+} from '../sd/formats/instance-decoder.js';
 import type { SkippedNode } from './instance-view.js';
 
-/** Every instance is shown, also Spring instances that are not UP (their status is shown). */
+/**
+ * Every instance is shown, also those taking no traffic (Spring not UP, Finagle not ALIVE, Dubbo
+ * disabled): their status is shown.
+ */
 const decode = instanceDecoder({ includeNotUp: true });
 
 /** The longest stretch of a node's data quoted in a message. */
@@ -16,7 +23,7 @@ const QUOTED_CHARS = 60;
  * cannot be shown is also handed to `onSkipped`.
  */
 export function cliDecoder(onSkipped: (node: SkippedNode) => void = () => {}): InstanceDecoder {
-  return (node) => {
+  const read = (node: InstanceNode) => {
     try {
       const instance = decode(node);
       if (instance?.format === 'gokit' && instance.url === undefined) {
@@ -36,4 +43,6 @@ export function cliDecoder(onSkipped: (node: SkippedNode) => void = () => {}): I
       throw error;
     }
   };
+  // Dubbo providers are read from their names, as by the library's instancers.
+  return Object.assign(read, { decodesFromName: decode.decodesFromName });
 }

@@ -1,17 +1,20 @@
-import type { InstanceFormat } from '../sd/formats/instance-format.js';
-import { SPRING_STATUS_KEY } from '../sd/formats/spring.constants.js';
+import type { ReadFormat } from '../sd/formats/instance-format.js';
+import { instanceStatus } from '../sd/formats/instance-status.js';
 import type { NamedPort, ServiceInstance } from '../sd/service-instance.js';
 
 /** One instance as the CLI prints it (also its JSON shape): no undefined, only null. */
 export interface InstanceView {
   readonly id: string;
   readonly path: string;
-  readonly format: InstanceFormat | null;
+  readonly format: ReadFormat | null;
   readonly address: string;
   readonly port: number | null;
   readonly sslPort: number | null;
   readonly url: string | null;
-  /** Spring's `instance_status`; null for go-kit and Curator instances. */
+  /**
+   * Spring's `instance_status`, Finagle's `status`, `DISABLED` or `WEIGHT_0` for a Dubbo provider
+   * taking no traffic; null otherwise (go-kit, Curator, an enabled Dubbo provider).
+   */
   readonly status: string | null;
   readonly metadata: Readonly<Record<string, string>>;
   /** Its weight (1 when it publishes none). */
@@ -54,7 +57,7 @@ export function instanceView(instance: ServiceInstance): InstanceView {
     port: instance.port ?? null,
     sslPort: instance.sslPort ?? null,
     url: instance.url ?? null,
-    status: instance.format === 'spring' ? (instance.metadata[SPRING_STATUS_KEY] ?? null) : null,
+    status: instanceStatus(instance) ?? null,
     metadata: instance.metadata,
     weight: instance.weight ?? 1,
     zone: instance.zone ?? null,
@@ -72,6 +75,17 @@ export function traitsOf(view: InstanceView): string {
     parts.push(`${name}=${host.includes(':') ? `[${host}]` : host}:${named.port}`);
   }
   return parts.join(' ');
+}
+
+/** The longest id shown whole in a table: a go-kit node name (`_c_<32 hex>-<10 digits>`). */
+const ID_CHARS = 46;
+
+/**
+ * An instance id for humans: cut with `…` past 46 characters (a Dubbo provider's id is its
+ * URL-encoded URL, hundreds of characters long; `--json` has it whole).
+ */
+export function displayId(id: string): string {
+  return id.length > ID_CHARS ? `${id.slice(0, ID_CHARS - 1)}…` : id;
 }
 
 /** `42s`, `5m`, `3h`, `2d`: the largest whole unit. */

@@ -2,7 +2,7 @@ import { connectCli, toCliError } from './cli-client.js';
 import { noSuchPath } from './cli-errors.js';
 import type { CliIo } from './cli-io.js';
 import type { GlobalOptions } from './cli-options.js';
-import { endpointOf, formatAge, type ListedService, traitsOf } from './instance-view.js';
+import { displayId, endpointOf, formatAge, type ListedService, traitsOf } from './instance-view.js';
 import { listServices } from './registry-listing.js';
 import { textTable } from './text-table.js';
 
@@ -68,7 +68,7 @@ function servicesTable(services: readonly ListedService[]): string {
     for (const instance of service.instances) {
       rows.push([
         service.path,
-        instance.id,
+        displayId(instance.id),
         instance.format ?? '-',
         endpointOf(instance),
         instance.status ?? '-',
@@ -78,7 +78,7 @@ function servicesTable(services: readonly ListedService[]): string {
       ]);
     }
     for (const node of service.skipped) {
-      rows.push([service.path, node.id, '?', '-', 'skipped', '-', '-', '-']);
+      rows.push([service.path, displayId(node.id), '?', '-', 'skipped', '-', '-', '-']);
     }
     if (service.instances.length === 0 && service.skipped.length === 0) {
       rows.push([service.path, '(no instances)', '-', '-', '-', '-', '-', '-']);

@@ -7,6 +7,7 @@ import { noSuchPath } from './cli-errors.js';
 import type { CliIo } from './cli-io.js';
 import type { GlobalOptions } from './cli-options.js';
 import {
+  displayId,
   endpointOf,
   type InstanceView,
   instanceView,
@@ -113,13 +114,13 @@ function printer(service: string, json: boolean, io: CliIo): Printer {
       const traits = traitsOf(view);
       write(
         { time: new Date().toISOString(), event, service, instance: view },
-        `${view.id}  ${view.format ?? '-'}  ${endpointOf(view)}${status}${traits ? `  ${traits}` : ''}`,
+        `${displayId(view.id)}  ${view.format ?? '-'}  ${endpointOf(view)}${status}${traits ? `  ${traits}` : ''}`,
       );
     },
     skipped: (node) =>
       write(
         { time: new Date().toISOString(), event: 'skipped', service, node },
-        `${node.id}  ${node.reason}`,
+        `${displayId(node.id)}  ${node.reason}`,
       ),
   };
 }

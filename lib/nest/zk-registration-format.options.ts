@@ -1,4 +1,8 @@
-import { INSTANCE_FORMATS, type InstanceFormat } from '../sd/formats/instance-format.js';
+import {
+  INSTANCE_FORMATS,
+  type InstanceFormat,
+  READ_ONLY_FORMATS,
+} from '../sd/formats/instance-format.js';
 import {
   type InstanceTraits,
   metadataTraitsProblem,
@@ -29,8 +33,15 @@ export const REGISTRATION_FORMAT_DEFAULTS = {
 export function resolveRegistrationFormat(registration: ZkRegistrationOptions): RegistrationFormat {
   const format = registration.format ?? REGISTRATION_FORMAT_DEFAULTS.format;
   if (!INSTANCE_FORMATS.includes(format)) {
+    const readOnly = (READ_ONLY_FORMATS as readonly unknown[]).includes(format)
+      ? `'${format}' is a format this library reads (${READ_ONLY_FORMATS.join(', ')}) but never writes. `
+      : '';
     throw new TypeError(
-      invalidOption('registration.format', format, `Use one of ${INSTANCE_FORMATS.join(', ')}.`),
+      invalidOption(
+        'registration.format',
+        format,
+        `${readOnly}Use one of ${INSTANCE_FORMATS.join(', ')}.`,
+      ),
     );
   }
   if (format !== 'gokit' && registration.data !== undefined) {

@@ -4,6 +4,7 @@ import type { ZkClient } from '../client/zk-client.js';
 import type { ZkWatchEvent, ZkWatcher } from '../client/zk-client.types.js';
 import { consoleLogger, type ZkLogger } from '../client/zk-logger.js';
 import { childPath } from '../client/zk-paths.js';
+import { ChildDecoder, NO_DATA } from './child-decoder.js';
 import { type InstanceDecoder, instanceDecoder } from './formats/instance-decoder.js';
 import { InstanceList } from './instance-list.js';
 import {
@@ -19,10 +20,13 @@ import { SnapshotPublisher } from './snapshot-publisher.js';
 export interface InstancerOptions {
   /**
    * Turns each child node into an instance. @default `instanceDecoder()`: each node's format is
-   * recognised (go-kit text, Curator JSON, Spring Cloud Zookeeper JSON)
+   * recognised (go-kit text, Curator, Spring Cloud Zookeeper and Finagle JSON, Dubbo names)
    */
   decode?: InstanceDecoder;
-  /** With the default decoder: keep Spring instances whose status is not `UP`. @default false */
+  /**
+   * With the default decoder: keep Spring instances that are not `UP`, Finagle members that are
+   * not `ALIVE`, disabled Dubbo providers. @default false
+   */
   includeNotUp?: boolean;
   /**
    * Waits before re-reading after failures. @default `{ initialMs: 100, maxMs: 5000, factor: 2,
@@ -37,10 +41,10 @@ export interface InstancerOptions {
 interface ChildEntry {
   raw: Buffer;
   instance: ServiceInstance | undefined;
-  /** Our data watch on the child is registered and has not fired yet. */
-  watched: boolean;
-  /** The child's data watcher: one function per child, so it can be removed again. */
-  watcher: ZkWatcher;
+  /** Nothing to read: our data watch on it is armed, or it is decoded from its name alone. */
+  current: boolean;
+  /** Its data watcher (one function per child, so it can be removed); none when read by name. */
+  watcher: ZkWatcher | undefined;
   /** The child's name (its key in `children`). */
   name: string;
   /** In the last list of decoded instances (kept by `list`). */
@@ -50,20 +54,19 @@ interface ChildEntry {
 /**
  * Watches one path and publishes the instances registered under it (go-kit's `zk.Instancer`
  * without its defects). A change reads the children once and fetches data only for added
- * children, all at once; a failure, a missing path, a disconnect or an expiry produce a stale or
+ * children, all at once (none for children the decoder reads from their names: Dubbo
+ * providers); a failure, a missing path, a disconnect or an expiry produce a stale or
  * error snapshot and a re-arm with capped backoff; it never stops watching until closed.
  */
 export class Instancer implements InstanceSource {
   readonly path: string;
-  private readonly decode: InstanceDecoder;
+  private readonly decoder: ChildDecoder;
   private readonly logger: ZkLogger;
   private readonly backoff: BackoffFunction;
   /** Changed only through `setChild`, `deleteChild` and `clearChildren`, which keep `list`. */
   private readonly children = new Map<string, ChildEntry>();
   /** The decoded instances, sorted by id, as last published plus the changes since. */
   private readonly list = new InstanceList<ChildEntry>();
-  /** Keys (`id` + bytes) of undecodable nodes already logged, so each is logged once. */
-  private readonly reportedBadNodes = new Set<string>();
   private readonly subscriptions: Unsubscribe[] = [];
   private readonly snapshots: SnapshotPublisher;
   private childrenWatched = false;
@@ -84,8 +87,9 @@ export class Instancer implements InstanceSource {
     options: InstancerOptions = {},
   ) {
     this.path = validateZnodePath(path, 'instancer path');
-    this.decode = options.decode ?? instanceDecoder({ includeNotUp: options.includeNotUp });
     this.logger = options.logger ?? consoleLogger('Instancer');
+    const decode = options.decode ?? instanceDecoder({ includeNotUp: options.includeNotUp });
+    this.decoder = new ChildDecoder(decode, this.logger);
     this.snapshots = new SnapshotPublisher(this.path, this.logger);
     this.backoff = exponentialBackoff({ ...REREAD_BACKOFF, ...options.backoff });
     this.subscriptions.push(
@@ -142,8 +146,7 @@ export class Instancer implements InstanceSource {
     // Leave nothing behind in the client: watches that have not fired are removed.
     this.client.unwatch(this.path, this.onChildrenEvent);
     this.client.unwatch(this.path, this.onExistsEvent);
-    for (const [name, entry] of this.children)
-      this.client.unwatch(this.childPath(name), entry.watcher);
+    for (const [name, entry] of this.children) this.unwatchChild(name, entry);
     this.children.clear();
   }
 
@@ -203,16 +206,41 @@ export class Instancer implements InstanceSource {
     return undefined;
   }
 
-  /** Drops removed children and reads the data of added ones, all requests in flight at once. */
+  /**
+   * Drops removed children, decodes added ones read by name, and reads the data of the other
+   * added ones, all requests in flight at once.
+   */
   private async applyChildren(names: string[]): Promise<void> {
     const present = new Set(names);
     for (const [name, entry] of this.children) {
       if (present.has(name)) continue;
-      this.client.unwatch(this.childPath(name), entry.watcher);
+      this.unwatchChild(name, entry);
       this.deleteChild(name);
     }
-    const toRead = names.filter((name) => !this.children.get(name)?.watched);
+    const toRead: string[] = [];
+    for (const name of names) {
+      if (this.children.get(name)?.current) continue;
+      if (this.decoder.fromName(name)) this.addNamedChild(name);
+      else toRead.push(name);
+    }
     await Promise.all(toRead.map((name) => this.readChild(name)));
+  }
+
+  /** A child whose name is the whole registration (Dubbo): decoded once, never read. */
+  private addNamedChild(name: string): void {
+    const instance = this.decoder.instance(name, this.childPath(name), NO_DATA);
+    this.setChild({
+      raw: NO_DATA,
+      instance,
+      current: true,
+      watcher: undefined,
+      name,
+      listed: false,
+    });
+  }
+
+  private unwatchChild(name: string, entry: ChildEntry): void {
+    if (entry.watcher) this.client.unwatch(this.childPath(name), entry.watcher);
   }
 
   private async readChild(name: string): Promise<void> {
@@ -222,31 +250,12 @@ export class Instancer implements InstanceSource {
       ((event: ZkWatchEvent) => this.onChildDataEvent(name, event));
     try {
       const { data } = await this.client.getData(path, watcher);
-      this.setChild({
-        raw: data,
-        instance: this.decodeChild(name, path, data),
-        watched: true,
-        watcher,
-        name,
-        listed: false,
-      });
+      const instance = this.decoder.instance(name, path, data);
+      this.setChild({ raw: data, instance, current: true, watcher, name, listed: false });
     } catch (error) {
       // Removed between the children read and this read: the next children event drops it.
       if (error instanceof ZkNoNodeError) this.deleteChild(name);
       else throw error;
-    }
-  }
-
-  private decodeChild(name: string, path: string, data: Buffer): ServiceInstance | undefined {
-    try {
-      return this.decode({ name, path, data });
-    } catch (error) {
-      const key = `${name}\u0000${data.toString('base64')}`;
-      if (!this.reportedBadNodes.has(key)) {
-        this.reportedBadNodes.add(key);
-        this.logger.warn((error as Error).message);
-      }
-      return undefined;
     }
   }
 
@@ -285,7 +294,7 @@ export class Instancer implements InstanceSource {
     if (this.closed) return;
     const entry = this.children.get(name);
     if (!entry) return;
-    entry.watched = false;
+    entry.current = false;
     if (event.type === 'deleted') {
       // The instance left. The server sends the child's own NodeDeleted before its parent's
       // NodeChildrenChanged: drop it now rather than after the children read that event starts
@@ -311,7 +320,7 @@ export class Instancer implements InstanceSource {
     this.childrenWatched = false;
     this.existsWatched = false;
     this.childrenDirty = true;
-    for (const entry of this.children.values()) entry.watched = false;
+    for (const entry of this.children.values()) if (entry.watcher) entry.current = false;
     this.requestSync();
   }
 

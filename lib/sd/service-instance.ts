@@ -1,5 +1,5 @@
 import type { Unsubscribe } from '../client/listeners.js';
-import type { InstanceFormat } from './formats/instance-format.js';
+import type { ReadFormat } from './formats/instance-format.js';
 
 /**
  * One registered instance of a service, decoded from its znode. The same shape whatever wrote it,
@@ -26,7 +26,7 @@ export interface ServiceInstance {
   /** The znode's bytes as read; two instances with equal `id` and `raw` are the same instance. */
   readonly raw: Buffer;
   /** The format the node was written in; undefined for instances made by a custom decoder. */
-  readonly format?: InstanceFormat;
+  readonly format?: ReadFormat;
   /**
    * Its share of traffic relative to the others (metadata `weight`, as Spring Cloud
    * LoadBalancer reads it): an integer ≥ 1. Undefined means 1.

@@ -1,30 +1,42 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CuratorRegistrationSpec } from '../../lib/sd/formats/curator-registration.js';
-import type { InstanceFormat } from '../../lib/sd/formats/instance-format.js';
+import type { ReadFormat } from '../../lib/sd/formats/instance-format.js';
+import type { NamedPort } from '../../lib/sd/service-instance.js';
 
 /** The decoded fields a read fixture expects. */
 export interface ExpectedInstance {
-  format: InstanceFormat;
+  format: ReadFormat;
   address: string;
   port: number | null;
   url: string | null;
   metadata: Record<string, string>;
   sslPort?: number;
+  /** Weight, zone and named ports, where the fixture states them (compared on their own). */
+  traits?: ExpectedTraits;
 }
 
-/** One node as a go-kit, Curator or Spring service writes it, and what reading it gives. */
+/** The traits a read fixture expects; a missing one must be undefined. */
+export interface ExpectedTraits {
+  weight?: number;
+  zone?: string;
+  ports?: Record<string, NamedPort>;
+}
+
+/** One node as a go-kit, Curator, Spring, Dubbo or Finagle service writes it, and what reading it gives. */
 export interface ReadCase {
   name: string;
-  /** The node's name (its instance id). */
+  /** The node's name (its instance id; a Dubbo provider's whole registration). */
   node: string;
+  /** Dubbo only: the URL the name encodes (documentation of the fixture). */
+  url?: string;
   /** The node's exact bytes as UTF-8 text... */
   data?: string;
   /** ...or as base64 where they are not text. */
   dataBase64?: string;
   /** The instance it decodes to. */
   expect?: ExpectedInstance;
-  /** A Spring instance that is not UP: left out unless `includeNotUp`. */
+  /** Takes no traffic (Spring not UP, Finagle not ALIVE, Dubbo disabled): left out unless `includeNotUp`. */
   notUp?: boolean;
   /** Undecodable: skipped, with a message containing this. */
   skipped?: string;
@@ -47,7 +59,7 @@ export interface RejectedCase {
 const dir = join(import.meta.dirname, 'fixtures');
 
 /** The read cases of `fixtures/<format>.json`. */
-export function readCases(format: InstanceFormat): ReadCase[] {
+export function readCases(format: ReadFormat): ReadCase[] {
   return (JSON.parse(readFileSync(join(dir, `${format}.json`), 'utf8')) as { cases: ReadCase[] })
     .cases;
 }
@@ -69,7 +81,7 @@ export function bytesOf(testCase: ReadCase): Buffer {
 
 /** The fields of an instance that fixtures describe, in the fixtures' shape. */
 export function describedFields(instance: {
-  format?: InstanceFormat;
+  format?: ReadFormat;
   address: string;
   port: number | undefined;
   url: string | undefined;

@@ -4,36 +4,46 @@ import { InvalidServiceError } from '../../lib/sd/errors/invalid-service.error.j
 import { curatorRegistration } from '../../lib/sd/formats/curator-registration.js';
 import { detectInstanceFormat } from '../../lib/sd/formats/detect-instance-format.js';
 import { decodeInstance, instanceDecoder } from '../../lib/sd/formats/instance-decoder.js';
+import { READ_FORMATS } from '../../lib/sd/formats/instance-format.js';
+import { registrationInFormat } from '../../lib/sd/formats/registration-in-format.js';
 import { bytesOf, describedFields, readCases, writeFixtures } from './fixtures.js';
 
 const includeNotUp = instanceDecoder({ includeNotUp: true });
 
-describe.each(['gokit', 'curator', 'spring'] as const)(
-  'reading %s nodes (fixtures/%s.json)',
-  (format) => {
-    it.each(readCases(format))('$name', (testCase) => {
-      const node = {
-        name: testCase.node,
-        path: `/services/hello/${testCase.node}`,
-        data: bytesOf(testCase),
-      };
-      if (testCase.skipped !== undefined) {
-        expect(() => decodeInstance(node)).toThrow(InstanceDecodeError);
-        expect(() => decodeInstance(node)).toThrow(testCase.skipped);
-        expect(() => decodeInstance(node)).toThrow(node.path);
-        return;
-      }
-      expect(detectInstanceFormat(node.data).format).toBe(testCase.expect!.format);
-      const decoded = testCase.notUp ? includeNotUp(node) : decodeInstance(node);
-      expect(decoded).toBeDefined();
-      expect(describedFields(decoded!)).toEqual(testCase.expect);
-      expect(decoded!.id).toBe(testCase.node);
-      expect(decoded!.path).toBe(node.path);
-      expect(decoded!.raw.equals(node.data)).toBe(true);
-      if (testCase.notUp) expect(decodeInstance(node)).toBeUndefined();
-    });
-  },
-);
+describe.each(READ_FORMATS)('reading %s nodes (fixtures/%s.json)', (format) => {
+  it.each(readCases(format))('$name', (testCase) => {
+    const node = {
+      name: testCase.node,
+      path: `/services/hello/${testCase.node}`,
+      data: bytesOf(testCase),
+    };
+    if (testCase.skipped !== undefined) {
+      expect(() => decodeInstance(node)).toThrow(InstanceDecodeError);
+      expect(() => decodeInstance(node)).toThrow(testCase.skipped);
+      expect(() => decodeInstance(node)).toThrow(node.path);
+      return;
+    }
+    const { traits, ...fields } = testCase.expect!;
+    expect(detectInstanceFormat(node.data, node.name).format).toBe(fields.format);
+    // Read by name exactly when the format is Dubbo's: an instancer reads no data for it.
+    expect(decodeInstance.decodesFromName?.(node.name)).toBe(fields.format === 'dubbo');
+    const decoded = testCase.notUp ? includeNotUp(node) : decodeInstance(node);
+    expect(decoded).toBeDefined();
+    expect(describedFields(decoded!)).toEqual(fields);
+    if (traits) {
+      const { weight, zone, ports } = decoded!;
+      expect({ weight, zone, ports }).toEqual({
+        weight: traits.weight,
+        zone: traits.zone,
+        ports: traits.ports,
+      });
+    }
+    expect(decoded!.id).toBe(testCase.node);
+    expect(decoded!.path).toBe(node.path);
+    expect(decoded!.raw.equals(node.data)).toBe(true);
+    if (testCase.notUp) expect(decodeInstance(node)).toBeUndefined();
+  });
+});
 
 describe('writing Curator and Spring nodes (fixtures/written.json)', () => {
   const { cases, rejected } = writeFixtures();
@@ -88,4 +98,23 @@ describe('writing Curator and Spring nodes (fixtures/written.json)', () => {
     expect(json.registrationTimeUTC).toBeGreaterThanOrEqual(before);
     expect(json.registrationTimeUTC).toBeLessThanOrEqual(Date.now());
   });
+});
+
+describe('read-only formats', () => {
+  it.each(['dubbo', 'finagle'])(
+    'refuses a registration in %s, saying it is read but never written',
+    (format) => {
+      const spec = {
+        format: format as 'gokit',
+        path: '/services',
+        name: 'hello',
+        address: { scheme: 'http', host: '127.0.0.1', port: 8080 },
+        data: 'http://127.0.0.1:8080',
+      };
+      expect(() => registrationInFormat(spec)).toThrow(InvalidServiceError);
+      expect(() => registrationInFormat(spec)).toThrow(
+        `Invalid registration format "${format}" for "hello": "${format}" is read (dubbo, finagle) but never written. Use one of gokit, curator, spring.`,
+      );
+    },
+  );
 });

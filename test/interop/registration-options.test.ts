@@ -23,6 +23,11 @@ describe('registration.format, metadata and status', () => {
   it.each([
     [{ format: 'eureka' }, 'registration.format`: "eureka". Use one of gokit, curator, spring'],
     [
+      { format: 'dubbo' },
+      'registration.format`: "dubbo". \'dubbo\' is a format this library reads (dubbo, finagle) but never writes. Use one of gokit, curator, spring.',
+    ],
+    [{ format: 'finagle' }, "'finagle' is a format this library reads"],
+    [
       { format: 'curator', data: 'http://x' },
       "With format 'curator' the node holds Curator's JSON",
     ],

@@ -16,9 +16,23 @@ export {
   type DetectedInstanceFormat,
   detectInstanceFormat,
 } from './detect-instance-format.js';
+export {
+  DUBBO_DEFAULT_WEIGHT,
+  decodeDubboProvider,
+  dubboStatus,
+  isDubboUrlName,
+} from './dubbo.format.js';
+export { decodeFinagleMember, isFinagleServersetJson } from './finagle.format.js';
 export { goKitNodeFormat } from './gokit.format.js';
-export { INSTANCE_FORMATS, type InstanceFormat } from './instance-format.js';
+export {
+  INSTANCE_FORMATS,
+  type InstanceFormat,
+  READ_FORMATS,
+  READ_ONLY_FORMATS,
+  type ReadFormat,
+} from './instance-format.js';
 export type { InstanceNodeAcls, InstanceNodeFormat } from './instance-node-format.js';
+export { instanceStatus, isTakingTraffic } from './instance-status.js';
 export { type InstanceTraits, MAX_WEIGHT } from './instance-traits.js';
 export {
   type AdvertisedAddress,
@@ -26,7 +40,7 @@ export {
   registrationInFormat,
 } from './registration-in-format.js';
 export { SPRING_INSTANCE_CLASS, SPRING_STATUS_KEY, SPRING_STATUS_UP } from './spring.constants.js';
-export { encodeSpringInstance, isTakingTraffic, type SpringInstanceData } from './spring.format.js';
+export { encodeSpringInstance, type SpringInstanceData } from './spring.format.js';
 export {
   parseUriSpec,
   resolveUriSpec,

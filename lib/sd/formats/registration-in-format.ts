@@ -1,7 +1,7 @@
 import { InvalidServiceError } from '../errors/invalid-service.error.js';
 import type { ServiceRegistration } from '../registrar.js';
 import { curatorRegistration } from './curator-registration.js';
-import type { InstanceFormat } from './instance-format.js';
+import { INSTANCE_FORMATS, type InstanceFormat, READ_ONLY_FORMATS } from './instance-format.js';
 import type { InstanceNodeFormat } from './instance-node-format.js';
 import type { InstanceTraits } from './instance-traits.js';
 
@@ -37,6 +37,14 @@ export function registrationInFormat(spec: RegistrationInFormatSpec): {
   service: ServiceRegistration;
   format: InstanceNodeFormat | undefined;
 } {
+  if (!INSTANCE_FORMATS.includes(spec.format)) {
+    const readOnly = (READ_ONLY_FORMATS as readonly unknown[]).includes(spec.format)
+      ? ` ${JSON.stringify(spec.format)} is read (${READ_ONLY_FORMATS.join(', ')}) but never written.`
+      : '';
+    throw new InvalidServiceError(
+      `Invalid registration format ${JSON.stringify(spec.format)} for ${JSON.stringify(spec.name)}:${readOnly} Use one of ${INSTANCE_FORMATS.join(', ')}.`,
+    );
+  }
   if (spec.format === 'gokit') {
     const carried = Object.entries(spec.traits ?? {}).filter(([, value]) => value !== undefined);
     if (carried.length > 0) {

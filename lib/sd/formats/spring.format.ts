@@ -1,5 +1,4 @@
 import { InvalidServiceError } from '../errors/invalid-service.error.js';
-import type { ServiceInstance } from '../service-instance.js';
 import { type CuratorPayload, encodeCuratorInstance } from './curator.format.js';
 import {
   type InstanceTraits,
@@ -71,16 +70,6 @@ export function encodeSpringInstance(data: SpringInstanceData): Buffer {
     registrationTimeUTC: data.registrationTimeUTC,
     uriSpec: SPRING_URI_SPEC,
   });
-}
-
-/**
- * False for a Spring instance whose `instance_status` is set and is not `UP` (compared without
- * case); true for every other instance.
- */
-export function isTakingTraffic(instance: ServiceInstance): boolean {
-  if (instance.format !== 'spring') return true;
-  const status = instance.metadata[SPRING_STATUS_KEY];
-  return status === undefined || status.toUpperCase() === SPRING_STATUS_UP;
 }
 
 /**
