@@ -15,7 +15,7 @@ const DRAW_RANGE = 1073741824;
  *   @default undefined: `Math.random`
  */
 export function random<E>(endpointer: EndpointSource<E>, seed?: number): Balancer<E> {
-  const draw = seed === undefined ? () => Math.floor(Math.random() * DRAW_RANGE) : mulberry32(seed);
+  const draw = seed === undefined ? () => (Math.random() * DRAW_RANGE) | 0 : mulberry32(seed);
   return new RandomBalancer(endpointer, draw);
 }
 
