@@ -44,6 +44,9 @@ export const hotPath: BenchCase = {
     const leastLoaded = (
       await watchEndpointer(client, path, INSTANCES, 60_000, { balancer: 'leastLoaded' })
     ).endpointer;
+    const randomPicks = (
+      await watchEndpointer(client, path, INSTANCES, 60_000, { balancer: 'random' })
+    ).endpointer;
     // The same three, weighted 3, 2 and 1 (Spring nodes carrying metadata `weight`).
     const weightedPath = benchPath('hot-weighted');
     await registerWeightedFleet(filler, weightedPath, [3, 2, 1]);
@@ -69,6 +72,15 @@ export const hotPath: BenchCase = {
         body: (calls) => {
           let last: unknown;
           for (let i = 0; i < calls; i++) last = endpointer.pick();
+          sink.value = last;
+        },
+      },
+      {
+        label: '`endpointer.pick()` (random)',
+        goal: true,
+        body: (calls) => {
+          let last: unknown;
+          for (let i = 0; i < calls; i++) last = randomPicks.pick();
           sink.value = last;
         },
       },
@@ -153,7 +165,12 @@ export const hotPath: BenchCase = {
     } finally {
       await endpointer.close();
       await leastLoaded.close();
-      for (const closing of [weightedRoundRobin, weightedRandom, weightedLeastLoaded]) {
+      for (const closing of [
+        randomPicks,
+        weightedRoundRobin,
+        weightedRandom,
+        weightedLeastLoaded,
+      ]) {
         await closing.close();
       }
       await client.close();

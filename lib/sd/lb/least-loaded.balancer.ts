@@ -4,6 +4,7 @@ import { MAX_TIMER_MS } from '../timer-limits.js';
 import type { Balancer } from './balancer.js';
 import type { CallObserver } from './call-observer.js';
 import { EndpointWeights } from './endpoint-weights.js';
+import { IntegerDraws } from './integer-draws.js';
 
 /** Options of {@link leastLoaded}. */
 export interface LeastLoadedOptions {
@@ -55,10 +56,7 @@ export function leastLoaded<E>(
   if (!(decayMs > 0 && decayMs <= MAX_TIMER_MS)) {
     throw new RangeError(`leastLoaded decayMs must be in (0, ${MAX_TIMER_MS}]; got ${decayMs}`);
   }
-  // The draws come from a 32-bit xorshift kept in the balancer: integers only, so a pick boxes no
-  // number (a float from a function call does, 16 bytes a draw).
-  const seed = options.seed === undefined ? Math.random() * 0x7fffffff : options.seed;
-  return new LeastLoadedBalancer(endpointer, decayMs, seed | 0 || 1);
+  return new LeastLoadedBalancer(endpointer, decayMs, new IntegerDraws(options.seed));
 }
 
 class LeastLoadedBalancer<E> implements LearningBalancer<E> {
@@ -72,8 +70,7 @@ class LeastLoadedBalancer<E> implements LearningBalancer<E> {
   constructor(
     readonly endpointer: EndpointSource<E>,
     private readonly decayMs: number,
-    /** xorshift32 state, never 0. */
-    private state: number,
+    private readonly draws: IntegerDraws,
   ) {}
 
   pick(): E {
@@ -82,9 +79,9 @@ class LeastLoadedBalancer<E> implements LearningBalancer<E> {
     if (count === 0) throw new NoEndpointsError(this.endpointer.name);
     if (endpoints !== this.seen) this.follow(endpoints);
     if (count === 1) return endpoints[0]!;
-    const i = this.draw() % count;
+    const i = this.draws.next() % count;
     // A second index drawn among the others, so the two choices always differ.
-    let j = this.draw() % (count - 1);
+    let j = this.draws.next() % (count - 1);
     if (j >= i) j++;
     // "Now" is the latest answer's time: no clock read (and no boxed float) per pick, and while
     // answers come it lags by less than one of them.
@@ -96,16 +93,6 @@ class LeastLoadedBalancer<E> implements LearningBalancer<E> {
       loadJ /= this.weights.of[j]!;
     }
     return loadJ < loadI ? endpoints[j]! : endpoints[i]!;
-  }
-
-  /** A non-negative 30-bit integer (a small integer to V8: never boxed). */
-  private draw(): number {
-    let x = this.state;
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    this.state = x;
-    return x >>> 2;
   }
 
   started(endpoint: E): void {
