@@ -9,9 +9,9 @@
 // - Else: print the command to run; the Curator interop tests will say they are skipped. Exit 0:
 //   the rest of the suite does not need Java's Curator.
 
-import { spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { aptInstall, canAptInstall, isExecutable, onPath } from './apt-install.mjs';
 
 const REQUIREMENTS = new URL(
   '../test/interop/java/curator-peer.requirements.json',
@@ -19,23 +19,11 @@ const REQUIREMENTS = new URL(
 );
 const say = (line) => console.log(`ensure-curator-peer: ${line}`);
 
-function isExecutable(path) {
-  try {
-    accessSync(path, constants.X_OK);
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
-
 /** `$JAVA_HOME/bin/javac` when JAVA_HOME is set and has one, else the first javac on PATH. */
 function findJavac() {
   const home = process.env.JAVA_HOME;
   if (home && isExecutable(join(home, 'bin', 'javac'))) return join(home, 'bin', 'javac');
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (dir && isExecutable(join(dir, 'javac'))) return join(dir, 'javac');
-  }
-  return undefined;
+  return onPath('javac');
 }
 
 function main() {
@@ -53,23 +41,9 @@ function main() {
   if (!javac) packages.push(requirements.jdkPackage);
   const missing = [...missingJars, ...(javac ? [] : ['javac'])].join(', ');
 
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  const hasAptGet = (process.env.PATH ?? '')
-    .split(delimiter)
-    .some((dir) => dir && isExecutable(join(dir, 'apt-get')));
-  if (isRoot && hasAptGet) {
+  if (canAptInstall()) {
     say(`not found: ${missing}. Installing ${packages.join(' ')} with apt-get (running as root).`);
-    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    for (const args of [['update'], ['install', '-y', '--no-install-recommends', ...packages]]) {
-      say(`$ apt-get ${args.join(' ')}`);
-      const result = spawnSync('apt-get', args, { stdio: 'inherit', env });
-      if (result.error) {
-        say(`could not run apt-get: ${result.error.message}`);
-        return 1;
-      }
-      if (result.status !== 0) return result.status ?? 1;
-    }
-    return 0;
+    return aptInstall(packages, say);
   }
 
   say(

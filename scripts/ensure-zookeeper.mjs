@@ -9,9 +9,9 @@
 // - Else: print the command to run and exit 1.
 // Keep the lookup in step with lib/testing/zookeeper-install.ts.
 
-import { spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
+import { aptInstall, canAptInstall, isExecutable, onPath } from './apt-install.mjs';
 
 const DEBIAN_JAR = '/usr/share/java/zookeeper.jar';
 const say = (line) => console.log(`ensure-zookeeper: ${line}`);
@@ -22,22 +22,6 @@ function isDirectory(path) {
   } catch {
     return false;
   }
-}
-
-function isExecutable(path) {
-  try {
-    accessSync(path, constants.X_OK);
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
-}
-
-function onPath(command) {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (dir && isExecutable(join(dir, command))) return join(dir, command);
-  }
-  return undefined;
 }
 
 /** `{ found, where }`, or `{ found: false, problem }` when ZOOKEEPER_HOME is set but wrong. */
@@ -108,20 +92,9 @@ function main() {
     .filter(Boolean)
     .join(' and ');
 
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  if (isRoot && onPath('apt-get')) {
+  if (canAptInstall()) {
     say(`not found: ${missing}. Installing ${packages.join(' ')} with apt-get (running as root).`);
-    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    for (const args of [['update'], ['install', '-y', '--no-install-recommends', ...packages]]) {
-      say(`$ apt-get ${args.join(' ')}`);
-      const result = spawnSync('apt-get', args, { stdio: 'inherit', env });
-      if (result.error) {
-        say(`could not run apt-get: ${result.error.message}`);
-        return 1;
-      }
-      if (result.status !== 0) return result.status ?? 1;
-    }
-    return 0;
+    return aptInstall(packages, say);
   }
 
   say(`not found: ${missing}. The tests start a real ZooKeeper server (Java). Install with:`);
