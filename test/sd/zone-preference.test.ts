@@ -98,6 +98,15 @@ describe('zone preference', () => {
     expect(zone.endpoints()).toEqual(['u1']);
   });
 
+  it('stays quiet on a path whose instances name no zone (go-kit services): nothing to prefer', () => {
+    const paths = fleet([{ id: 'g1' }, { id: 'g2' }]);
+    const logger = new RecordingLogger();
+    const zone = new ZonePreference(paths.all, paths.eligible, { zone: 'eu-1' }, logger);
+    expect(zone.endpoints()).toEqual(['g1', 'g2']);
+    expect(zone.routing()).toEqual({ zone: 'eu-1', healthy: 0, registered: 0, spilling: false });
+    expect(logger.lines).toEqual([]);
+  });
+
   it('takes its threshold from minHealthyShare: 1 spills at the first ejection, 0 never', () => {
     const strict = fleet(specs);
     const one = new ZonePreference(

@@ -23,7 +23,7 @@ export interface ZoneRouting {
   readonly healthy: number;
   /** Instances of the zone registered (and usable) now. */
   readonly registered: number;
-  /** True while calls go to every zone. */
+  /** True while calls leave the caller's zone for others (never on a path without zones). */
   readonly spilling: boolean;
 }
 
@@ -31,7 +31,8 @@ export interface ZoneRouting {
  * Narrows the eligible endpoints to the caller's zone (Envoy's zone-aware routing, Spring Cloud
  * LoadBalancer's zone preference, which reads the same `zone` metadata): while at least
  * `minHealthyShare` of the zone's instances are eligible, only they are picked; below that, or
- * when the zone has none, calls spill over to every eligible instance. Worked out again only when
+ * when the zone has none, calls spill over to every eligible instance. On a path whose instances
+ * name no zone at all (go-kit's), every eligible instance is picked and nothing is reported. Worked out again only when
  * the endpoints change or an instance is ejected or returns (O(n)); a pick costs two identity
  * checks. Spilling over and coming back are logged once each.
  */
@@ -96,7 +97,12 @@ export class ZonePreference<E> implements EndpointSource<E> {
     this.seenEligible = eligible;
     const zone = this.state.zone;
     let registered = 0;
-    for (const instance of all) if (instance.zone === zone) registered++;
+    let zoned = 0;
+    for (const instance of all) {
+      if (instance.zone === undefined) continue;
+      zoned++;
+      if (instance.zone === zone) registered++;
+    }
     const eligibleInstances = this.eligible.instances?.() ?? all;
     const local: E[] = [];
     const localInstances: ServiceInstance[] = [];
@@ -111,7 +117,8 @@ export class ZonePreference<E> implements EndpointSource<E> {
     const whole = stay && healthy === eligible.length;
     this.chosen = stay && !whole ? local : eligible;
     this.chosenInstances = stay && !whole ? localInstances : eligibleInstances;
-    this.report(!stay && eligible.length > 0, healthy, registered);
+    // A path whose instances name no zone at all has nothing to prefer: no spill-over to report.
+    this.report(!stay && zoned > 0 && eligible.length > 0, healthy, registered);
   }
 
   private report(spilling: boolean, healthy: number, registered: number): void {
