@@ -129,6 +129,14 @@ export const hotPath: BenchCase = {
         },
       },
       {
+        label: '`endpointer.pickFor(key)` (weighted rendezvous over 3, weights 3, 2, 1; no goal)',
+        body: (calls) => {
+          let last: unknown;
+          for (let i = 0; i < calls; i++) last = weightedRoundRobin.pickFor('user-1234567');
+          sink.value = last;
+        },
+      },
+      {
         label: "empty loop (reads a frozen array's length)",
         body: (calls) => {
           let total = 0;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { KeyAffinity } from '../../lib/sd/lb/key-affinity.js';
 import { leastLoaded } from '../../lib/sd/lb/least-loaded.balancer.js';
 import { random } from '../../lib/sd/lb/random.balancer.js';
 import { roundRobin } from '../../lib/sd/lb/round-robin.balancer.js';
@@ -114,5 +115,46 @@ describe('weights in the random and least-loaded balancers', () => {
     );
     // By weight alone heavy would get 75%; its latency, 100 times the other's, wins over that.
     expect(seen.heavy! / 4000).toBeLessThan(0.5);
+  });
+});
+
+describe('weighted key affinity (weighted rendezvous hashing)', () => {
+  const keys = Array.from({ length: 20_000 }, (_, i) => `user-${i}`);
+  const assignment = (affinity: KeyAffinity<string>) =>
+    new Map(keys.map((key) => [key, affinity.pickFor(key)]));
+
+  it('gives each instance a share of the keys in proportion to its weight', () => {
+    const affinity = new KeyAffinity(
+      settableInstances([
+        { id: 'a', weight: 5 },
+        { id: 'b', weight: 3 },
+        { id: 'c', weight: 2 },
+      ]),
+      (endpoint) => endpoint,
+    );
+    const seen = counts([...assignment(affinity).values()]);
+    expect(seen.a! / keys.length).toBeCloseTo(0.5, 1);
+    expect(seen.b! / keys.length).toBeCloseTo(0.3, 1);
+    expect(seen.c! / keys.length).toBeCloseTo(0.2, 1);
+  });
+
+  it('moves only the keys a change of weight must move: to the instance whose weight grew', () => {
+    const source = settableInstances([
+      { id: 'a', weight: 2 },
+      { id: 'b', weight: 2 },
+      { id: 'c', weight: 1 },
+    ]);
+    const affinity = new KeyAffinity(source, (endpoint) => endpoint);
+    const before = assignment(affinity);
+    source.set([
+      { id: 'a', weight: 2 },
+      { id: 'b', weight: 2 },
+      { id: 'c', weight: 3 },
+    ]);
+    const after = assignment(affinity);
+    const moved = keys.filter((key) => after.get(key) !== before.get(key));
+    expect(moved.every((key) => after.get(key) === 'c')).toBe(true);
+    // c's share goes from 1/5 to 3/7: about 23% of the keys move, all of them to c.
+    expect(moved.length / keys.length).toBeCloseTo(3 / 7 - 1 / 5, 1);
   });
 });

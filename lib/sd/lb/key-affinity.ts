@@ -1,5 +1,8 @@
 import type { EndpointSource } from '../endpoint-source.js';
 import { NoEndpointsError } from '../errors/no-endpoints.error.js';
+import { EndpointWeights } from './endpoint-weights.js';
+
+const HASH_RANGE = 4294967296;
 
 /**
  * Picks by a request key with rendezvous hashing (highest random weight): every endpoint gets a
@@ -7,10 +10,15 @@ import { NoEndpointsError } from '../errors/no-endpoints.error.js';
  * instance while it is there; when one joins, only the keys it now wins move to it (about 1/n),
  * and when one leaves only its own keys move, each to its next best. The next best is also where
  * a retry goes. O(n) integer work per pick, no allocation; the ids are hashed once per change.
+ *
+ * When the instances' weights differ it is weighted rendezvous hashing: an instance's score is
+ * `-weight / ln(hash)` (the hash taken in (0, 1)), so each gets a share of the keys in proportion
+ * to its weight, and a change of weight moves only the keys that share must gain or lose.
  */
 export class KeyAffinity<E> {
   private seen: readonly E[] | undefined;
   private idHashes = new Uint32Array(0);
+  private readonly weights = new EndpointWeights();
 
   constructor(
     private readonly endpointer: EndpointSource<E>,
@@ -26,13 +34,15 @@ export class KeyAffinity<E> {
     const endpoints = this.endpointer.endpoints();
     if (endpoints.length === 0) throw new NoEndpointsError(this.endpointer.name);
     if (endpoints !== this.seen) this.follow(endpoints);
+    const weighted = this.weights.follow(this.endpointer);
     const keyHash = fnv1a(key);
     let best = -1;
-    let bestScore = -1;
+    let bestScore = Number.NEGATIVE_INFINITY;
     let first = 0;
-    let firstScore = -1;
+    let firstScore = Number.NEGATIVE_INFINITY;
     for (let i = 0; i < endpoints.length; i++) {
-      const score = mix(keyHash ^ this.idHashes[i]!);
+      const hash = mix(keyHash ^ this.idHashes[i]!);
+      const score = weighted ? -this.weights.of[i]! / Math.log((hash + 0.5) / HASH_RANGE) : hash;
       if (score > firstScore) {
         firstScore = score;
         first = i;
