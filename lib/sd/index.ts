@@ -68,6 +68,13 @@ export {
 } from './lb/retry.js';
 export { roundRobin } from './lb/round-robin.balancer.js';
 export {
+  ZONE_PREFERENCE_DEFAULTS,
+  ZonePreference,
+  type ZonePreferenceOptions,
+  type ZoneRouting,
+} from './lb/zone-preference.js';
+export { instanceOnPort, onNamedPort } from './named-port.js';
+export {
   Registrar,
   type RegistrarOptions,
   type RegistrationState,
