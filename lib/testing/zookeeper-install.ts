@@ -1,5 +1,6 @@
-import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
-import { delimiter, dirname, join, resolve } from 'node:path';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { isExecutable, onPath } from './executables.js';
 import {
   JAVA_APT_INSTALL,
   ZOOKEEPER_APT_INSTALL,
@@ -59,11 +60,8 @@ export function findJava(env: NodeJS.ProcessEnv = process.env): string {
         `to use java from PATH, or install one: ${JAVA_APT_INSTALL}`,
     );
   }
-  for (const dir of (env.PATH ?? '').split(delimiter)) {
-    if (!dir) continue;
-    const java = join(dir, 'java');
-    if (isExecutable(java)) return java;
-  }
+  const java = onPath('java', env);
+  if (java) return java;
   throw new ZooKeeperNotInstalledError(
     'java',
     `No java found (JAVA_HOME is not set and there is no java on PATH). ZooKeeper needs a Java ` +
@@ -145,15 +143,6 @@ function jarsIn(dir: string): string[] {
 function isDirectory(path: string): boolean {
   try {
     return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return statSync(path).isFile();
   } catch {
     return false;
   }

@@ -1,8 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import {
-  accessSync,
-  constants,
   existsSync,
   readdirSync,
   readFileSync,
@@ -13,6 +11,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join, relative } from 'node:path';
+import { isExecutable, onPath } from '../../lib/testing/executables.js';
 import { findJava } from '../../lib/testing/zookeeper-install.js';
 
 /** test/interop/java: CuratorPeer.java, its Spring-shaped payload class and its requirements. */
@@ -124,20 +123,4 @@ function findJavac(): string | undefined {
   const home = process.env.JAVA_HOME;
   if (home && isExecutable(join(home, 'bin', 'javac'))) return join(home, 'bin', 'javac');
   return onPath('javac');
-}
-
-function onPath(command: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (dir && isExecutable(join(dir, command))) return join(dir, command);
-  }
-  return undefined;
-}
-
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
 }
