@@ -79,8 +79,6 @@ export class ZkEndpointer<E> {
   private readonly zonePreference: ZonePreference<E> | undefined;
   private readonly balancer: Balancer<E>;
   private readonly affinity: KeyAffinity<E>;
-  /** Instance id by endpoint, for key affinity (made again when the endpoints change). */
-  private ids: { endpoints: readonly E[]; byEndpoint: Map<E, string> } | undefined;
   private readonly execute: ReturnType<typeof retry<E>>;
   /** The endpointers of this path on named ports (`onPort`), closed with this one. */
   private readonly onPorts = new Map<string, ZkEndpointer<E>>();
@@ -131,7 +129,7 @@ export class ZkEndpointer<E> {
     const inner =
       learning ?? (config.balancer === 'random' ? random(eligible) : roundRobin(eligible));
     // Calls with a key go by rendezvous hashing over the same eligible instances.
-    this.affinity = new KeyAffinity(eligible, (endpoint) => this.instanceIdOf(endpoint));
+    this.affinity = new KeyAffinity(eligible, (_, index) => eligible.instances()[index]!.id);
     this.balancer = {
       endpointer: eligible,
       pick: () => inner.pick(),
@@ -241,17 +239,6 @@ export class ZkEndpointer<E> {
   /** Resolves once the first read of the path is done (or after `timeoutMs`). */
   async ready(timeoutMs = 5000): Promise<InstancerSnapshot | undefined> {
     return this.lease.instancer.firstSnapshot(timeoutMs);
-  }
-
-  private instanceIdOf(endpoint: E): string {
-    const endpoints = this.endpointer.endpoints();
-    if (this.ids?.endpoints !== endpoints) {
-      const instances = this.endpointer.instances();
-      const byEndpoint = new Map<E, string>();
-      for (let i = 0; i < endpoints.length; i++) byEndpoint.set(endpoints[i]!, instances[i]!.id);
-      this.ids = { endpoints, byEndpoint };
-    }
-    return this.ids.byEndpoint.get(endpoint) ?? String(endpoint);
   }
 
   /**

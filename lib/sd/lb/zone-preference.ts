@@ -2,6 +2,9 @@ import type { ZkLogger } from '../../client/zk-logger.js';
 import type { EndpointSource } from '../endpoint-source.js';
 import type { ServiceInstance } from '../service-instance.js';
 
+/** A source that gives the instances behind its endpoints. */
+type WithInstances<E> = EndpointSource<E> & { instances(): readonly ServiceInstance[] };
+
 /** Zone-aware picks: the caller's zone, and when to spill over to the others. */
 export interface ZonePreferenceOptions {
   /** The caller's zone: instances whose `zone` is this one are preferred. */
@@ -51,8 +54,8 @@ export class ZonePreference<E> implements EndpointSource<E> {
    * @throws RangeError when `zone` is empty or `minHealthyShare` is not within [0, 1].
    */
   constructor(
-    private readonly all: EndpointSource<E> & { instances(): readonly ServiceInstance[] },
-    private readonly eligible: EndpointSource<E>,
+    private readonly all: WithInstances<E>,
+    private readonly eligible: WithInstances<E>,
     options: ZonePreferenceOptions,
     private readonly logger: ZkLogger,
   ) {
@@ -103,7 +106,7 @@ export class ZonePreference<E> implements EndpointSource<E> {
       zoned++;
       if (instance.zone === zone) registered++;
     }
-    const eligibleInstances = this.eligible.instances?.() ?? all;
+    const eligibleInstances = this.eligible.instances();
     const local: E[] = [];
     const localInstances: ServiceInstance[] = [];
     for (let i = 0; i < eligible.length; i++) {
