@@ -1,3 +1,4 @@
+import { SPRING_ONLY_FIELDS } from '../sd/formats/curator-registration.js';
 import {
   INSTANCE_FORMATS,
   type InstanceFormat,
@@ -53,7 +54,7 @@ export function resolveRegistrationFormat(registration: ZkRegistrationOptions): 
       ),
     );
   }
-  for (const key of ['metadata', 'status', 'weight', 'zone', 'ports'] as const) {
+  for (const key of SPRING_ONLY_FIELDS) {
     if (registration[key] !== undefined && format !== 'spring') {
       throw new TypeError(
         invalidOption(

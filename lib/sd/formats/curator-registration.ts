@@ -34,6 +34,15 @@ export interface CuratorRegistrationSpec extends InstanceTraits {
   registrationTimeUTC?: number;
 }
 
+/** What only the Spring format can publish (in its payload's metadata). */
+export const SPRING_ONLY_FIELDS = Object.freeze([
+  'metadata',
+  'status',
+  'weight',
+  'zone',
+  'ports',
+] as const);
+
 /** What to hand a `Registrar`: `new Registrar(client, service, { format })`. */
 export interface CuratorRegistration {
   /** `{ path: basePath, name, data }`: the registrar writes under `basePath/name`. */
@@ -77,9 +86,7 @@ export function curatorRegistration(spec: CuratorRegistrationSpec): CuratorRegis
       ports: spec.ports,
     });
   } else if (spec.format === 'curator') {
-    const springOnly = (['metadata', 'status', 'weight', 'zone', 'ports'] as const).filter(
-      (key) => spec[key] !== undefined,
-    );
+    const springOnly = SPRING_ONLY_FIELDS.filter((key) => spec[key] !== undefined);
     if (springOnly.length > 0) {
       throw new InvalidServiceError(
         `Invalid Curator registration of ${JSON.stringify(spec.name)}: ${springOnly.join(', ')} can only be published in format "spring" ` +
