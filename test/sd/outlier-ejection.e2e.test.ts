@@ -1,32 +1,17 @@
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { ZkClient } from '../../lib/client/index.js';
+import { describe, expect, it } from 'vitest';
 import type { OutlierDetectionOptions } from '../../lib/sd/lb/outlier-detection.options.js';
-import { startRegisteredHttpFleet } from '../support/registered-http-fleet.js';
+import { useRegisteredHttpFleets } from '../support/registered-http-fleet.js';
 import { waitFor } from '../support/wait-for.js';
 
 /** Real HTTP instances (processes of their own), registered in a real ZooKeeper. */
 describe('outlier ejection, against real instances registered in ZooKeeper', () => {
-  let client: ZkClient;
-  const cleanups: (() => unknown)[] = [];
-
-  beforeAll(async () => {
-    client = await ZkClient.connect({ servers: inject('zkConnect') });
-  });
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
-  afterAll(async () => {
-    await client?.close();
-  });
+  const startFleet = useRegisteredHttpFleets();
 
   async function fleet(statuses: number[], outlierDetection?: OutlierDetectionOptions) {
-    const started = await startRegisteredHttpFleet(
-      client,
+    return startFleet(
       statuses.map((status) => ({ status })),
       { outlierDetection },
     );
-    cleanups.push(() => started.close());
-    return started;
   }
 
   it('a frozen instance (SIGSTOP, session alive): at most 2 of 60 sequential calls wait on it, none fails', async () => {

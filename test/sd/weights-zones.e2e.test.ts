@@ -1,30 +1,17 @@
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { ZkClient } from '../../lib/client/index.js';
+import { describe, expect, it } from 'vitest';
 import type { HttpEndpoint } from '../../lib/sd/http/http-endpoint.factory.js';
 import type { ZkEndpointerConfig } from '../../lib/sd/zk-endpointer.js';
-import { type InstanceSpec, startRegisteredHttpFleet } from '../support/registered-http-fleet.js';
+import { type InstanceSpec, useRegisteredHttpFleets } from '../support/registered-http-fleet.js';
 import { waitFor } from '../support/wait-for.js';
 
 type Config = Omit<ZkEndpointerConfig<HttpEndpoint>, 'factory' | 'logger'>;
 
 /** Real HTTP instances (processes of their own) registered with weights and zones in ZooKeeper. */
 describe('weights and zones, against real instances registered in ZooKeeper', () => {
-  let client: ZkClient;
-  const cleanups: (() => unknown)[] = [];
-
-  beforeAll(async () => {
-    client = await ZkClient.connect({ servers: inject('zkConnect') });
-  });
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  });
-  afterAll(async () => {
-    await client?.close();
-  });
+  const startFleet = useRegisteredHttpFleets();
 
   async function fleet(specs: InstanceSpec[], config: Config = {}) {
-    const started = await startRegisteredHttpFleet(client, specs, config);
-    cleanups.push(() => started.close());
+    const started = await startFleet(specs, config);
     const tally = async (calls: number) => {
       const counts: Record<string, number> = {};
       for (let i = 0; i < calls; i++) {

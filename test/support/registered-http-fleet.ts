@@ -1,4 +1,5 @@
-import type { ZkClient } from '../../lib/client/index.js';
+import { afterAll, afterEach, beforeAll, inject } from 'vitest';
+import { ZkClient } from '../../lib/client/index.js';
 import { curatorRegistration } from '../../lib/sd/formats/curator-registration.js';
 import { type HttpEndpoint, httpEndpointFactory } from '../../lib/sd/http/http-endpoint.factory.js';
 import { Registrar } from '../../lib/sd/registrar.js';
@@ -119,4 +120,30 @@ export async function startRegisteredHttpFleet(
     await close();
     throw error;
   }
+}
+
+/**
+ * For a describe block: one client for the block, and a function starting a fleet that is
+ * closed after the test that started it.
+ */
+export function useRegisteredHttpFleets(): (
+  specs: readonly InstanceSpec[],
+  config?: Omit<ZkEndpointerConfig<HttpEndpoint>, 'factory' | 'logger'>,
+) => Promise<RegisteredHttpFleet> {
+  let client: ZkClient | undefined;
+  const started: RegisteredHttpFleet[] = [];
+  beforeAll(async () => {
+    client = await ZkClient.connect({ servers: inject('zkConnect') });
+  });
+  afterEach(async () => {
+    for (const fleet of started.splice(0).reverse()) await fleet.close();
+  });
+  afterAll(async () => {
+    await client?.close();
+  });
+  return async (specs, config) => {
+    const fleet = await startRegisteredHttpFleet(client!, specs, config);
+    started.push(fleet);
+    return fleet;
+  };
 }
