@@ -66,6 +66,19 @@ describe('weights and zones, against real instances registered in ZooKeeper', ()
     expect(counts.i1! / 320).toBeGreaterThan(0.1);
   });
 
+  it('key affinity gives each instance keys in proportion to its weight (3 to 1, 4,000 keys)', async () => {
+    const { endpointer, instances } = await fleet([{ weight: 3 }, { weight: 1 }]);
+    const counts: Record<string, number> = {};
+    for (let i = 0; i < 4000; i++) {
+      const url = endpointer.pickFor(`user-${i}`).url;
+      const name = instances.find((instance) => instance.url === url)!.name;
+      counts[name] = (counts[name] ?? 0) + 1;
+    }
+    // Expected 3,000 and 1,000: the bounds are over five standard deviations wide.
+    expect(counts.i0).toBeGreaterThan(2850);
+    expect(counts.i0).toBeLessThan(3150);
+  });
+
   it("keeps calls in the caller's zone, spills over when its instance freezes, and comes back", async () => {
     const { instances, endpointer, tally, call, logger } = await fleet(
       [{ zone: 'eu-1' }, { zone: 'eu-2' }, { zone: 'eu-2' }],
