@@ -1,4 +1,4 @@
-import { type ZkAclEntry, ZkPerm } from './zk-native.js';
+import { type ZkAclEntry, ZkPerm } from './zk-codes.js';
 
 /** Ready-made ACLs for the `acl` option. */
 export const ZkAcls = {

@@ -1,5 +1,5 @@
+import type { ZkAclEntry } from './zk-codes.js';
 import { consoleLogger, type ZkLogger } from './zk-logger.js';
-import type { ZkAclEntry } from './zk-native.js';
 
 export type { ZkLogger };
 
@@ -10,6 +10,24 @@ export interface ZkAuth {
   /** For `digest`: `user:password`. Never logged, never part of an error message. */
   credentials: string;
 }
+
+/** Which client speaks to ZooKeeper. */
+export type ZkTransport = 'protocol' | 'native';
+
+/** TLS to servers' `secureClientPort` (protocol transport). PEM text or buffers. */
+export interface ZkTlsOptions {
+  /** CA certificates to trust. @default Node's bundled CAs */
+  ca?: string | Buffer | ReadonlyArray<string | Buffer>;
+  /** Client certificate, for servers that ask for one (`ssl.clientAuth`). */
+  cert?: string | Buffer;
+  /** The client certificate's private key. */
+  key?: string | Buffer;
+  /** Name checked against the server's certificate. @default the host of the connect string */
+  servername?: string;
+}
+
+/** Environment variable that sets the default of `transport` for a whole process. */
+export const ZK_TRANSPORT_ENV = 'ZK_DISCOVERY_TRANSPORT';
 
 export interface ZkClientOptions {
   /**
@@ -39,6 +57,19 @@ export interface ZkClientOptions {
    * without the client. Set `true` for a process that only watches ZooKeeper. @default false
    */
   keepProcessAlive?: boolean;
+  /**
+   * `'protocol'`: our own TypeScript client of ZooKeeper's wire protocol (no native build; TLS,
+   * `multi`, `addWatch`). `'native'`: the `zookeeper` package's C client (install it yourself).
+   * @default 'protocol', or the `ZK_DISCOVERY_TRANSPORT` environment variable when set
+   */
+  transport?: ZkTransport;
+  /** TLS to the servers' `secureClientPort` (protocol transport only). @default plain TCP */
+  tls?: ZkTlsOptions;
+  /**
+   * Whether a read-only server (one cut off from its quorum, `readonlymode.enabled`) may serve
+   * this client; writes then fail. Protocol transport only. @default false
+   */
+  allowReadOnly?: boolean;
 }
 
 export interface ResolvedZkClientOptions {
@@ -50,6 +81,9 @@ export interface ResolvedZkClientOptions {
   acl: readonly ZkAclEntry[] | undefined;
   logger: ZkLogger;
   keepProcessAlive: boolean;
+  transport: ZkTransport;
+  tls: ZkTlsOptions | undefined;
+  allowReadOnly: boolean;
 }
 
 export const ZK_CLIENT_DEFAULTS = {
@@ -79,7 +113,40 @@ export function resolveZkClientOptions(options: ZkClientOptions): ResolvedZkClie
     acl: options.acl && options.acl.length > 0 ? options.acl : undefined,
     logger: options.logger ?? consoleLogger('ZkClient'),
     keepProcessAlive: options.keepProcessAlive === true,
+    ...transportOptions(options),
   };
+}
+
+function transportOptions(
+  options: ZkClientOptions,
+): Pick<ResolvedZkClientOptions, 'transport' | 'tls' | 'allowReadOnly'> {
+  const fromEnv = process.env[ZK_TRANSPORT_ENV];
+  const transport = options.transport ?? (fromEnv || 'protocol');
+  if (transport !== 'protocol' && transport !== 'native') {
+    const where =
+      options.transport === undefined
+        ? `the ${ZK_TRANSPORT_ENV} environment variable`
+        : 'the `transport` option';
+    throw new TypeError(
+      `Invalid ZooKeeper transport ${JSON.stringify(transport)} in ${where}: give 'protocol' ` +
+        "(the default) or 'native' (the `zookeeper` package's C client).",
+    );
+  }
+  if (options.tls !== undefined && (options.tls === null || typeof options.tls !== 'object')) {
+    throw new TypeError(
+      'Invalid ZooKeeper option `tls`: give an object such as { ca, cert, key } (PEM text).',
+    );
+  }
+  if (transport === 'native' && (options.tls || options.allowReadOnly)) {
+    throw new TypeError(
+      `The ZooKeeper option \`${options.tls ? 'tls' : 'allowReadOnly'}\` needs transport: ` +
+        "'protocol'; the native transport has no such setting.",
+    );
+  }
+  if (options.allowReadOnly !== undefined && typeof options.allowReadOnly !== 'boolean') {
+    throw new TypeError('Invalid ZooKeeper option `allowReadOnly`: give true or false.');
+  }
+  return { transport, tls: options.tls, allowReadOnly: options.allowReadOnly === true };
 }
 
 function toConnectString(servers: ZkClientOptions['servers']): string {

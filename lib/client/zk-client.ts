@@ -1,20 +1,31 @@
+import type { ZkOperation } from './errors/zk.error.js';
+import { ZkUnsupportedError } from './errors/zk-operation.errors.js';
 import type { Unsubscribe } from './listeners.js';
+import type { MultiResult } from './protocol/zk-records.js';
 import {
   type ResolvedZkClientOptions,
   resolveZkClientOptions,
   type ZkClientOptions,
+  type ZkTransport,
 } from './zk-client.options.js';
 import type {
+  ZkAddWatchMode,
+  ZkClientInfo,
   ZkClientState,
   ZkCreateOptions,
+  ZkMultiOp,
+  ZkMultiResult,
   ZkRequestCounts,
   ZkSessionEvent,
   ZkWatcher,
 } from './zk-client.types.js';
+import { type ZkAclEntry, ZkCodes, type ZkStat } from './zk-codes.js';
 import { createFlags } from './zk-create-flags.js';
 import { type ConnectingClient, reportSlowConnect, waitForSession } from './zk-first-session.js';
-import { type ZkAclEntry, ZkCodes, type ZkStat } from './zk-native.js';
-import { whenOnlyNativeHandlesRemain } from './zk-process-idle.js';
+import type { Complete, ZkCreated, ZkHandleOps } from './zk-handle.js';
+import { fromMultiResults, toBuffer, toMultiOps } from './zk-multi.js';
+import { PersistentWatches } from './zk-persistent-watches.js';
+import { whenOnlyZooKeeperRemains } from './zk-process-idle.js';
 import { createProtectedEphemeralSequential, createSecured, ensurePath } from './zk-recipes.js';
 import { ZkRequests } from './zk-requests.js';
 import { serverAddresses, type ZkServerAddress } from './zk-serving-probe.js';
@@ -24,15 +35,17 @@ import { type WatchKind, WatchRegistry } from './zk-watch-registry.js';
 const EMPTY = Buffer.alloc(0);
 
 /**
- * A session-safe facade over the native `zookeeper` client: one stable object over replaceable
- * native handles. On session expiry the old handle is dropped (never touched again), a new one is
- * opened with the same credentials, and `subscribeSessions` listeners hear of the new session so
- * registrations and watches can be restored. Every operation is time-bounded and rejects with a typed `ZkError`.
+ * A session-safe ZooKeeper client: one stable object over replaceable session handles of either
+ * transport (our protocol client, or the native binding). On session expiry the old handle is
+ * dropped (never touched again), a new one is opened with the same credentials, and
+ * `subscribeSessions` listeners hear of the new session so registrations and watches can be
+ * restored. Every operation is time-bounded and rejects with a typed `ZkError`.
  */
 export class ZkClient {
   private readonly options: ResolvedZkClientOptions;
   private readonly session: ZkSession;
   private readonly watches = new WatchRegistry();
+  private readonly persistentWatches = new PersistentWatches();
   private readonly requests: ZkRequests;
   private stopIdleWatch: (() => void) | undefined;
   private stopSlowConnectReport: (() => void) | undefined;
@@ -42,10 +55,14 @@ export class ZkClient {
     this.options = resolveZkClientOptions(options);
     this.addresses = serverAddresses(this.options.connectString);
     this.session = new ZkSession(this.options, this.addresses, {
-      nodeEvent: (event, path) => this.watches.dispatch(event, path),
+      nodeEvent: (event, path) => {
+        this.watches.dispatch(event, path);
+        this.persistentWatches.dispatch(event, path);
+      },
       handleLeft: (handle, failure) => {
         this.requests.failAll(handle, failure);
         this.watches.clear();
+        this.persistentWatches.clear();
       },
     });
     this.requests = new ZkRequests(this.options.operationTimeoutMs, () => ({
@@ -102,6 +119,11 @@ export class ZkClient {
     return this.session.sessionTimeoutMs;
   }
 
+  /** Which transport speaks to ZooKeeper. */
+  get transport(): ZkTransport {
+    return this.options.transport;
+  }
+
   /** True when `auth` credentials are added to every session (ACLs can name their owner). */
   get hasAuth(): boolean {
     return this.options.auth.length > 0;
@@ -148,7 +170,7 @@ export class ZkClient {
   private open(): boolean {
     if (!this.session.open()) return false;
     if (!this.options.keepProcessAlive) {
-      this.stopIdleWatch = whenOnlyNativeHandlesRemain(
+      this.stopIdleWatch = whenOnlyZooKeeperRemains(
         () => {
           this.options.logger.log(
             'Nothing but the ZooKeeper session keeps this process alive: closing it so the process ' +
@@ -163,23 +185,44 @@ export class ZkClient {
   }
 
   /**
-   * Creates a node and returns its path (with the sequence suffix for sequential modes). With an
-   * ACL (the option's, else the client's), tamper-evidently (`createSecured`, zk-recipes.ts).
+   * Creates a node and returns its path (with the sequence suffix for sequential modes), with its
+   * ACL (the option's, else the client's) in the same request. The native transport cannot send
+   * an ACL with a create: it sets it right after, tamper-evidently (`createSecured`, zk-recipes.ts).
    */
-  create(
+  async create(
     path: string,
     data: Buffer | string = EMPTY,
     options: ZkCreateOptions = {},
   ): Promise<string> {
-    const flags = createFlags[options.mode ?? 'persistent'];
+    return (await this.createWithStat(path, data, options)).path;
+  }
+
+  /**
+   * As {@link create}, and also returns the new node's stat (protocol transport; the native one
+   * returns no stat).
+   */
+  createWithStat(
+    path: string,
+    data: Buffer | string = EMPTY,
+    options: ZkCreateOptions = {},
+  ): Promise<ZkCreated> {
+    const mode = options.mode ?? 'persistent';
+    const flags = createFlags[mode];
     const acl = options.acl ?? this.options.acl;
-    const createOpen = (node: string, bytes: Buffer | string) =>
-      this.requests.run<string>('create', node, (zk, done) =>
-        zk.a_create(node, toBuffer(bytes), flags, (rc, _err, created) => done(rc, created)),
+    const ttl = mode.endsWith('-ttl') ? options.ttlMs : undefined;
+    if (ttl !== undefined && this.options.transport === 'native')
+      return Promise.reject(new ZkUnsupportedError('create', path));
+    const send = (node: string, bytes: Buffer, nodeAcl: readonly ZkAclEntry[] | undefined) =>
+      this.requests.run<ZkCreated>('create', node, (zk, done) =>
+        zk.create(node, bytes, flags, nodeAcl, ttl, done),
       );
-    if (!acl) return createOpen(path, data);
+    if (!acl || this.options.transport === 'protocol') return send(path, toBuffer(data), acl);
+    const createOpen = async (node: string, bytes: Buffer) =>
+      (await send(node, bytes, undefined)).path;
     const secured = { createOpen, client: this };
-    return createSecured(secured, path, toBuffer(data), acl, this.options.logger);
+    return createSecured(secured, path, toBuffer(data), acl, this.options.logger).then(
+      (created) => ({ path: created }),
+    );
   }
 
   /**
@@ -222,7 +265,7 @@ export class ZkClient {
       'exists',
       path,
       (zk, done) =>
-        zk.a_exists(path, watcher !== undefined, (rc, _err, stat) =>
+        zk.exists(path, watcher !== undefined, (rc, stat) =>
           rc === ZkCodes.NONODE ? done(ZkCodes.OK, null) : done(rc, stat),
         ),
       () => this.armed('exists', path, watcher),
@@ -234,10 +277,7 @@ export class ZkClient {
     return this.requests.run<{ data: Buffer; stat: ZkStat }>(
       'getData',
       path,
-      (zk, done) =>
-        zk.a_get(path, watcher !== undefined, (rc, _err, stat, data) =>
-          done(rc, { data: data ?? EMPTY, stat }),
-        ),
+      (zk, done) => zk.getData(path, watcher !== undefined, done),
       () => this.armed('data', path, watcher),
     );
   }
@@ -245,15 +285,13 @@ export class ZkClient {
   /** Replaces the node's data; `version` -1 (default) means any version. */
   setData(path: string, data: Buffer | string, version = -1): Promise<ZkStat> {
     return this.requests.run<ZkStat>('setData', path, (zk, done) =>
-      zk.a_set(path, toBuffer(data), version, (rc, _err, stat) => done(rc, stat)),
+      zk.setData(path, toBuffer(data), version, done),
     );
   }
 
   /** Deletes the node; `version` -1 (default) means any version. */
   delete(path: string, version = -1): Promise<void> {
-    return this.requests.run<void>('delete', path, (zk, done) =>
-      zk.a_delete_(path, version, (rc) => done(rc)),
-    );
+    return this.requests.run<void>('delete', path, (zk, done) => zk.delete(path, version, done));
   }
 
   /** The node's children names. A watcher fires once when a child is added or removed. */
@@ -279,8 +317,8 @@ export class ZkClient {
       'getChildren',
       path,
       (zk, done) =>
-        zk.a_get_children2(path, watcher !== undefined, (rc, _err, children, stat) =>
-          done(rc, rc === ZkCodes.OK ? shape(children ?? [], stat) : undefined),
+        zk.getChildren(path, watcher !== undefined, (rc, value) =>
+          done(rc, value && shape(value.children, value.stat)),
         ),
       () => this.armed('children', path, watcher),
     );
@@ -306,18 +344,90 @@ export class ZkClient {
 
   getAcl(path: string): Promise<ZkAclEntry[]> {
     return this.requests.run<ZkAclEntry[]>('getAcl', path, (zk, done) =>
-      zk.a_get_acl(path, (rc, _err, acl) => done(rc, acl)),
+      zk.getAcl(path, (rc, value) => done(rc, value?.acl)),
     );
   }
 
   setAcl(path: string, acl: readonly ZkAclEntry[], version = -1): Promise<void> {
     return this.requests.run<void>('setAcl', path, (zk, done) =>
-      zk.a_set_acl(
-        path,
-        version,
-        acl.map((entry) => ({ ...entry })),
-        (rc) => done(rc),
-      ),
+      zk.setAcl(path, version, acl, done),
+    );
+  }
+
+  /**
+   * Runs `ops` as one transaction: all are applied, or none. Resolves with each operation's
+   * result; rejects with a `ZkMultiError` naming the operation that failed and its typed error.
+   * Creates carry their ACL (the op's, else the client's). Protocol transport only.
+   */
+  async multi(ops: readonly ZkMultiOp[]): Promise<ZkMultiResult[]> {
+    const path = ops[0]?.path ?? '';
+    const results = await this.runOptional<MultiResult[]>('multi', path, (zk, done) =>
+      zk.multi?.(toMultiOps(ops, this.options.acl), done),
+    );
+    const outcome = fromMultiResults(ops, results);
+    if (outcome instanceof Error) throw outcome;
+    return outcome;
+  }
+
+  /**
+   * Adds a persistent watch (ZooKeeper 3.6+, protocol transport): `watcher` is called for every
+   * change of `path` (`persistent`: its data, its children list, its creation and deletion), or
+   * of `path` and every node below it (`persistentRecursive`: created, deleted, changed; no
+   * children events), until {@link removeWatch}. Like every watch, it does not outlive its session:
+   * after a new session (`subscribeSessions`), add it again. Resolves once the server holds it.
+   */
+  async addWatch(path: string, mode: ZkAddWatchMode, watcher: ZkWatcher): Promise<void> {
+    const first = this.persistentWatches.add(mode, path, watcher);
+    if (!first) return;
+    try {
+      await this.runOptional('addWatch', path, (zk, done) => zk.addWatch?.(path, mode, done));
+    } catch (error) {
+      this.persistentWatches.remove(path, watcher);
+      throw error;
+    }
+  }
+
+  /** Removes `watcher`'s persistent watches on `path`; the server's once no watcher is left. */
+  async removeWatch(path: string, watcher: ZkWatcher): Promise<void> {
+    for (const mode of this.persistentWatches.remove(path, watcher)) {
+      await this.runOptional('removeWatches', path, (zk, done) =>
+        zk.removeWatches?.(path, mode, done),
+      ).catch((error: unknown) => {
+        // The server no longer holds it (fired away with its session): nothing left to remove.
+        if ((error as { code?: number }).code !== ZkCodes.NOWATCHER) throw error;
+      });
+    }
+  }
+
+  /** Paths of this session's ephemeral nodes under `prefix` (ZooKeeper 3.6+, protocol transport). */
+  getEphemerals(prefix = '/'): Promise<string[]> {
+    return this.runOptional('getEphemerals', prefix, (zk, done) =>
+      zk.getEphemerals?.(prefix, done),
+    );
+  }
+
+  /** The identities this session is authenticated as (ZooKeeper 3.9+, protocol transport). */
+  whoAmI(): Promise<ZkClientInfo[]> {
+    return this.runOptional('whoAmI', '', (zk, done) => zk.whoAmI?.(done));
+  }
+
+  /** Persistent watchers registered (for leak checks). */
+  get persistentWatcherCount(): number {
+    return this.persistentWatches.size;
+  }
+
+  /** Runs an operation only some transports have; the others reject with `ZkUnsupportedError`. */
+  private runOptional<T>(
+    operation: ZkOperation,
+    path: string,
+    invoke: (zk: ZkHandleOps, done: Complete<T>) => number | undefined,
+  ): Promise<T> {
+    if (this.options.transport === 'native')
+      return Promise.reject(new ZkUnsupportedError(operation, path));
+    return this.requests.run<T>(
+      operation,
+      path,
+      (zk, done) => invoke(zk, done) ?? ZkCodes.UNIMPLEMENTED,
     );
   }
 
@@ -338,8 +448,4 @@ export class ZkClient {
   private armed(kind: WatchKind, path: string, watcher: ZkWatcher | undefined): void {
     if (watcher && this.state !== 'closed') this.watches.add(kind, path, watcher);
   }
-}
-
-function toBuffer(data: Buffer | string): Buffer {
-  return typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
 }

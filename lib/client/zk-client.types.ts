@@ -1,4 +1,4 @@
-import type { ZkAclEntry } from './zk-native.js';
+import type { ZkAclEntry, ZkStat } from './zk-codes.js';
 
 /**
  * The client's connection state.
@@ -36,13 +36,50 @@ export type ZkCreateMode =
   | 'ephemeral'
   | 'persistent-sequential'
   | 'ephemeral-sequential'
-  | 'container';
+  | 'container'
+  | 'persistent-ttl'
+  | 'persistent-sequential-ttl';
 
 export interface ZkCreateOptions {
   /** @default 'persistent' */
   mode?: ZkCreateMode;
   /** ACL of the new node. @default the client's `acl` option */
   acl?: readonly ZkAclEntry[];
+  /**
+   * For the TTL modes (ZooKeeper 3.5.3+ with `extendedTypesEnabled=true`, protocol transport): the
+   * node is removed once it has had no children and no change for this long.
+   */
+  ttlMs?: number;
+}
+
+/** One operation of a `multi` transaction (all succeed or none is applied). */
+export type ZkMultiOp =
+  | {
+      type: 'create';
+      path: string;
+      data?: Buffer | string;
+      mode?: ZkCreateMode;
+      acl?: readonly ZkAclEntry[];
+      ttlMs?: number;
+    }
+  | { type: 'delete'; path: string; version?: number }
+  | { type: 'setData'; path: string; data: Buffer | string; version?: number }
+  | { type: 'check'; path: string; version: number };
+
+/** What each operation of a successful `multi` returned, in order. */
+export type ZkMultiResult =
+  | { type: 'create'; path: string; stat?: ZkStat }
+  | { type: 'delete' }
+  | { type: 'setData'; stat: ZkStat }
+  | { type: 'check' };
+
+/** `addWatch` modes (ZooKeeper 3.6+): one node, or the node and every node below it. */
+export type ZkAddWatchMode = 'persistent' | 'persistentRecursive';
+
+/** An authenticated identity of the session, as `whoAmI` reports it (ZooKeeper 3.9+). */
+export interface ZkClientInfo {
+  authScheme: string;
+  user: string;
 }
 
 /** Counts of requests sent to ZooKeeper, per operation (for tests, benchmarks and metrics). */
@@ -56,4 +93,9 @@ export interface ZkRequestCounts {
   getChildren: number;
   getAcl: number;
   setAcl: number;
+  multi: number;
+  addWatch: number;
+  removeWatches: number;
+  getEphemerals: number;
+  whoAmI: number;
 }

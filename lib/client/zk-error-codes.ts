@@ -10,9 +10,9 @@ import {
   ZkSessionExpiredError,
   ZkUnexpectedError,
 } from './errors/zk-operation.errors.js';
-import { ZkCodes, zkCodeNames } from './zk-native.js';
+import { ZkCodes, zkCodeNames } from './zk-codes.js';
 
-/** Turns a C client return code into the typed error for `operation` on `path`. */
+/** Turns a ZooKeeper error code into the typed error for `operation` on `path`. */
 export function errorFromCode(operation: ZkOperation, path: string, code: number): ZkError {
   switch (code) {
     case ZkCodes.NONODE:

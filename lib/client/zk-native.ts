@@ -1,65 +1,14 @@
 /**
- * The only module that imports the `zookeeper` package. It narrows the binding to the calls we use
- * and guards the one rule the native client imposes: a handle must never be touched after it closed
- * (the C client frees its memory and the next call segfaults the process).
+ * The native transport: the only module that loads the `zookeeper` package (an optional peer
+ * dependency, loaded when `transport: 'native'` is chosen). It narrows the binding to the calls we
+ * use and guards the one rule the native client imposes: a handle must never be touched after it
+ * closed (the C client frees its memory and the next call segfaults the process).
  */
 import { createRequire } from 'node:module';
+import type { ZkAclEntry, ZkStat } from './zk-codes.js';
+import { ZkCodes } from './zk-codes.js';
+import type { Complete, ZkHandle, ZkHandleEvents, ZkHandleOps, ZkNodeEvent } from './zk-handle.js';
 
-/**
- * The binding, loaded with `require` so that a missing native build says how to fix it: the
- * package throws "No native build was found ..." when its C client was never compiled (install
- * scripts skipped, or a platform without a prebuilt binary).
- */
-function loadBinding(): unknown {
-  try {
-    return createRequire(import.meta.url)('zookeeper');
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    if (!message.includes('No native build was found')) throw error;
-    throw new Error(
-      `The zookeeper package's native client is not built (${message.split('\n')[0]}). ` +
-        'Build it with `npm rebuild zookeeper` (it compiles the C client: it needs g++, make and ' +
-        'python3, about 20 s). It is built at install unless install scripts are skipped ' +
-        '(--ignore-scripts, ignore-scripts=true in .npmrc, or scripts not approved: ' +
-        '`npm install-scripts approve zookeeper` after installing).',
-      { cause: error },
-    );
-  }
-}
-
-const ZooKeeper = loadBinding();
-
-/** A znode's stat, as the binding reports it. */
-export interface ZkStat {
-  czxid: number;
-  mzxid: number;
-  ctime: number;
-  mtime: number;
-  version: number;
-  cversion: number;
-  aversion: number;
-  ephemeralOwner: string;
-  dataLength: number;
-  numChildren: number;
-  pzxid: number;
-}
-
-/** One ACL entry. `perms` is a bit set of {@link ZkPerm}. */
-export interface ZkAclEntry {
-  perms: number;
-  scheme: string;
-  auth: string;
-}
-
-/** Node events of the default watcher, as the binding emits them. */
-export type NativeNodeEvent = 'created' | 'deleted' | 'changed' | 'child' | 'notwatching';
-const nativeNodeEvents: readonly NativeNodeEvent[] = [
-  'created',
-  'deleted',
-  'changed',
-  'child',
-  'notwatching',
-];
 type Rc = number;
 
 /** The subset of the binding's handle this library uses. */
@@ -68,150 +17,102 @@ interface NativeZooKeeper {
   close(): unknown;
   on(event: 'connect' | 'connecting', listener: () => void): unknown;
   on(event: 'close', listener: (client: unknown, code: number) => void): unknown;
-  on(event: NativeNodeEvent, listener: (emitter: unknown, path: string) => void): unknown;
+  on(event: ZkNodeEvent, listener: (emitter: unknown, path: string) => void): unknown;
   removeAllListeners(): unknown;
   readonly client_id: string;
   readonly timeout: number;
+  readonly native: NativeCalls;
+  a_set_acl(path: string, version: number, acl: ZkAclEntry[], cb: (rc: Rc) => void): Rc;
+  add_auth(scheme: string, auth: string, cb: (rc: Rc) => void): Rc;
+}
+
+/** The binding's own `native` object: reads and writes go straight to it (see the constructor). */
+interface NativeCalls {
   a_create(
     path: string,
     data: Buffer,
     flags: number,
-    cb: (rc: Rc, err: string, path: string) => void,
+    cb: (rc: Rc, e: string, p: string) => void,
   ): Rc;
-  a_exists(path: string, watch: boolean, cb: (rc: Rc, err: string, stat: ZkStat) => void): Rc;
+  a_exists(path: string, watch: boolean, cb: (rc: Rc, e: string, stat: ZkStat) => void): Rc;
   a_get(
     path: string,
     watch: boolean,
-    cb: (rc: Rc, err: string, stat: ZkStat, data: Buffer | null) => void,
+    cb: (rc: Rc, e: string, stat: ZkStat, data: Buffer | null) => void,
   ): Rc;
   a_get_children2(
     path: string,
     watch: boolean,
-    cb: (rc: Rc, err: string, children: string[], stat: ZkStat) => void,
+    cb: (rc: Rc, e: string, children: string[], stat: ZkStat) => void,
   ): Rc;
   a_set(
     path: string,
     data: Buffer,
     version: number,
-    cb: (rc: Rc, err: string, stat: ZkStat) => void,
+    cb: (rc: Rc, e: string, s: ZkStat) => void,
   ): Rc;
-  a_delete_(path: string, version: number, cb: (rc: Rc, err: string) => void): Rc;
-  a_get_acl(path: string, cb: (rc: Rc, err: string, acl: ZkAclEntry[], stat: ZkStat) => void): Rc;
-  a_set_acl(
-    path: string,
-    version: number,
-    acl: ZkAclEntry[],
-    cb: (rc: Rc, err: string) => void,
-  ): Rc;
-  add_auth(scheme: string, auth: string, cb: (rc: Rc, err: string) => void): Rc;
+  a_delete_(path: string, version: number, cb: (rc: Rc) => void): Rc;
+  a_get_acl(path: string, cb: (rc: Rc, e: string, acl: ZkAclEntry[], stat: ZkStat) => void): Rc;
 }
 
-/** The calls `ZkClient` makes on a live handle. */
-export type NativeOps = Pick<
-  NativeZooKeeper,
-  | 'a_create'
-  | 'a_exists'
-  | 'a_get'
-  | 'a_get_children2'
-  | 'a_set'
-  | 'a_delete_'
-  | 'a_get_acl'
-  | 'a_set_acl'
-  | 'add_auth'
->;
-
-const NativeClass = ZooKeeper as unknown as new () => NativeZooKeeper;
-const constants = (ZooKeeper as unknown as { constants: Record<string, number> }).constants;
-
-/** Return codes and flags of the C client, read from the binding so they never drift. */
-export const ZkCodes = {
-  OK: constants.ZOK,
-  CONNECTIONLOSS: constants.ZCONNECTIONLOSS,
-  OPERATIONTIMEOUT: constants.ZOPERATIONTIMEOUT,
-  INVALIDSTATE: constants.ZINVALIDSTATE,
-  NONODE: constants.ZNONODE,
-  NOAUTH: constants.ZNOAUTH,
-  BADVERSION: constants.ZBADVERSION,
-  NOCHILDRENFOREPHEMERALS: constants.ZNOCHILDRENFOREPHEMERALS,
-  NODEEXISTS: constants.ZNODEEXISTS,
-  NOTEMPTY: constants.ZNOTEMPTY,
-  SESSIONEXPIRED: constants.ZSESSIONEXPIRED,
-  INVALIDACL: constants.ZINVALIDACL,
-  AUTHFAILED: constants.ZAUTHFAILED,
-  CLOSING: constants.ZCLOSING,
-  SESSIONMOVED: constants.ZSESSIONMOVED,
-  UNIMPLEMENTED: constants.ZUNIMPLEMENTED,
-} as const;
-
-export const ZkFlags = {
-  PERSISTENT: constants.ZOO_PERSISTENT,
-  EPHEMERAL: constants.ZOO_EPHEMERAL,
-  PERSISTENT_SEQUENTIAL: constants.ZOO_PERSISTENT_SEQUENTIAL,
-  EPHEMERAL_SEQUENTIAL: constants.ZOO_EPHEMERAL_SEQUENTIAL,
-  CONTAINER: constants.ZOO_CONTAINER,
-} as const;
+const nativeNodeEvents: readonly ZkNodeEvent[] = [
+  'created',
+  'deleted',
+  'changed',
+  'child',
+  'notwatching',
+];
 
 /** See the `init` call: high enough that only the C client's own timeouts end a session. */
 const NO_RESPONSE_LIMIT = 1_000_000;
 
-/** Names of the C client's return codes (`ZNONODE`, `ZMARSHALLINGERROR`...), for messages. */
-export const zkCodeNames: ReadonlyMap<number, string> = new Map(
-  Object.entries(constants)
-    .filter(([name, value]) => /^Z[A-Z]+$/.test(name) && typeof value === 'number')
-    .map(([name, value]) => [value, name]),
-);
+let binding: (new () => NativeZooKeeper) | undefined;
 
-/** Session states reported in the close event and the session pseudo-watch. */
-export const ZkSessionStates = {
-  EXPIRED: constants.ZOO_EXPIRED_SESSION_STATE,
-  AUTH_FAILED: constants.ZOO_AUTH_FAILED_STATE,
-} as const;
-
-/** Permission bits for ACL entries. */
-export const ZkPerm = {
-  READ: constants.ZOO_PERM_READ,
-  WRITE: constants.ZOO_PERM_WRITE,
-  CREATE: constants.ZOO_PERM_CREATE,
-  DELETE: constants.ZOO_PERM_DELETE,
-  ADMIN: constants.ZOO_PERM_ADMIN,
-  ALL: constants.ZOO_PERM_ALL,
-} as const;
-
-export interface NativeHandleEvents {
-  connected(): void;
-  connecting(): void;
-  closed(code: number): void;
-  /** A watched node changed (the default watcher: one native watch per path and kind). */
-  node(event: NativeNodeEvent, path: string): void;
+/**
+ * The binding, loaded on first use with `require`, so that a missing package or a missing native
+ * build says how to fix it.
+ */
+function loadBinding(): new () => NativeZooKeeper {
+  if (binding) return binding;
+  try {
+    binding = createRequire(import.meta.url)('zookeeper') as new () => NativeZooKeeper;
+    return binding;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const code = (error as { code?: string }).code;
+    if (code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND') {
+      throw new Error(
+        "transport: 'native' needs the `zookeeper` package, which is not installed. Install it " +
+          'with `npm install zookeeper` (it compiles a C client: it needs g++, make and python3), ' +
+          "or use the default transport: 'protocol', which needs nothing more.",
+        { cause: error },
+      );
+    }
+    if (!message.includes('No native build was found')) throw error;
+    throw new Error(
+      `The zookeeper package's native client is not built (${message.split('\n')[0]}). ` +
+        'Build it with `npm rebuild zookeeper` (it compiles the C client: it needs g++, make and ' +
+        'python3, about 20 s). It is built at install unless install scripts are skipped ' +
+        '(--ignore-scripts, ignore-scripts=true in .npmrc, or scripts not approved: ' +
+        "`npm install-scripts approve zookeeper` after installing). Or use transport: 'protocol'.",
+      { cause: error },
+    );
+  }
 }
 
 /**
  * One native session handle. `alive` turns false the moment the handle is closed (by us or by the
  * C client after an expiry); from then on every call is refused in JavaScript, never passed on.
  */
-export class NativeHandle {
+export class NativeHandle implements ZkHandle {
+  readonly ops: ZkHandleOps;
   private readonly zk: NativeZooKeeper;
-  private readonly ops: NativeOps;
   private isAlive = true;
 
-  constructor(connect: string, sessionTimeoutMs: number, events: NativeHandleEvents) {
-    this.zk = new NativeClass();
-    // The package's wrapper class formats every call's arguments with util.inspect for its logger,
-    // logger or not (4 µs a call; BENCHMARKS.md): reads and writes go straight to the binding's
-    // `native` object, which the wrapper forwards them to unchanged. `a_set_acl` (the wrapper
-    // converts the ACL entries) and `add_auth` (rare) keep going through the wrapper.
-    const native = (this.zk as unknown as { native: NativeOps }).native;
-    this.ops = {
-      a_create: native.a_create.bind(native),
-      a_exists: native.a_exists.bind(native),
-      a_get: native.a_get.bind(native),
-      a_get_children2: native.a_get_children2.bind(native),
-      a_set: native.a_set.bind(native),
-      a_delete_: native.a_delete_.bind(native),
-      a_get_acl: native.a_get_acl.bind(native),
-      a_set_acl: this.zk.a_set_acl.bind(this.zk),
-      add_auth: this.zk.add_auth.bind(this.zk),
-    };
+  constructor(connect: string, sessionTimeoutMs: number, events: ZkHandleEvents) {
+    const ZooKeeper = loadBinding();
+    this.zk = new ZooKeeper();
+    this.ops = nativeOps(this.zk);
     this.zk.on('connect', () => events.connected());
     this.zk.on('connecting', () => events.connecting());
     this.zk.on('close', (_client, code) => {
@@ -237,28 +138,59 @@ export class NativeHandle {
     return this.isAlive;
   }
 
-  /** The binding's calls; callers must check {@link alive} first. */
-  get raw(): NativeOps {
-    return this.ops;
-  }
-
-  /** Session id as hex, or undefined before the first connection. */
   get sessionId(): string | undefined {
     if (!this.isAlive) return undefined;
     const id = this.zk.client_id;
     return id && id !== '0' ? id : undefined;
   }
 
-  /** The session timeout the server granted, in ms. */
   get negotiatedTimeoutMs(): number {
     return this.isAlive ? this.zk.timeout : -1;
   }
 
-  /** Closes the handle once; later calls do nothing. */
   close(): void {
     if (!this.isAlive) return;
     this.isAlive = false;
     this.zk.close();
     this.zk.removeAllListeners();
   }
+}
+
+/**
+ * The binding's calls behind the transport-neutral ops. Reads and writes go straight to the
+ * binding's `native` object: the package's wrapper class formats every call's arguments with
+ * util.inspect for its logger, logger or not (4 µs a call; BENCHMARKS.md). `a_set_acl` (the
+ * wrapper converts the ACL entries) and `add_auth` (rare) go through the wrapper.
+ */
+function nativeOps(zk: NativeZooKeeper): ZkHandleOps {
+  const native = zk.native;
+  const ok = <T>(done: Complete<T>, rc: Rc, value: T) =>
+    rc === ZkCodes.OK ? done(rc, value) : done(rc);
+  return {
+    create: (path, data, flags, _acl, _ttl, done) =>
+      native.a_create(path, data, flags, (rc, _e, created) => ok(done, rc, { path: created })),
+    exists: (path, watch, done) =>
+      native.a_exists(path, watch, (rc, _e, stat) => ok(done, rc, stat)),
+    getData: (path, watch, done) =>
+      native.a_get(path, watch, (rc, _e, stat, data) =>
+        ok(done, rc, { data: data ?? Buffer.alloc(0), stat }),
+      ),
+    getChildren: (path, watch, done) =>
+      native.a_get_children2(path, watch, (rc, _e, children, stat) =>
+        ok(done, rc, { children: children ?? [], stat }),
+      ),
+    setData: (path, data, version, done) =>
+      native.a_set(path, data, version, (rc, _e, stat) => ok(done, rc, stat)),
+    delete: (path, version, done) => native.a_delete_(path, version, (rc) => done(rc)),
+    getAcl: (path, done) =>
+      native.a_get_acl(path, (rc, _e, acl, stat) => ok(done, rc, { acl, stat })),
+    setAcl: (path, version, acl, done) =>
+      zk.a_set_acl(
+        path,
+        version,
+        acl.map((entry) => ({ ...entry })),
+        (rc) => done(rc),
+      ),
+    addAuth: (scheme, credentials, done) => zk.add_auth(scheme, credentials, (rc) => done(rc)),
+  };
 }

@@ -7,8 +7,8 @@ import {
   ZkTimeoutError,
 } from './errors/zk-operation.errors.js';
 import type { ZkCreateOptions } from './zk-client.types.js';
+import type { ZkAclEntry, ZkStat } from './zk-codes.js';
 import type { ZkLogger } from './zk-logger.js';
-import type { ZkAclEntry, ZkStat } from './zk-native.js';
 import { childPath } from './zk-paths.js';
 
 /** Prefix of protected nodes, shared with go-zookeeper (go-kit) and Curator. */

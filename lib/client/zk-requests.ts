@@ -6,19 +6,16 @@ import {
   ZkTimeoutError,
 } from './errors/zk-operation.errors.js';
 import type { ZkRequestCounts } from './zk-client.types.js';
+import { ZkCodes } from './zk-codes.js';
 import { errorFromCode } from './zk-error-codes.js';
-import { type NativeHandle, ZkCodes } from './zk-native.js';
+import type { Complete, ZkHandle, ZkHandleOps } from './zk-handle.js';
 
-/** The binding's calls on a live handle. */
-export type NativeCalls = NativeHandle['raw'];
-/** How a binding callback reports: its return code, and the value when it is `ZOK`. */
-export type Complete<T> = (rc: number, value?: T) => void;
 /** The error an operation gets when its handle is left under it. */
 export type HandleDropped = (operation: ZkOperation, path: string) => ZkError;
 
 /** What the requests need to know of the client: its current handle, and whether it closed. */
 export interface RequestTarget {
-  readonly handle: NativeHandle | undefined;
+  readonly handle: ZkHandle | undefined;
   readonly closed: boolean;
 }
 
@@ -26,7 +23,7 @@ export interface RequestTarget {
 interface WaitingRequest {
   readonly operation: ZkOperation;
   readonly path: string;
-  readonly handle: NativeHandle;
+  readonly handle: ZkHandle;
   readonly reject: (error: ZkError) => void;
 }
 
@@ -48,6 +45,11 @@ export class ZkRequests {
     getChildren: 0,
     getAcl: 0,
     setAcl: 0,
+    multi: 0,
+    addWatch: 0,
+    removeWatches: 0,
+    getEphemerals: 0,
+    whoAmI: 0,
   };
 
   constructor(
@@ -70,15 +72,15 @@ export class ZkRequests {
   }
 
   /**
-   * Runs one native operation with a deadline. The handle is checked first: a closed native
-   * handle must never be called (it segfaults), so a dead handle turns into a typed error here.
+   * Runs one operation with a deadline. The handle is checked first: a closed handle must never
+   * be called (the native one segfaults), so a dead handle turns into a typed error here.
    * `onSuccess` runs when the answer is good, just before the caller gets it (and not for an
    * answer that comes after the deadline): a read arms its watcher there.
    */
   run<T>(
     operation: ZkOperation,
     path: string,
-    invoke: (zk: NativeCalls, done: Complete<T>) => number,
+    invoke: (zk: ZkHandleOps, done: Complete<T>) => number,
     onSuccess?: () => void,
   ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -98,26 +100,21 @@ export class ZkRequests {
           resolve(value as T);
         } else reject(this.errorFor(operation, path, rc, handle));
       };
-      const rc = invoke(handle.raw, done);
+      const rc = invoke(handle.ops, done);
       if (rc !== ZkCodes.OK && this.waiting.delete(request))
         reject(this.errorFor(operation, path, rc, handle));
     });
   }
 
   /** Fails every request still waiting on `handle` at once: a handle left will never answer. */
-  failAll(handle: NativeHandle | undefined, failure: HandleDropped): void {
+  failAll(handle: ZkHandle | undefined, failure: HandleDropped): void {
     if (!handle) return;
     for (const request of this.waiting.takeWhere((waiting) => waiting.handle === handle))
       request.reject(failure(request.operation, request.path));
   }
 
   /** A handle closed under an operation means the client closed, or the session expired. */
-  private errorFor(
-    operation: ZkOperation,
-    path: string,
-    rc: number,
-    handle: NativeHandle,
-  ): ZkError {
+  private errorFor(operation: ZkOperation, path: string, rc: number, handle: ZkHandle): ZkError {
     const { handle: current, closed } = this.target();
     if ((rc === ZkCodes.CLOSING || rc === ZkCodes.INVALIDSTATE) && !closed && handle !== current) {
       return new ZkSessionExpiredError(operation, path, rc);

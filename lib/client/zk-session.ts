@@ -2,21 +2,23 @@ import { ZkClosedError, ZkSessionExpiredError } from './errors/zk-operation.erro
 import { Listeners, ObservedValue, type Unsubscribe } from './listeners.js';
 import type { ResolvedZkClientOptions, ZkAuth } from './zk-client.options.js';
 import type { ZkClientState, ZkSessionEvent } from './zk-client.types.js';
-import { NativeHandle, type NativeNodeEvent, ZkCodes, ZkSessionStates } from './zk-native.js';
+import { ZkCodes, ZkSessionStates } from './zk-codes.js';
+import type { ZkHandle, ZkNodeEvent } from './zk-handle.js';
 import { warnOnceIfInheritable } from './zk-native-cloexec.js';
 import type { HandleDropped } from './zk-requests.js';
 import type { ZkServerAddress } from './zk-serving-probe.js';
 import { SessionGuard } from './zk-session-guard.js';
+import { openTransportHandle } from './zk-transport.js';
 
 /** What the session tells the client it serves. */
 export interface SessionHooks {
   /** A watched node changed, on the current handle. */
-  nodeEvent(event: NativeNodeEvent, path: string): void;
+  nodeEvent(event: ZkNodeEvent, path: string): void;
   /**
    * The client leaves `handle` (closed, or its session is over): fail what still waits on it with
    * `failure`; its watches are gone.
    */
-  handleLeft(handle: NativeHandle | undefined, failure: HandleDropped): void;
+  handleLeft(handle: ZkHandle | undefined, failure: HandleDropped): void;
 }
 
 /**
@@ -26,12 +28,12 @@ export interface SessionHooks {
  * added to every handle.
  */
 export class ZkSession {
-  private handle: NativeHandle | undefined;
+  private handle: ZkHandle | undefined;
   /**
    * The handle given up last, kept open until its successor connects: while it holds its socket's
    * fd number, the new handle's socket cannot get that number (see `SessionGuard`).
    */
-  private retiring: NativeHandle | undefined;
+  private retiring: ZkHandle | undefined;
   private lastSessionId: string | undefined;
   private readonly guard: SessionGuard;
   /** The servers' ports, to find the client's own sockets (close-on-exec check). */
@@ -41,7 +43,7 @@ export class ZkSession {
 
   constructor(
     private readonly options: ResolvedZkClientOptions,
-    servers: readonly ZkServerAddress[],
+    private readonly servers: readonly ZkServerAddress[],
     private readonly hooks: SessionHooks,
   ) {
     this.serverPorts = new Set(servers.map((server) => server.port));
@@ -77,7 +79,7 @@ export class ZkSession {
   }
 
   /** The handle requests go to (undefined before `open()` and after `close()`). */
-  get current(): NativeHandle | undefined {
+  get current(): ZkHandle | undefined {
     return this.handle;
   }
 
@@ -122,25 +124,21 @@ export class ZkSession {
   }
 
   private openHandle(): void {
-    const handle: NativeHandle = new NativeHandle(
-      this.options.connectString,
-      this.options.sessionTimeoutMs,
-      {
-        connected: () => this.handle === handle && this.onConnected(handle),
-        connecting: () => this.handle === handle && this.onConnectionLost(),
-        closed: (code) => this.handle === handle && this.onHandleClosed(code),
-        node: (event, path) => this.handle === handle && this.hooks.nodeEvent(event, path),
-      },
-    );
+    const handle: ZkHandle = openTransportHandle(this.options, this.servers, {
+      connected: () => this.handle === handle && this.onConnected(handle),
+      connecting: () => this.handle === handle && this.onConnectionLost(),
+      closed: (code) => this.handle === handle && this.onHandleClosed(code),
+      node: (event, path) => this.handle === handle && this.hooks.nodeEvent(event, path),
+    });
     this.handle = handle;
     this.guard.handleOpened();
     for (const auth of this.options.auth) this.addAuth(handle, auth);
   }
 
   /** Queued by the C client before the handshake, and re-sent by it on every reconnect. */
-  private addAuth(handle: NativeHandle, { scheme, credentials }: ZkAuth): void {
-    handle.raw.add_auth(scheme, credentials, (rc) => {
-      // A lost connection is not a rejection: the C client sends the credentials again on the
+  private addAuth(handle: ZkHandle, { scheme, credentials }: ZkAuth): void {
+    handle.ops.addAuth(scheme, credentials, (rc) => {
+      // A lost connection is not a rejection: both transports send the credentials again on the
       // next connection. Only an authentication failure is worth a line.
       if (rc === ZkCodes.AUTHFAILED && this.handle === handle) {
         this.options.logger.error(
@@ -150,7 +148,7 @@ export class ZkSession {
     });
   }
 
-  private onConnected(handle: NativeHandle): void {
+  private onConnected(handle: ZkHandle): void {
     const sessionId = handle.sessionId ?? '';
     const previous = this.lastSessionId;
     const isNew = sessionId !== previous;
@@ -158,7 +156,9 @@ export class ZkSession {
     this.retiring?.close();
     this.retiring = undefined;
     this.guard.connected();
-    warnOnceIfInheritable(this.serverPorts, (message) => this.options.logger.warn(message));
+    if (this.options.transport === 'native') {
+      warnOnceIfInheritable(this.serverPorts, (message) => this.options.logger.warn(message));
+    }
     this.setState('connected');
     if (isNew) {
       this.options.logger.log(

@@ -1,11 +1,11 @@
 import type { ZkWatchEvent, ZkWatcher } from './zk-client.types.js';
-import type { NativeNodeEvent } from './zk-native.js';
+import type { ZkNodeEvent } from './zk-handle.js';
 
 /** Which read armed a watch; ZooKeeper fires each kind on different events. */
 export type WatchKind = 'exists' | 'data' | 'children';
 
 /** ZooKeeper's rule: which armed kinds an event fires (and consumes). */
-const firedKinds: Record<NativeNodeEvent, readonly WatchKind[]> = {
+const firedKinds: Record<ZkNodeEvent, readonly WatchKind[]> = {
   created: ['exists'],
   changed: ['data', 'exists'],
   child: ['children'],
@@ -13,7 +13,7 @@ const firedKinds: Record<NativeNodeEvent, readonly WatchKind[]> = {
   notwatching: ['data', 'exists', 'children'],
 };
 
-const eventTypes: Record<NativeNodeEvent, ZkWatchEvent['type']> = {
+const eventTypes: Record<ZkNodeEvent, ZkWatchEvent['type']> = {
   created: 'created',
   changed: 'changed',
   child: 'children',
@@ -55,7 +55,7 @@ export class WatchRegistry {
   }
 
   /** Calls, once, every watcher the event fires; they are consumed (one-shot, like ZooKeeper's). */
-  dispatch(event: NativeNodeEvent, path: string): void {
+  dispatch(event: ZkNodeEvent, path: string): void {
     // Usually one kind fires (a children watch): its own set, taken out, is iterated as it is. A
     // watcher armed for several kinds (exists and data) is merged, so that it is called once.
     let first: Set<ZkWatcher> | undefined;

@@ -6,7 +6,7 @@ import {
 } from '../../lib/client/errors/zk-operation.errors.js';
 import type { ZkClient } from '../../lib/client/zk-client.js';
 import type { ZkCreateOptions } from '../../lib/client/zk-client.types.js';
-import type { ZkStat } from '../../lib/client/zk-native.js';
+import type { ZkStat } from '../../lib/client/zk-codes.js';
 import { InvalidServiceError } from '../../lib/sd/errors/invalid-service.error.js';
 import { curatorNodeFormat } from '../../lib/sd/formats/curator-node.format.js';
 

@@ -86,3 +86,20 @@ export class ZkUnexpectedError extends ZkError {
     super(operation, path, code, `ZooKeeper returned ${codeName} (${code})`);
   }
 }
+
+/**
+ * The transport cannot do this (the native binding has no `multi`, `addWatch`, TTL nodes...):
+ * use `transport: 'protocol'`. A server too old for an operation answers `ZUNIMPLEMENTED` as a
+ * `ZkUnexpectedError` instead; both carry the code `ZUNIMPLEMENTED` (-6).
+ */
+export class ZkUnsupportedError extends ZkError {
+  override name = 'ZkUnsupportedError';
+  constructor(operation: ZkOperation, path: string) {
+    super(
+      operation,
+      path,
+      -6,
+      "the native transport cannot do this; use transport: 'protocol' (the default)",
+    );
+  }
+}

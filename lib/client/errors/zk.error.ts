@@ -9,7 +9,12 @@ export type ZkOperation =
   | 'getChildren'
   | 'getAcl'
   | 'setAcl'
-  | 'addAuth';
+  | 'addAuth'
+  | 'multi'
+  | 'addWatch'
+  | 'removeWatches'
+  | 'getEphemerals'
+  | 'whoAmI';
 
 /**
  * Base class of every error the client rejects with: `operation` and `path` say what was being

@@ -6,8 +6,7 @@ import {
   ZkUnexpectedError,
 } from '../../client/errors/zk-operation.errors.js';
 import type { ZkClient } from '../../client/zk-client.js';
-import type { ZkAclEntry } from '../../client/zk-native.js';
-import { ZkCodes } from '../../client/zk-native.js';
+import { type ZkAclEntry, ZkCodes } from '../../client/zk-codes.js';
 import { childPath } from '../../client/zk-paths.js';
 import { validateServiceName } from '../service-validation.js';
 import type { InstanceNodeFormat } from './instance-node-format.js';

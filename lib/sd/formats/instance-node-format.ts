@@ -1,5 +1,5 @@
 import type { ZkClient } from '../../client/zk-client.js';
-import type { ZkAclEntry } from '../../client/zk-native.js';
+import type { ZkAclEntry } from '../../client/zk-codes.js';
 import type { InstanceFormat } from './instance-format.js';
 
 /** ACLs of the nodes a registration creates; undefined means the client's `acl` option. */

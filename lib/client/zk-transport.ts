@@ -1,0 +1,31 @@
+import { ProtocolHandle } from './protocol/protocol-handle.js';
+import { DEFAULT_MAX_FRAME_BYTES } from './protocol/zk-protocol.constants.js';
+import type { ResolvedZkClientOptions } from './zk-client.options.js';
+import type { ZkHandle, ZkHandleEvents } from './zk-handle.js';
+import { NativeHandle } from './zk-native.js';
+import type { ZkServerAddress } from './zk-serving-probe.js';
+
+/** Opens a session handle on the transport the options chose. */
+export function openTransportHandle(
+  options: ResolvedZkClientOptions,
+  servers: readonly ZkServerAddress[],
+  events: ZkHandleEvents,
+): ZkHandle {
+  if (options.transport === 'native') {
+    return new NativeHandle(options.connectString, options.sessionTimeoutMs, events);
+  }
+  const chrootAt = options.connectString.indexOf('/');
+  return new ProtocolHandle(
+    {
+      servers,
+      chroot: chrootAt === -1 ? '' : options.connectString.slice(chrootAt),
+      sessionTimeoutMs: options.sessionTimeoutMs,
+      tls: options.tls,
+      canBeReadOnly: options.allowReadOnly,
+      keepProcessAlive: options.keepProcessAlive,
+      maxFrameBytes: DEFAULT_MAX_FRAME_BYTES,
+      logger: options.logger,
+    },
+    events,
+  );
+}
