@@ -15,12 +15,18 @@ export {
 export { freePort, freePorts, LOOPBACK_HOST } from './free-port.js';
 export { type PollOptions, pollUntil } from './poll-until.js';
 export {
+  createTestCertificates,
+  type TestCertificateFiles,
+  type TestCertificates,
+  type ZooKeeperClientTls,
+} from './test-certificates.js';
+export {
   type StartTestZooKeeperOptions,
   startTestZooKeeper,
   type TestZooKeeper,
   ZK_TEST_CONNECT_ENV,
 } from './test-zookeeper.js';
-export type { QuorumConfig, QuorumMember } from './zookeeper-config.js';
+export type { QuorumConfig, QuorumMember, ZooKeeperClientAuth } from './zookeeper-config.js';
 export {
   type EnsembleWaitOptions,
   ZooKeeperEnsemble,
@@ -36,6 +42,7 @@ export {
 export type { ZooKeeperLogLevel } from './zookeeper-logging.js';
 export {
   JAVA_APT_INSTALL,
+  OPENSSL_APT_INSTALL,
   ZOOKEEPER_APT_INSTALL,
   ZooKeeperNotInstalledError,
 } from './zookeeper-not-installed.error.js';
@@ -44,5 +51,6 @@ export type {
   ZooKeeperRestartOptions,
   ZooKeeperServerOptions,
   ZooKeeperStopOptions,
+  ZooKeeperTlsOptions,
 } from './zookeeper-server.options.js';
 export { ZooKeeperStartError } from './zookeeper-start.error.js';

@@ -18,6 +18,23 @@ export interface QuorumConfig {
   members: readonly QuorumMember[];
 }
 
+/**
+ * Whether the TLS port asks for a client certificate: `'need'` refuses a client without one,
+ * `'want'` asks but lets it in, `'none'` does not ask. With `'need'` and `'want'`, a certificate
+ * the client sends must be signed by the server's CA.
+ */
+export type ZooKeeperClientAuth = 'need' | 'want' | 'none';
+
+/** The TLS client port of `zoo.cfg`, with ZooKeeper's PEM key and trust stores. */
+export interface SecureClientPort {
+  port: number;
+  /** PEM file with the server certificate followed by its key. */
+  keyStore: string;
+  /** PEM file with the CA certificate that client certificates must be signed by. */
+  trustStore: string;
+  clientAuth: ZooKeeperClientAuth;
+}
+
 /** Everything `zoo.cfg` says. */
 export interface ZooCfg {
   dataDir: string;
@@ -27,6 +44,7 @@ export interface ZooCfg {
   minSessionTimeoutMs: number;
   maxSessionTimeoutMs: number;
   quorum: QuorumConfig | undefined;
+  secureClientPort: SecureClientPort | undefined;
 }
 
 /**
@@ -60,9 +78,32 @@ export function renderZooCfg(cfg: ZooCfg): string {
     'forceSync=no',
     'preAllocSize=1024',
   ];
+  if (cfg.secureClientPort) {
+    lines.push(...secureClientPortLines(cfg.clientHost, cfg.secureClientPort));
+  }
   for (const member of cfg.quorum?.members ?? []) {
     lines.push(`server.${member.id}=${member.host}:${member.quorumPort}:${member.electionPort}`);
   }
   lines.push('');
   return lines.join('\n');
+}
+
+/**
+ * Only the Netty connection factory serves TLS (it then serves the plain port too). The x509
+ * auth provider, which turns a client certificate into an `x509` id such as
+ * `CN=zk-testing-client`, is named rather than left to the version's defaults.
+ */
+function secureClientPortLines(host: string, secure: SecureClientPort): string[] {
+  const path = (file: string): string => file.replaceAll('\\', '/');
+  return [
+    `secureClientPort=${secure.port}`,
+    `secureClientPortAddress=${host}`,
+    'serverCnxnFactory=org.apache.zookeeper.server.NettyServerCnxnFactory',
+    `ssl.keyStore.location=${path(secure.keyStore)}`,
+    'ssl.keyStore.type=PEM',
+    `ssl.trustStore.location=${path(secure.trustStore)}`,
+    'ssl.trustStore.type=PEM',
+    `ssl.clientAuth=${secure.clientAuth}`,
+    'authProvider.x509=org.apache.zookeeper.server.auth.X509AuthenticationProvider',
+  ];
 }

@@ -10,8 +10,15 @@ import { findZooKeeperInstall } from './zookeeper-install.js';
 import { ZooKeeperServer } from './zookeeper-server.js';
 import type { ZooKeeperServerOptions } from './zookeeper-server.options.js';
 
-/** Options of {@link ZooKeeperEnsemble.start}: those of a server, applied to every member. */
-export type ZooKeeperEnsembleOptions = Omit<ZooKeeperServerOptions, 'port' | 'dataDir' | 'quorum'>;
+/**
+ * Options of {@link ZooKeeperEnsemble.start}: those of a server, applied to every member. Not
+ * `tls`: each member would make a CA of its own, and a client trusting one would be refused by
+ * the others.
+ */
+export type ZooKeeperEnsembleOptions = Omit<
+  ZooKeeperServerOptions,
+  'port' | 'dataDir' | 'quorum' | 'tls'
+>;
 
 /** Options of the waits of {@link ZooKeeperEnsemble}. */
 export interface EnsembleWaitOptions {

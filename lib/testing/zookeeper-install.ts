@@ -125,10 +125,13 @@ function jarsFromHome(home: string): Omit<ZooKeeperInstall, 'java'> {
  * Debian's zookeeper.jar names its dependencies in its manifest but no SLF4J binding; without
  * one SLF4J prints a warning and drops every log line. Add the log4j 1.2 binding Debian ships
  * (a `/usr/share/java/*` wildcard would instead put six competing bindings on the classpath).
+ * The manifest also leaves out netty-codec, which Netty's handlers extend: without it the Netty
+ * connection factory, the only one that serves TLS (`secureClientPort`), accepts connections on
+ * both ports and drops them (`NoClassDefFoundError: io/netty/handler/codec/ByteToMessageDecoder`).
  */
 function debianClasspath(dir: string): string[] {
   const classpath = [join(dir, 'zookeeper.jar')];
-  for (const jar of ['slf4j-log4j12.jar', 'log4j-1.2.jar']) {
+  for (const jar of ['slf4j-log4j12.jar', 'log4j-1.2.jar', 'netty-codec.jar']) {
     if (existsSync(join(dir, jar))) classpath.push(join(dir, jar));
   }
   return classpath;

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
-import { renderZooCfg } from './zookeeper-config.js';
+import { testCertificateFiles } from './test-certificates.js';
+import { renderZooCfg, type SecureClientPort } from './zookeeper-config.js';
 import { writeLoggingConfig } from './zookeeper-logging.js';
 import type { ServerSettings } from './zookeeper-server.options.js';
 
@@ -30,6 +31,7 @@ export async function writeServerFiles(
       minSessionTimeoutMs: settings.minSessionTimeoutMs,
       maxSessionTimeoutMs: settings.maxSessionTimeoutMs,
       quorum: settings.quorum,
+      secureClientPort: secureClientPort(settings),
     }),
   );
   if (settings.quorum) {
@@ -51,4 +53,15 @@ export async function writeServerFiles(
     MAIN_CLASS,
     zooCfg,
   ];
+}
+
+function secureClientPort({ tls }: ServerSettings): SecureClientPort | undefined {
+  if (!tls) return undefined;
+  const files = testCertificateFiles(tls.certificatesDir);
+  return {
+    port: tls.port,
+    keyStore: files.serverKeyStore,
+    trustStore: files.ca,
+    clientAuth: tls.clientAuth,
+  };
 }

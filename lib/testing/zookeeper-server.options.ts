@@ -1,4 +1,4 @@
-import type { QuorumConfig } from './zookeeper-config.js';
+import type { QuorumConfig, ZooKeeperClientAuth } from './zookeeper-config.js';
 import type { ZooKeeperInstall } from './zookeeper-install.js';
 import type { ZooKeeperLogLevel } from './zookeeper-logging.js';
 
@@ -29,10 +29,24 @@ export interface ZooKeeperServerOptions {
   /** Java and classpath to use. @default findZooKeeperInstall() */
   install?: ZooKeeperInstall;
   /**
+   * Also serve TLS on a second free loopback port (`secureClientPort`), with a throwaway CA
+   * made for this server in `<dataDir>/tls/` (needs the `openssl` command). The plain port
+   * stays. The started server's `secureConnectString` and `tls` (CA, client certificate and
+   * key, server name) are what a client needs. `true` is `{ clientAuth: 'need' }`.
+   * @default false
+   */
+  tls?: boolean | ZooKeeperTlsOptions;
+  /**
    * Makes the server a member of an ensemble. Set by `ZooKeeperEnsemble`; a standalone
    * server leaves it out.
    */
   quorum?: QuorumConfig;
+}
+
+/** The TLS port of a server started with {@link ZooKeeperServerOptions.tls}. */
+export interface ZooKeeperTlsOptions {
+  /** @default 'need' */
+  clientAuth?: ZooKeeperClientAuth;
 }
 
 /** Options of {@link ZooKeeperServer.stop}. */
@@ -46,7 +60,6 @@ export interface ZooKeeperStopOptions {
   timeoutMs?: number;
 }
 
-/** The resolved options of one server. @internal */
 /** Options of {@link ZooKeeperServer.restart}. */
 export interface ZooKeeperRestartOptions {
   /**
@@ -56,6 +69,7 @@ export interface ZooKeeperRestartOptions {
   emptyData?: boolean;
 }
 
+/** The resolved options of one server. @internal */
 export interface ServerSettings {
   install: ZooKeeperInstall;
   port: number;
@@ -67,4 +81,6 @@ export interface ServerSettings {
   startTimeoutMs: number;
   logLevel: ZooKeeperLogLevel;
   quorum: QuorumConfig | undefined;
+  /** The TLS port, and the directory of its certificates (`<dataDir>/tls`). */
+  tls: { port: number; clientAuth: ZooKeeperClientAuth; certificatesDir: string } | undefined;
 }

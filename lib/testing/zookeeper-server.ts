@@ -15,6 +15,8 @@ import {
 import { freePort, LOOPBACK_HOST } from './free-port.js';
 import { forgetDir, forgetPid, reapOnExit, removeDirOnExit } from './jvm-reaper.js';
 import { spawnWithoutInheritedFds } from './spawn-without-inherited-fds.js';
+import { createTestCertificates, type ZooKeeperClientTls } from './test-certificates.js';
+import { tlsHandshake } from './tls-handshake.js';
 import { findZooKeeperInstall } from './zookeeper-install.js';
 import { writeServerFiles } from './zookeeper-jvm.js';
 import type {
@@ -53,27 +55,33 @@ export class ZooKeeperServer {
   private exited: Promise<ExitInfo> = Promise.resolve({ code: null, signal: null });
   private lastPid = 0;
   private dataRemoved = false;
+  private clientTls: ZooKeeperClientTls | undefined;
+  private lastTlsError: Error | undefined;
 
   private constructor(private readonly settings: ServerSettings) {}
 
   /**
    * Starts a server and resolves once it answers `ruok` with `imok` and `srvr` reports a mode
    * (standalone, or leader/follower for an ensemble member). When the port was chosen by the kit
-   * and turns out to be taken, it retries with another one.
-   * @throws ZooKeeperNotInstalledError when ZooKeeper or Java is missing (says what to install).
+   * and turns out to be taken, it retries with another one. With `tls`, it first makes the
+   * server's certificates and also waits until a TLS handshake with the secure port succeeds.
+   * @throws ZooKeeperNotInstalledError when ZooKeeper or Java (or, with `tls`, openssl) is
+   * missing (says what to install).
    * @throws ZooKeeperStartError when the JVM exits early or the deadline passes (with log tail).
    */
   static async start(options: ZooKeeperServerOptions = {}): Promise<ZooKeeperServer> {
     const install = options.install ?? findZooKeeperInstall();
     const tickTimeMs = options.tickTimeMs ?? 200;
+    const tls = options.tls === true ? {} : options.tls || undefined;
     for (let attempt = 1; ; attempt++) {
+      const dataDir =
+        options.dataDir === undefined
+          ? await mkdtemp(join(tmpdir(), 'zk-testing-'))
+          : resolve(options.dataDir);
       const server = new ZooKeeperServer({
         install,
         port: options.port ?? (await freePort()),
-        dataDir:
-          options.dataDir === undefined
-            ? await mkdtemp(join(tmpdir(), 'zk-testing-'))
-            : resolve(options.dataDir),
+        dataDir,
         ownsDataDir: options.dataDir === undefined,
         tickTimeMs,
         minSessionTimeoutMs: options.minSessionTimeoutMs ?? 2 * tickTimeMs,
@@ -81,9 +89,15 @@ export class ZooKeeperServer {
         startTimeoutMs: options.startTimeoutMs ?? 30_000,
         logLevel: options.logLevel ?? 'INFO',
         quorum: options.quorum,
+        tls: tls && {
+          port: await freePort(),
+          clientAuth: tls.clientAuth ?? 'need',
+          certificatesDir: join(dataDir, 'tls'),
+        },
       });
       if (server.settings.ownsDataDir) removeDirOnExit(server.dataDir);
       try {
+        await server.makeCertificates();
         await server.launch();
         return server;
       } catch (error) {
@@ -107,6 +121,32 @@ export class ZooKeeperServer {
   /** `127.0.0.1:<port>`, the connect string for a ZooKeeper client. */
   get connectString(): string {
     return `${this.host}:${this.port}`;
+  }
+
+  /**
+   * The TLS client port on 127.0.0.1 (`secureClientPort`); it stays the same across restarts.
+   * @throws Error when the server was started without the `tls` option.
+   */
+  get securePort(): number {
+    return this.tlsSettings('securePort').port;
+  }
+
+  /**
+   * `127.0.0.1:<securePort>`, the connect string for a TLS client.
+   * @throws Error when the server was started without the `tls` option.
+   */
+  get secureConnectString(): string {
+    return `${this.host}:${this.securePort}`;
+  }
+
+  /**
+   * What a TLS client needs, as PEM text: `tls.connect({ host, port: securePort, ...server.tls })`.
+   * The files are in `<dataDir>/tls/` (ca.pem, client-cert.pem, client-key.pem).
+   * @throws Error when the server was started without the `tls` option.
+   */
+  get tls(): ZooKeeperClientTls {
+    this.tlsSettings('tls');
+    return this.clientTls!;
   }
 
   /** The pid of the server's JVM (of the latest one after a restart). */
@@ -215,6 +255,13 @@ export class ZooKeeperServer {
     return parseConsSessionIds(await this.fourLetter('cons', options));
   }
 
+  /** A throwaway CA and certificates for this server's TLS port, if it has one. */
+  private async makeCertificates(): Promise<void> {
+    if (!this.settings.tls) return;
+    const certificates = await createTestCertificates(this.settings.tls.certificatesDir);
+    this.clientTls = certificates.client;
+  }
+
   private async launch(): Promise<void> {
     const { install } = this.settings;
     const args = await writeServerFiles(this.settings, {
@@ -268,8 +315,11 @@ export class ZooKeeperServer {
       if (remaining <= 0) {
         this.signal('SIGKILL');
         await this.waitForExit(KILL_WAIT_MS);
+        const tls = this.lastTlsError
+          ? `; the TLS handshake with ${this.secureConnectString} failed: ${this.lastTlsError.message}`
+          : '';
         throw new ZooKeeperStartError(
-          `ZooKeeper on ${this.connectString} (pid ${this.pid}) did not serve within ${timeoutMs} ms`,
+          `ZooKeeper on ${this.connectString} (pid ${this.pid}) did not serve within ${timeoutMs} ms${tls}`,
           await this.logTail(),
         );
       }
@@ -281,10 +331,31 @@ export class ZooKeeperServer {
   private async isServing(timeoutMs: number): Promise<boolean> {
     try {
       if ((await this.fourLetter('ruok', { timeoutMs })) !== 'imok') return false;
-      return (await this.mode({ timeoutMs })) !== undefined;
+      if ((await this.mode({ timeoutMs })) === undefined) return false;
     } catch {
       return false;
     }
+    return this.settings.tls ? this.servesTls(timeoutMs) : true;
+  }
+
+  /** The plain port answers before the secure one is bound: shake hands with it too. */
+  private async servesTls(timeoutMs: number): Promise<boolean> {
+    try {
+      await tlsHandshake(this.host, this.securePort, this.tls, timeoutMs);
+      this.lastTlsError = undefined;
+      return true;
+    } catch (error) {
+      this.lastTlsError = error as Error;
+      return false;
+    }
+  }
+
+  private tlsSettings(field: string): NonNullable<ServerSettings['tls']> {
+    if (this.settings.tls) return this.settings.tls;
+    throw new Error(
+      `The ZooKeeper server on ${this.connectString} has no ${field}: it was started without ` +
+        'TLS. Start it with ZooKeeperServer.start({ tls: true }).',
+    );
   }
 
   private signal(signal: NodeJS.Signals): void {

@@ -20,10 +20,12 @@ describe('findZooKeeperInstall', () => {
   });
   afterAll(() => rm(root, { recursive: true, force: true }));
 
-  it("finds Debian's jars with their log4j binding, and java on PATH", () => {
+  it("finds Debian's jars with their log4j binding and netty-codec, and java on PATH", () => {
     const install = findZooKeeperInstall({ env: { PATH: process.env.PATH } });
     expect(install.classpath[0]).toBe('/usr/share/java/zookeeper.jar');
     expect(install.classpath).toContain('/usr/share/java/slf4j-log4j12.jar');
+    // Left out of zookeeper.jar's manifest; the TLS port needs it.
+    expect(install.classpath).toContain('/usr/share/java/netty-codec.jar');
     expect(install.classpath.some((entry) => entry.includes('*'))).toBe(false);
     expect(install.java).toMatch(/\/java$/);
   });

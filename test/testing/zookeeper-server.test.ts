@@ -42,6 +42,11 @@ describe('ZooKeeperServer', () => {
       expect(existsSync(server.logFile)).toBe(true);
       expect(existsSync(server.jvmOutputFile)).toBe(true);
     });
+
+    it('has no TLS port unless started with tls, and says how to get one', () => {
+      expect(() => server.securePort).toThrow(/started without TLS.*\{ tls: true \}/);
+      expect(() => server.tls).toThrow(/has no tls/);
+    });
   });
 
   it('stop() ends the JVM by pid and removes the data dir it created', async () => {
