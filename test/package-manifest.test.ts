@@ -199,17 +199,34 @@ describe('package manifest', () => {
     });
   });
 
-  it('a missing native build of zookeeper is reported with the command that builds it', () => {
+  /** Imports the built core in a process whose zookeeper package is broken as `mode` says. */
+  function askForNative(mode: 'no-build' | 'not-installed') {
     const outDir = compileLib(join(root, '.build', 'package-native-check'));
     const output = execFileSync(
       process.execPath,
       [
         join(import.meta.dirname, 'support', 'children', 'no-native-build.mjs'),
         join(outDir, 'core/index.js'),
+        mode,
       ],
       { cwd: root, encoding: 'utf8' },
     );
-    const { message } = JSON.parse(output) as { message: string };
+    return JSON.parse(output) as { loadsOnImport: number; message: string | null };
+  }
+
+  it('the zookeeper package is loaded only when the native transport is chosen; missing, it names the install command', () => {
+    const { loadsOnImport, message } = askForNative('not-installed');
+    expect(loadsOnImport).toBe(0);
+    expect(message).toMatch(
+      /^transport: 'native' needs the `zookeeper` package, which is not installed/,
+    );
+    expect(message).toContain('`npm install zookeeper`');
+    expect(message).toContain("transport: 'protocol'");
+  });
+
+  it('a missing native build of zookeeper is reported with the command that builds it', () => {
+    const { loadsOnImport, message } = askForNative('no-build');
+    expect(loadsOnImport).toBe(0);
     expect(message).toMatch(
       /^The zookeeper package's native client is not built \(No native build was found for platform=/,
     );

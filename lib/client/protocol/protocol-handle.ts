@@ -104,6 +104,10 @@ export class ProtocolHandle implements ZkHandle {
   /** Callbacks of auth packets sent and not answered yet, in order. */
   private readonly authReplies: Array<Complete<void> | undefined> = [];
   private readonly watches = new ServerWatches();
+  /** Frames held back until the callers of the answers before them have run (see `take`). */
+  private backlog: Buffer[] | undefined;
+  /** An answer was delivered in this turn of the event loop. */
+  private answeredThisTurn = false;
   private ticker: NodeJS.Timeout | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
 
@@ -181,6 +185,37 @@ export class ProtocolHandle implements ZkHandle {
 
   private onFrame(connection: ZkConnection, frame: Buffer): void {
     if (connection !== this.connection) return;
+    if (this.backlog) {
+      this.backlog.push(frame);
+      return;
+    }
+    // ZooKeeper sends a watch event after the answer of the read that armed it, and callers rely
+    // on seeing that answer first (code after \`await getChildren(path, watcher)\` runs before the
+    // watcher). Both can arrive in one chunk: an event that follows an answer of this turn waits
+    // for the next turn, and the frames after it with it, in order.
+    if (this.answeredThisTurn && frame.length >= 4 && frame.readInt32BE(0) === Xid.notification) {
+      this.backlog = [frame];
+      setImmediate(() => this.drainBacklog(connection));
+      return;
+    }
+    this.process(connection, frame);
+  }
+
+  private drainBacklog(connection: ZkConnection): void {
+    const frames = this.backlog ?? [];
+    this.backlog = undefined;
+    for (const frame of frames) {
+      if (connection !== this.connection) return;
+      try {
+        this.onFrame(connection, frame);
+      } catch (error) {
+        connection.close(error instanceof Error ? error : new Error(String(error)));
+        return;
+      }
+    }
+  }
+
+  private process(connection: ZkConnection, frame: Buffer): void {
     const reader = new JuteReader(frame);
     if (!this.connected) {
       this.onConnectResponse(connection, readConnectResponse(reader));
@@ -205,6 +240,7 @@ export class ProtocolHandle implements ZkHandle {
       this.inFlight.length = 0;
       this.inFlightHead = 0;
     }
+    this.markAnswered();
     if (header.err !== ZkCodes.OK) {
       this.deliver(request.done, header.err);
       return;
@@ -218,6 +254,14 @@ export class ProtocolHandle implements ZkHandle {
       throw error;
     }
     this.deliver(request.done, ZkCodes.OK, value);
+  }
+
+  private markAnswered(): void {
+    if (this.answeredThisTurn) return;
+    this.answeredThisTurn = true;
+    setImmediate(() => {
+      this.answeredThisTurn = false;
+    });
   }
 
   private onConnectResponse(connection: ZkConnection, response: ConnectResponse): void {
@@ -277,6 +321,7 @@ export class ProtocolHandle implements ZkHandle {
     this.connection = undefined;
     this.connected = false;
     this.authReplies.length = 0;
+    this.backlog = undefined;
     if (error instanceof ZkProtocolError) {
       this.options.logger.warn(`Closed the connection to ${connection.server}: ${error.message}`);
     }

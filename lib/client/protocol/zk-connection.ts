@@ -64,7 +64,7 @@ export class ZkConnection {
     });
     this.socket.on('data', (chunk: Buffer) => this.received(chunk));
     this.socket.on('error', (error) => this.end(error));
-    this.socket.on('close', () => this.end(new Error(`${this.server} closed the connection`)));
+    this.socket.on('close', () => this.end(this.closedError()));
   }
 
   /** Sends a frame; frames sent in one turn of the event loop leave in one write. */
@@ -107,6 +107,16 @@ export class ZkConnection {
     } catch (error) {
       this.close(withServer(error, this.server));
     }
+  }
+
+  /** Why the server's close ended the connection: a frame cut short is a protocol error. */
+  private closedError(): Error {
+    const buffered = this.decoder.buffered;
+    if (buffered === 0) return new Error(`${this.server} closed the connection`);
+    return new ZkProtocolError(
+      `Truncated frame: ${this.server} closed the connection ${buffered} bytes into a frame`,
+      this.server,
+    );
   }
 
   private end(error: Error | undefined): void {

@@ -1,7 +1,7 @@
 // An unauthenticated client that overwrites every new child of <parent> as soon as it sees it:
 // its data with <evil url>, its ACL with an open one. Arguments: <compiled lib dir> <servers>
 // <parent> <evil url>. Prints READY once watching, then TAMPERED <child> for each write that
-// went through.
+// went through, REFUSED <child> for each one the node's ACL refused.
 const [dist, servers, parent, evil] = process.argv.slice(2);
 const { ZkClient, ZkAcls } = await import(`${dist}/index.js`);
 
@@ -15,7 +15,9 @@ const watch = async () => {
     const node = `${parent}/${child}`;
     client.setData(node, evil).then(
       () => console.log(`TAMPERED ${node}`),
-      () => {},
+      (error) => {
+        if (error?.name === 'ZkNoAuthError') console.log(`REFUSED ${node}`);
+      },
     );
     client.setAcl(node, ZkAcls.open()).catch(() => {});
   }
