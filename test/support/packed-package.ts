@@ -14,13 +14,17 @@ const LINKED = [
   'prom-client',
 ];
 
+/** The packed tarball: its path and the files in it. */
+export interface PackedPackage {
+  tarball: string;
+  files: string[];
+}
+
 /**
  * Packs the library as `npm publish` would (`npm pack` of package.json, README, bin and a fresh
- * build of lib/ into dist/) and installs the tarball into `<appDir>/node_modules`, the way npm
- * lays it out, with the peers and dependencies linked from this repository's node_modules (no
- * network, no second native build). Returns the tarball's file list.
+ * build of lib/ into dist/) into `workDir`, emptied first.
  */
-export function installPackedPackage(workDir: string, appDir: string): string[] {
+export function packPackage(workDir: string): PackedPackage {
   const stage = join(workDir, 'stage');
   rmSync(workDir, { recursive: true, force: true });
   mkdirSync(stage, { recursive: true });
@@ -34,16 +38,23 @@ export function installPackedPackage(workDir: string, appDir: string): string[] 
       encoding: 'utf8',
     }),
   ) as { filename: string; files: { path: string }[] }[];
+  return {
+    tarball: join(workDir, packed!.filename),
+    files: packed!.files.map((file) => file.path),
+  };
+}
+
+/**
+ * Packs the library (`packPackage`) and installs the tarball into `<appDir>/node_modules`, the way
+ * npm lays it out, with the peers and dependencies linked from this repository's node_modules (no
+ * network, no second native build). Returns the tarball's file list.
+ */
+export function installPackedPackage(workDir: string, appDir: string): string[] {
+  const { tarball, files } = packPackage(workDir);
   const modules = join(appDir, 'node_modules');
   const target = join(modules, 'nestjs-zk-discovery');
   mkdirSync(target, { recursive: true });
-  execFileSync('tar', [
-    '-xzf',
-    join(workDir, packed!.filename),
-    '-C',
-    target,
-    '--strip-components=1',
-  ]);
+  execFileSync('tar', ['-xzf', tarball, '-C', target, '--strip-components=1']);
   for (const name of LINKED) symlinkSync(join(repoRoot, 'node_modules', name), join(modules, name));
-  return packed!.files.map((file) => file.path);
+  return files;
 }
