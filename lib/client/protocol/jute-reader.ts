@@ -1,5 +1,7 @@
 import { ZkProtocolError } from '../errors/zk-protocol.error.js';
 
+const MAX_SAFE_LONG = BigInt(Number.MAX_SAFE_INTEGER);
+
 /**
  * Reads jute (see `JuteWriter`) from one frame, trusting nothing: every length is checked against
  * what is left of the frame before anything is allocated, so a hostile or corrupt frame ends in a
@@ -22,9 +24,17 @@ export class JuteReader {
     return value;
   }
 
-  /** A long as a JavaScript number: zxids, times and the like stay far below 2^53. */
+  /**
+   * A long as a JavaScript number: zxids, times and the like stay far below 2^53, so one beyond
+   * is corrupt (and a zxid near 2^63 would come back as 2^63, which no ConnectRequest can hold).
+   */
   long(): number {
-    return Number(this.bigLong());
+    const value = this.bigLong();
+    if (value > MAX_SAFE_LONG || value < -MAX_SAFE_LONG) {
+      this.at -= 8;
+      throw this.corrupt(`a long past 2^53 (${value})`);
+    }
+    return Number(value);
   }
 
   bigLong(): bigint {
