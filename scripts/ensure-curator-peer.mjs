@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // Run by `npm test` (pretest) and `.ci/run`: make sure the Curator interop tests
-// (test/interop/curator-peer.test.ts) can compile and run their Java peer, installing Debian's
-// Curator jars and a JDK when we are root. Plain Node ESM without dependencies.
+// (test/interop/curator-peer.test.ts) can compile and run their Java peer, and the wire fixture
+// tests (test/client/protocol/wire-fixtures.test.ts) their generator, installing Debian's Curator
+// and ZooKeeper jars and a JDK when we are root. Plain Node ESM without dependencies.
 //
 // - javac and every jar of test/interop/java/curator-peer.requirements.json found: done.
 // - Else, as root with apt-get: apt-get update && apt-get install the missing packages (a failed
 //   install fails, as the tests would).
-// - Else: print the command to run; the Curator interop tests will say they are skipped. Exit 0:
-//   the rest of the suite does not need Java's Curator.
+// - Else: print the command to run; the Curator interop tests will say they are skipped, the wire
+//   fixture tests fail (they skip nothing). Exit 0: the rest of the suite needs neither javac nor
+//   these jars.
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -47,7 +49,8 @@ function main() {
   }
 
   say(
-    `not found: ${missing}. The Curator interop tests (a Java peer) will be skipped. Install with:`,
+    `not found: ${missing}. The Curator interop tests (a Java peer) will be skipped and the wire ` +
+      'fixture tests (test/client/protocol) will fail. Install with:',
   );
   console.log(`\n    sudo apt-get update && sudo apt-get install -y ${packages.join(' ')}\n`);
   return 0;
