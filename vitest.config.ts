@@ -3,6 +3,20 @@ import { defineConfig } from 'vitest/config';
 
 const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
+/**
+ * Files about the client, sessions, faults, resilience and interop: they run under each
+ * transport. Everything else runs under the default (protocol) transport only.
+ */
+const BOTH_TRANSPORTS = [
+  'test/client/*.test.ts',
+  'test/resilience/**/*.test.ts',
+  'test/interop/**/*.test.ts',
+  'test/observability/**/*.test.ts',
+  'test/sd/sd-faults.test.ts',
+  'test/nest/zookeeper-down.e2e.test.ts',
+  'test/health/health.e2e.test.ts',
+];
+
 export default defineConfig({
   resolve: {
     // The samples import the package by name, as a user's app does; under test that name is the
@@ -16,10 +30,21 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ['test/**/*.test.ts'],
-    // One shared ZooKeeper for the run; tests get its connect string with inject('zkConnect').
+    // One shared ZooKeeper per project; tests get its connect string with inject('zkConnect').
     globalSetup: ['test/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    projects: [
+      { extends: true, test: { name: 'protocol', include: ['test/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: {
+          name: 'native',
+          include: BOTH_TRANSPORTS,
+          // The transport's default for this process and every process a test starts.
+          env: { ZK_DISCOVERY_TRANSPORT: 'native' },
+        },
+      },
+    ],
   },
 });

@@ -4,6 +4,7 @@
 //
 //   npm run stress                                   # ensemble.test.ts, 30 runs, 2 busy loops
 //   npm run stress -- --runs 10 --busy 2 test/client/zk-client.never-stuck.test.ts
+//   npm run stress -- --project native test/resilience/partitions.test.ts   # one transport only
 //
 // Busy loops are `node -e 'for(;;){}'` processes, started before the first run and ended by pid
 // after the last. Each run is `vitest run <files>`; a failed run's output is kept in
@@ -19,6 +20,8 @@ const { values, positionals } = parseArgs({
   options: {
     runs: { type: 'string', default: '30' },
     busy: { type: 'string', default: '2' },
+    // A vitest project of vitest.config.ts (a transport): 'protocol' or 'native'. Default: both.
+    project: { type: 'string', multiple: true, default: [] },
   },
 });
 const runs = Number(values.runs);
@@ -43,12 +46,16 @@ process.on('exit', endBusyLoops);
 process.on('SIGINT', () => process.exit(130));
 
 const vitest = join('node_modules', 'vitest', 'vitest.mjs');
-console.log(`stress: ${runs} runs of ${files.join(' ')} with ${busyCount} busy loops`);
+const under = values.project.length > 0 ? ` (${values.project.join(', ')})` : '';
+console.log(`stress: ${runs} runs of ${files.join(' ')}${under} with ${busyCount} busy loops`);
 let passed = 0;
 const durations = [];
 for (let run = 1; run <= runs; run++) {
   const started = Date.now();
-  const result = spawnSync(process.execPath, [vitest, 'run', ...files], { encoding: 'utf8' });
+  const projects = values.project.flatMap((name) => ['--project', name]);
+  const result = spawnSync(process.execPath, [vitest, 'run', ...projects, ...files], {
+    encoding: 'utf8',
+  });
   const seconds = (Date.now() - started) / 1000;
   durations.push(seconds);
   const ok = result.status === 0;

@@ -20,7 +20,7 @@ import type {
   ZkWatcher,
 } from './zk-client.types.js';
 import { type ZkAclEntry, ZkCodes, type ZkStat } from './zk-codes.js';
-import { createFlags } from './zk-create-flags.js';
+import { createFlags, ttlFor } from './zk-create-flags.js';
 import { type ConnectingClient, reportSlowConnect, waitForSession } from './zk-first-session.js';
 import type { Complete, ZkCreated, ZkHandleOps } from './zk-handle.js';
 import { fromMultiResults, toBuffer, toMultiOps } from './zk-multi.js';
@@ -209,7 +209,12 @@ export class ZkClient {
     const mode = options.mode ?? 'persistent';
     const flags = createFlags[mode];
     const acl = options.acl ?? this.options.acl;
-    const ttl = mode.endsWith('-ttl') ? options.ttlMs : undefined;
+    let ttl: number | undefined;
+    try {
+      ttl = ttlFor(mode, options.ttlMs);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     if (ttl !== undefined && this.options.transport === 'native')
       return Promise.reject(new ZkUnsupportedError('create', path));
     const send = (node: string, bytes: Buffer, nodeAcl: readonly ZkAclEntry[] | undefined) =>
@@ -361,8 +366,9 @@ export class ZkClient {
    */
   async multi(ops: readonly ZkMultiOp[]): Promise<ZkMultiResult[]> {
     const path = ops[0]?.path ?? '';
+    const sent = toMultiOps(ops, this.options.acl);
     const results = await this.runOptional<MultiResult[]>('multi', path, (zk, done) =>
-      zk.multi?.(toMultiOps(ops, this.options.acl), done),
+      zk.multi?.(sent, done),
     );
     const outcome = fromMultiResults(ops, results);
     if (outcome instanceof Error) throw outcome;
@@ -387,14 +393,19 @@ export class ZkClient {
     }
   }
 
-  /** Removes `watcher`'s persistent watches on `path`; the server's once no watcher is left. */
+  /**
+   * Removes `watcher`'s persistent watches on `path`; the server's once no watcher is left. A
+   * server before 3.9 cannot remove a persistent watch alone (only with the one-shot watches of the
+   * path): there it stays until the session ends, and its events are ignored.
+   */
   async removeWatch(path: string, watcher: ZkWatcher): Promise<void> {
     for (const mode of this.persistentWatches.remove(path, watcher)) {
       await this.runOptional('removeWatches', path, (zk, done) =>
         zk.removeWatches?.(path, mode, done),
       ).catch((error: unknown) => {
-        // The server no longer holds it (fired away with its session): nothing left to remove.
-        if ((error as { code?: number }).code !== ZkCodes.NOWATCHER) throw error;
+        const code = (error as { code?: number }).code;
+        // NOWATCHER: it is gone already. MARSHALLINGERROR: a server before 3.9 (see above).
+        if (code !== ZkCodes.NOWATCHER && code !== ZkCodes.MARSHALLINGERROR) throw error;
       });
     }
   }

@@ -4,7 +4,7 @@ import { ZkAcls } from './zk-acls.js';
 import type { ZkMultiOp, ZkMultiResult } from './zk-client.types.js';
 import type { ZkAclEntry } from './zk-codes.js';
 import { ZkCodes } from './zk-codes.js';
-import { createFlags } from './zk-create-flags.js';
+import { createFlags, ttlFor } from './zk-create-flags.js';
 import { errorFromCode } from './zk-error-codes.js';
 
 /**
@@ -41,7 +41,7 @@ export function toMultiOps(
           data: toBuffer(op.data ?? ''),
           acl: op.acl ?? defaultAcl ?? ZkAcls.open(),
           flags: createFlags[op.mode ?? 'persistent'],
-          ttl: op.ttlMs,
+          ttl: ttlFor(op.mode ?? 'persistent', op.ttlMs),
         };
       case 'delete':
         return { type: 'delete', path: op.path, version: op.version ?? -1 };

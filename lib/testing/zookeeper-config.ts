@@ -77,6 +77,8 @@ export function renderZooCfg(cfg: ZooCfg): string {
     // Unknown keys become system properties: zookeeper.forceSync, zookeeper.preAllocSize (KB).
     'forceSync=no',
     'preAllocSize=1024',
+    // TTL nodes (CreateMode.PERSISTENT_WITH_TTL) are refused unless extended types are enabled.
+    'extendedTypesEnabled=true',
   ];
   if (cfg.secureClientPort) {
     lines.push(...secureClientPortLines(cfg.clientHost, cfg.secureClientPort));

@@ -109,6 +109,7 @@ export class ProtocolHandle implements ZkHandle {
   /** An answer was delivered in this turn of the event loop. */
   private answeredThisTurn = false;
   private ticker: NodeJS.Timeout | undefined;
+  private lastWarning: string | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -324,6 +325,11 @@ export class ProtocolHandle implements ZkHandle {
     this.backlog = undefined;
     if (error instanceof ZkProtocolError) {
       this.options.logger.warn(`Closed the connection to ${connection.server}: ${error.message}`);
+    } else if (this.options.tls && !wasConnected && error && isTlsFailure(error)) {
+      this.warnOnce(
+        `TLS with ${connection.server} failed: ${error.message}. Check the \`tls\` option (ca, ` +
+          'cert, key, servername) against the server certificate and its `ssl.clientAuth`.',
+      );
     }
     this.failEverything(ZkCodes.CONNECTIONLOSS);
     if (wasConnected) this.events.connecting();
@@ -338,6 +344,12 @@ export class ProtocolHandle implements ZkHandle {
       if (this.isAlive && !this.connection) this.openConnection();
     }, delay);
     this.reconnectTimer.unref();
+  }
+
+  private warnOnce(message: string): void {
+    if (message === this.lastWarning) return;
+    this.lastWarning = message;
+    this.options.logger.warn(message);
   }
 
   /** The handle ends on its own: the session is gone. */
@@ -578,7 +590,10 @@ export class ProtocolHandle implements ZkHandle {
           (writer) => writer.ustring(this.toServer(path)).int(WatcherType[which]),
           undefined,
           (rc) => {
-            if (rc === ZkCodes.OK) this.watches.removed(which, path);
+            // MARSHALLINGERROR: a server before 3.9 has no removal of one kind of persistent
+            // watch; it keeps it, but it is not restored on the next connection.
+            if (rc === ZkCodes.OK || rc === ZkCodes.MARSHALLINGERROR)
+              this.watches.removed(which, path);
             done(rc);
           },
         ),
@@ -601,6 +616,17 @@ export class ProtocolHandle implements ZkHandle {
 }
 
 const multiTypes = { delete: OpCode.delete, setData: OpCode.setData, check: OpCode.check } as const;
+
+/** A failed TLS handshake (OpenSSL's errors, certificate checks), not a refused connection. */
+function isTlsFailure(error: Error): boolean {
+  const code = (error as { code?: string }).code ?? '';
+  return (
+    code.startsWith('ERR_SSL') ||
+    code.startsWith('ERR_TLS') ||
+    /CERT|SIGNED|VERIFY/.test(code) ||
+    'library' in error
+  );
+}
 
 /** The servers in a random order, as the Java client shuffles its host list. */
 function shuffled<T>(items: readonly T[]): T[] {
