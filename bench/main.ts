@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ZK_TRANSPORT_ENV } from '../lib/client/zk-client.options.js';
 import { BENCH_NAMES, findCase } from './cases/index.js';
 import type { CaseOutput } from './run-case.js';
 import { table } from './support/format.js';
@@ -105,7 +106,16 @@ function machineBlock(output: CaseOutput, loadBefore: number, commit: string): s
         ['Node', `${machine.node} (V8 ${machine.v8})`],
         ['ZooKeeper', `${output.zooKeeperVersion} (Debian package), standalone, on 127.0.0.1`],
         ['Java', machine.java],
-        ['Client', machine.binding],
+        ['Client, native transport', machine.binding],
+        [
+          'Client, protocol transport',
+          "the library's own (`lib/client/protocol`), over `node:net`",
+        ],
+        [
+          'Default transport',
+          `${process.env[ZK_TRANSPORT_ENV] || 'protocol'} (benchmarks that do not compare the ` +
+            'transports: hot path, end to end, routing)',
+        ],
       ],
     ),
   ].join('\n');

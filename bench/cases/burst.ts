@@ -1,9 +1,17 @@
 import type { ZkClient } from '../../lib/client/zk-client.js';
+import type { ZkTransport } from '../../lib/client/zk-client.options.js';
 import { BareWatcher } from '../support/bare-watcher.js';
 import { BareZk } from '../support/bare-zk.js';
 import { benchPath } from '../support/fleet.js';
 import { count, medianP95, ratio, table, verdict } from '../support/format.js';
-import { connectClient, type WatchedEndpointer, watchEndpointer } from '../support/lib-parts.js';
+import {
+  connectClient,
+  libraryLabel,
+  TRANSPORTS,
+  type WatchedEndpointer,
+  watchEndpointer,
+} from '../support/lib-parts.js';
+import { nthOrder } from '../support/order.js';
 import { BURST_GOAL } from '../support/propagation-report.js';
 import { Registrant } from '../support/registrant.js';
 import { median, summarize } from '../support/stats.js';
@@ -24,71 +32,102 @@ interface BurstRun {
   perRegistration: number;
 }
 
+/** A side of a run: the library on a transport, or the floor. */
+type Side = ZkTransport | 'floor';
+
+/** The library's consumers on one transport. */
+interface LibraryConsumers {
+  clients: ZkClient[];
+  watched: WatchedEndpointer[];
+  path: string;
+}
+
 /**
  * Issue 7, item 4: 200 instances, each on its own session (in a registering process of their
  * own), register at once; time until each of 5 consumers (one session each, in this process)
- * holds all 200. Against the floor: 200 bare sessions creating at once, 5 bare watchers.
+ * holds all 200. The library once per transport (issue 23: registering sessions and consumers on
+ * that transport), against the floor: 200 bare sessions creating at once, 5 bare watchers.
  */
 export const burst: BenchCase = {
   name: 'burst',
   title: '4. Burst',
   async run({ zk, log }) {
     const servers = zk.connectString;
-    log(`opening ${2 * INSTANCES} registering sessions and ${2 * CONSUMERS} consumers`);
-    const oursPath = benchPath('burst-ours');
+    const sessions = INSTANCES * (TRANSPORTS.length + 1);
+    const consumerCount = CONSUMERS * (TRANSPORTS.length + 1);
+    log(`opening ${sessions} registering sessions and ${consumerCount} consumers`);
     const floorPath = benchPath('burst-floor');
     const registrant = await Registrant.start(servers);
     await registrant.openFleet(INSTANCES);
     const setup = await BareZk.connect(servers);
     await setup.ensurePath(floorPath);
-    await setup.ensurePath(oursPath);
+    const libraries = new Map<ZkTransport, LibraryConsumers>();
+    for (const transport of TRANSPORTS) {
+      const path = benchPath(`burst-ours-${transport}`);
+      await setup.ensurePath(path);
+      const clients = await Promise.all(
+        Array.from({ length: CONSUMERS }, () => connectClient(servers, transport)),
+      );
+      const watched = await Promise.all(clients.map((client) => watchEndpointer(client, path, 0)));
+      libraries.set(transport, { clients, watched, path });
+    }
     setup.close();
-    const consumerClients = await Promise.all(
-      Array.from({ length: CONSUMERS }, () => connectClient(servers)),
-    );
-    const consumers = await Promise.all(
-      consumerClients.map((client) => watchEndpointer(client, oursPath, 0)),
-    );
     const bareConsumers = await Promise.all(
       Array.from({ length: CONSUMERS }, () => BareZk.connect(servers)),
     );
     const watchers = bareConsumers.map((session) => new BareWatcher(session.native, floorPath));
     await Promise.all(watchers.map((watcher) => watcher.start()));
-    const results = { ours: [] as BurstRun[], floor: [] as BurstRun[] };
+    const sides: Side[] = [...TRANSPORTS, 'floor'];
+    const results = new Map<Side, BurstRun[]>(sides.map((side) => [side, []]));
     try {
       for (let run = 0; run <= RUNS; run++) {
         log(`run ${run + 1}/${RUNS + 1}${run === 0 ? ' (warm-up, not recorded)' : ''}`);
-        const ours = await oursBurst(registrant, consumers, consumerClients, oursPath);
-        const floor = await floorBurst(registrant, watchers, floorPath);
-        if (run === 0) continue;
-        results.ours.push(ours);
-        results.floor.push(floor);
+        for (const side of nthOrder(sides, run)) {
+          const result =
+            side === 'floor'
+              ? await floorBurst(registrant, watchers, floorPath)
+              : await oursBurst(registrant, side, libraries.get(side)!);
+          if (run > 0) results.get(side)!.push(result);
+        }
       }
     } finally {
-      for (const consumer of consumers) await consumer.endpointer.close();
-      for (const client of consumerClients) await client.close();
+      for (const library of libraries.values()) {
+        for (const consumer of library.watched) await consumer.endpointer.close();
+        for (const client of library.clients) await client.close();
+      }
       for (const session of bareConsumers) session.close();
       await registrant.close();
     }
-    const floorLast = median(results.floor.map((r) => r.lastConsumer));
-    const row = (label: string, runs: BurstRun[]) => {
+    const lastOf = (side: Side) => median(results.get(side)!.map((r) => r.lastConsumer));
+    const floorLast = lastOf('floor');
+    const referenceLast = lastOf(TRANSPORTS[0]!);
+    const row = (side: Side) => {
+      const runs = results.get(side)!;
       const last = summarize(runs.map((r) => r.lastConsumer));
       return [
-        label,
+        side === 'floor' ? 'floor' : libraryLabel(side),
         medianP95(summarize(runs.map((r) => r.registered))),
         medianP95(last),
         ratio(last.median / floorLast),
+        side === 'floor'
+          ? ''
+          : side === TRANSPORTS[0]
+            ? 'reference'
+            : ratio(last.median / referenceLast),
         count(median(runs.map((r) => r.requests))),
         median(runs.map((r) => r.perRegistration)).toFixed(1),
-        runs === results.floor ? '' : verdict(last.median / floorLast <= BURST_GOAL),
+        side === 'floor' ? '' : verdict(last.median / floorLast <= BURST_GOAL),
       ];
     };
+    const [reference, ...others] = TRANSPORTS;
     return [
       `${INSTANCES} instances, each on its own session, register at once from a registering ` +
         `process of their own (\`Registrar.register()\`: the create alone when the service node ` +
         `exists; the floor: a bare create); ${CONSUMERS} consumers, each on its own session, ` +
-        `watch the path. ${RUNS} runs of each (after one unrecorded), interleaved; everything ` +
-        'is deregistered between runs. Times from the first register call.',
+        `watch the path. The library once per transport: its ${INSTANCES} registering sessions ` +
+        `and its ${CONSUMERS} consumers on that transport, on a path of its own. ${RUNS} runs of ` +
+        'each side (after one unrecorded), interleaved, each run taking the next order of the ' +
+        'sides; everything is deregistered between runs. Times from the first register call.',
       '',
       table(
         [
@@ -96,11 +135,12 @@ export const burst: BenchCase = {
           'all registered, p50 / p95 (ms)',
           'last consumer holds all, p50 / p95 (ms)',
           'vs floor',
+          `${others.join(', ')}/${reference}, last consumer p50`,
           `requests per consumer (${INSTANCES} data reads + children reads)`,
           'requests per registration',
           `goal ≤ ${BURST_GOAL}×`,
         ],
-        [row('library (`ZkEndpointer`)', results.ours), row('floor', results.floor)],
+        sides.map(row),
       ),
     ].join('\n');
   },
@@ -108,13 +148,12 @@ export const burst: BenchCase = {
 
 async function oursBurst(
   registrant: Registrant,
-  consumers: readonly WatchedEndpointer[],
-  clients: readonly ZkClient[],
-  path: string,
+  transport: ZkTransport,
+  { watched: consumers, clients, path }: LibraryConsumers,
 ): Promise<BurstRun> {
   const requestsBefore = clients.map((client) => client.requestCounts.total);
   const held = consumers.map((consumer) => heldAll(consumer, INSTANCES));
-  const registered = await registrant.registerFleet(path, false);
+  const registered = await registrant.registerFleet(path, transport);
   const times = await Promise.all(held);
   const requests = clients.map((client, i) => client.requestCounts.total - requestsBefore[i]!);
   const emptied = consumers.map((consumer) => heldAll(consumer, 0));
@@ -147,7 +186,7 @@ async function floorBurst(
 ): Promise<BurstRun> {
   const requestsBefore = watchers.map((w) => w.requests.getChildren + w.requests.get);
   const held = watchers.map((watcher) => floorHeld(watcher, INSTANCES));
-  const registered = await registrant.registerFleet(path, true);
+  const registered = await registrant.registerFleet(path, 'bare');
   const times = await Promise.all(held);
   const requests = watchers.map(
     (w, i) => w.requests.getChildren + w.requests.get - requestsBefore[i]!,

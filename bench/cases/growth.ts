@@ -15,7 +15,10 @@ const SIZES: readonly { size: number; trials: number }[] = [
 ];
 const WARMUP = 10;
 
-/** Issue 7, item 2: propagation with 1 to 10,000 instances already registered under the path. */
+/**
+ * Issue 7, item 2: propagation with 1 to 10,000 instances already registered under the path; the
+ * library once per transport (issue 23), against the same floor, in the same trials.
+ */
 export const growth: BenchCase = {
   name: 'growth',
   title: '2. Growth',
@@ -31,7 +34,9 @@ export const growth: BenchCase = {
       }
     }
     return [
-      'Each size on fresh paths: the library and the floor each watch their own copy of the service.',
+      'Each size on fresh paths: the library on each transport (its registering app on the same ' +
+        'transport) and the floor each watch their own copy of the service; each trial takes the ' +
+        'next order of the three sides.',
       '',
       propagationTable(results),
       '',

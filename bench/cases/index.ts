@@ -20,6 +20,11 @@ export const BENCH_CASES: readonly BenchEntry[] = [
   { name: 'growth', nodeFlags: [], load: async () => (await import('./growth.js')).growth },
   { name: 'floor', nodeFlags: GC, load: async () => (await import('./floor.js')).floor },
   {
+    name: 'transport',
+    nodeFlags: [],
+    load: async () => (await import('./transport.js')).transport,
+  },
+  {
     name: 'cold-start',
     nodeFlags: GC,
     load: async () => (await import('./cold-start.js')).coldStart,

@@ -5,7 +5,10 @@ import type { BenchCase } from './bench-case.js';
 const TRIALS = 200;
 const WARMUP = 20;
 
-/** Issue 7, item 1: register → another client's endpointer holds it, and deregister → dropped. */
+/**
+ * Issue 7, item 1: register → another client's endpointer holds it, and deregister → dropped; the
+ * library once per transport (issue 23), against the same floor, in the same trials.
+ */
 export const propagation: BenchCase = {
   name: 'propagation',
   title: '1. Propagation',
@@ -15,7 +18,9 @@ export const propagation: BenchCase = {
       log(`${TRIALS} trials`);
       const result = await runTrials(rig, TRIALS, WARMUP);
       return [
-        `${TRIALS} trials (after ${WARMUP} unrecorded), the library and the floor alternating which goes first.`,
+        `${TRIALS} trials (after ${WARMUP} unrecorded); each trial registers and deregisters on ` +
+          `every side (the library on each transport, its registering app on the same transport, ` +
+          'and the floor), taking every order of the three in turn.',
         '',
         propagationTable([result]),
         '',

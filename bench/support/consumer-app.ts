@@ -1,6 +1,7 @@
-import type { INestApplicationContext } from '@nestjs/common';
+import type { INestApplicationContext, Type } from '@nestjs/common';
 import { type DynamicModule, Injectable, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { ZkTransport } from '../../lib/client/zk-client.options.js';
 import {
   type HttpEndpoint,
   InjectEndpointer,
@@ -8,29 +9,68 @@ import {
   type ZkEndpointer,
 } from '../../lib/index.js';
 
-/** The service the consumer apps of the benchmarks watch (each benchmark has its own server). */
-export const WATCHED_PATH = '/bench/many/svc';
+/** The service the consumer apps on `transport` watch (each benchmark has its own server). */
+export function watchedPath(transport: ZkTransport): string {
+  return `/bench/many-${transport}/svc`;
+}
 
-/** A provider as an app would write it: the endpointer injected by path. */
-@Injectable()
-export class WatchingService {
-  constructor(@InjectEndpointer(WATCHED_PATH) readonly endpointer: ZkEndpointer<HttpEndpoint>) {}
+type WatchingService = Type<{ endpointer: ZkEndpointer<HttpEndpoint> }>;
+const services = new Map<ZkTransport, WatchingService>();
+
+/**
+ * A provider as an app would write it, the endpointer injected by path: one class per transport,
+ * shared by that transport's apps (the decorator runs once, before the first app's `forRoot()`).
+ */
+function watchingService(transport: ZkTransport): WatchingService {
+  let service = services.get(transport);
+  if (!service) {
+    @Injectable()
+    class Watching {
+      constructor(
+        @InjectEndpointer(watchedPath(transport)) readonly endpointer: ZkEndpointer<HttpEndpoint>,
+      ) {}
+    }
+    service = Watching;
+    services.set(transport, service);
+  }
+  return service;
 }
 
 @Module({})
 class ConsumerAppModule {
-  static register(servers: string): DynamicModule {
+  static register(
+    servers: string,
+    transport: ZkTransport,
+    service: WatchingService,
+  ): DynamicModule {
     return {
       module: ConsumerAppModule,
-      imports: [ZkDiscoveryModule.forRoot({ servers, logger: false, keepProcessAlive: true })],
-      providers: [WatchingService],
+      imports: [
+        ZkDiscoveryModule.forRoot({ servers, transport, logger: false, keepProcessAlive: true }),
+      ],
+      providers: [service],
     };
   }
 }
 
-/** One Nest application context consuming `WATCHED_PATH` (its own ZooKeeper session). */
-export async function startConsumerApp(servers: string): Promise<INestApplicationContext> {
-  return NestFactory.createApplicationContext(ConsumerAppModule.register(servers), {
-    logger: false,
-  });
+/** A consumer app: its Nest application context and the endpointer its provider was given. */
+export interface ConsumerApp {
+  app: INestApplicationContext;
+  endpointer: ZkEndpointer<HttpEndpoint>;
+}
+
+/**
+ * One Nest application context consuming `watchedPath(transport)` on its own ZooKeeper session
+ * of `transport`.
+ */
+export async function startConsumerApp(
+  servers: string,
+  transport: ZkTransport,
+): Promise<ConsumerApp> {
+  const service = watchingService(transport);
+  const app = await NestFactory.createApplicationContext(
+    ConsumerAppModule.register(servers, transport, service),
+    { logger: false },
+  );
+  return { app, endpointer: app.get(service).endpointer };
 }

@@ -15,6 +15,14 @@ export function ratio(value: number): string {
   return Number.isFinite(value) ? `${value.toFixed(2)}×` : 'n/a';
 }
 
+/**
+ * `a / b` as a ratio, or n/a when either is ≤ 0, where a quotient would mean nothing (a change held
+ * before its registrar's answer, a memory reading that fell).
+ */
+export function positiveRatio(a: number, b: number): string {
+  return a > 0 && b > 0 ? ratio(a / b) : 'n/a';
+}
+
 /** An integer with thousands separators: `10,000`. */
 export function count(value: number): string {
   return Math.round(value).toLocaleString('en-US');

@@ -1,4 +1,5 @@
 import { ZkClient } from '../../lib/client/zk-client.js';
+import type { ZkTransport } from '../../lib/client/zk-client.options.js';
 import { silentLogger } from '../../lib/client/zk-logger.js';
 import type { HttpEndpoint } from '../../lib/sd/http/http-endpoint.factory.js';
 import { httpEndpointFactory } from '../../lib/sd/http/http-endpoint.factory.js';
@@ -9,13 +10,25 @@ import { Arrivals, holdsSorted } from './arrivals.js';
 export const silent = silentLogger;
 
 /**
+ * The transports the benchmarks compare, the reference first: ratios are protocol/native (issue
+ * 23), the native binding being what every figure before the protocol client was measured with.
+ */
+export const TRANSPORTS: readonly ZkTransport[] = ['native', 'protocol'];
+
+/** How a table names the library on one transport: `library (native)`. */
+export function libraryLabel(transport: ZkTransport): string {
+  return `library (${transport})`;
+}
+
+/**
  * A connected ZkClient that logs nothing and stays open while the benchmark does other work: a
  * benchmark waits on bare clients (native handles only) for seconds, which the client's idle check
  * would take for a script that forgot `close()` (it closed a consumer during the floor's initial
- * read of 10,000 children on a loaded machine).
+ * read of 10,000 children on a loaded machine). `transport` unset: the process's default (the
+ * `ZK_DISCOVERY_TRANSPORT` environment variable, else 'protocol').
  */
-export function connectClient(servers: string): Promise<ZkClient> {
-  return ZkClient.connect({ servers, logger: silent, keepProcessAlive: true });
+export function connectClient(servers: string, transport?: ZkTransport): Promise<ZkClient> {
+  return ZkClient.connect({ servers, logger: silent, keepProcessAlive: true, transport });
 }
 
 /**

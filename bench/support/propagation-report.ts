@@ -1,5 +1,7 @@
-import { count, medianP95, ms, ratio, table, verdict } from './format.js';
-import type { ChangeTiming, PropagationRig, PropagationTrial } from './propagation-rig.js';
+import type { ZkTransport } from '../../lib/client/zk-client.options.js';
+import { count, medianP95, ms, positiveRatio, ratio, table, verdict } from './format.js';
+import { libraryLabel } from './lib-parts.js';
+import type { ChangePair, PropagationRig, PropagationTrial } from './propagation-rig.js';
 import { histogram, type Summary, summarize } from './stats.js';
 
 /** Goal of issue 14 (issue 7 had 1.3×): the library's median within 1.15× of the floor's. */
@@ -15,74 +17,91 @@ interface Side {
   requests: string;
 }
 
-/** The trials of one size, summarized. */
+/** The trials of one size, summarized: the library on each transport (the rig's order), the floor. */
 export interface SizeResult {
   size: number;
   trials: number;
-  ours: Record<Direction, Side>;
+  library: readonly { transport: ZkTransport; sides: Record<Direction, Side> }[];
   floor: Record<Direction, Side>;
 }
 
-/** Runs `warmup` unrecorded trials, then `trials` alternating which side goes first. */
+/** Runs `warmup` unrecorded trials, then `trials`, cycling through the orders of the sides. */
 export async function runTrials(
   rig: PropagationRig,
   trials: number,
   warmup: number,
 ): Promise<SizeResult> {
-  for (let i = 0; i < warmup; i++) await rig.trial(i % 2 === 0);
+  for (let i = 0; i < warmup; i++) await rig.trial(i);
   const results: PropagationTrial[] = [];
-  for (let i = 0; i < trials; i++) results.push(await rig.trial(i % 2 === 0));
-  const side = (pick: (trial: PropagationTrial) => ChangeTiming): Side => ({
-    fromResolved: summarize(results.map((r) => pick(r).fromResolved)),
-    fromCall: summarize(results.map((r) => pick(r).fromCall)),
-    requests: histogram(results.map((r) => pick(r).requests)),
+  for (let i = 0; i < trials; i++) results.push(await rig.trial(i));
+  const side = (pick: (trial: PropagationTrial) => ChangePair, direction: Direction): Side => ({
+    fromResolved: summarize(results.map((r) => pick(r)[direction].fromResolved)),
+    fromCall: summarize(results.map((r) => pick(r)[direction].fromCall)),
+    requests: histogram(results.map((r) => pick(r)[direction].requests)),
+  });
+  const sides = (pick: (trial: PropagationTrial) => ChangePair) => ({
+    register: side(pick, 'register'),
+    deregister: side(pick, 'deregister'),
   });
   return {
     size: rig.size,
     trials,
-    ours: { register: side((r) => r.ours.register), deregister: side((r) => r.ours.deregister) },
-    floor: {
-      register: side((r) => r.floor.register),
-      deregister: side((r) => r.floor.deregister),
-    },
+    library: rig.transports.map((transport) => ({
+      transport,
+      sides: sides((r) => r.library.get(transport)!),
+    })),
+    floor: sides((r) => r.floor),
   };
 }
 
 /**
- * One row per size and direction. Main figures from the change's resolution in the registering
- * app (issue 7's definition); a value ≤ 0 means the consumer held the change before the
- * registering app had its answer. Then the same from the call, whose ratio stays meaningful.
+ * One row per size, direction and transport. Main figures from the change's resolution in the
+ * registering app (issue 7's definition); a value ≤ 0 means the consumer held the change before
+ * the registering app had its answer. Then the same from the call, whose ratio stays meaningful.
+ * The last column compares each transport with the first (the reference, native), from the
+ * resolution and from the call.
  */
 export function propagationTable(results: readonly SizeResult[]): string {
   const rows: string[][] = [];
   for (const result of results) {
     for (const direction of ['register', 'deregister'] as const) {
-      const ours = result.ours[direction];
       const floor = result.floor[direction];
-      const r = ours.fromResolved.median / floor.fromResolved.median;
-      const fromCall = ours.fromCall.median / floor.fromCall.median;
-      rows.push([
-        count(result.size),
-        direction,
-        String(result.trials),
-        medianP95(ours.fromResolved),
-        medianP95(floor.fromResolved),
-        ours.fromResolved.median <= 0 ? 'ahead' : ratio(r),
-        verdict(r <= PROPAGATION_GOAL),
-        `${ms(ours.fromCall.median)} / ${ms(floor.fromCall.median)} (${ratio(fromCall)})`,
-      ]);
+      const reference = result.library[0]!.sides[direction];
+      for (const [index, { transport, sides }] of result.library.entries()) {
+        const ours = sides[direction];
+        const r = ours.fromResolved.median / floor.fromResolved.median;
+        const fromCall = ours.fromCall.median / floor.fromCall.median;
+        rows.push([
+          count(result.size),
+          direction,
+          String(result.trials),
+          libraryLabel(transport),
+          medianP95(ours.fromResolved),
+          medianP95(floor.fromResolved),
+          ours.fromResolved.median <= 0 ? 'ahead' : ratio(r),
+          verdict(r <= PROPAGATION_GOAL),
+          `${ms(ours.fromCall.median)} / ${ms(floor.fromCall.median)} (${ratio(fromCall)})`,
+          index === 0
+            ? 'reference'
+            : `${positiveRatio(ours.fromResolved.median, reference.fromResolved.median)}; ` +
+              ratio(ours.fromCall.median / reference.fromCall.median),
+        ]);
+      }
     }
   }
+  const [reference, ...others] = results[0]?.library.map((l) => l.transport) ?? [];
   return table(
     [
       'instances already there',
       'change',
       'trials',
+      'consumer',
       'library p50 / p95 (ms)',
       'floor p50 / p95 (ms)',
       'p50 ratio',
       `goal ≤ ${PROPAGATION_GOAL}×`,
       'from the call: library / floor p50 (ratio)',
+      `${others.join(', ')}/${reference} p50: from the resolution; from the call`,
     ],
     rows,
   );
@@ -90,18 +109,23 @@ export function propagationTable(results: readonly SizeResult[]): string {
 
 /** ZooKeeper requests the consumer sent per change, as `count×trials`. */
 export function requestsTable(results: readonly SizeResult[]): string {
+  const transports = results[0]?.library.map((l) => l.transport) ?? [];
   return table(
     [
       'instances already there',
-      'library, register',
-      'library, deregister',
+      ...transports.flatMap((transport) => [
+        `${libraryLabel(transport)}, register`,
+        `${libraryLabel(transport)}, deregister`,
+      ]),
       'floor, register',
       'floor, deregister',
     ],
     results.map((result) => [
       count(result.size),
-      result.ours.register.requests,
-      result.ours.deregister.requests,
+      ...result.library.flatMap(({ sides }) => [
+        sides.register.requests,
+        sides.deregister.requests,
+      ]),
       result.floor.register.requests,
       result.floor.deregister.requests,
     ]),

@@ -1,10 +1,12 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { ZkClient } from '../../lib/client/zk-client.js';
+import type { ZkTransport } from '../../lib/client/zk-client.options.js';
 import { Arrivals } from './arrivals.js';
 import { BareWatcher } from './bare-watcher.js';
 import { BareZk } from './bare-zk.js';
 import { benchPath, registerFleet } from './fleet.js';
-import { connectClient, type WatchedEndpointer, watchEndpointer } from './lib-parts.js';
+import { connectClient, TRANSPORTS, type WatchedEndpointer, watchEndpointer } from './lib-parts.js';
+import { nthOrder } from './order.js';
 import { Registrant, type Timed } from './registrant.js';
 
 /** One change seen by a consumer: from the change's call, from its resolution; requests sent. */
@@ -14,39 +16,64 @@ export interface ChangeTiming {
   requests: number;
 }
 
-/** One trial: a register and a deregister, seen by the library and by the floor. */
-export interface PropagationTrial {
-  ours: { register: ChangeTiming; deregister: ChangeTiming };
-  floor: { register: ChangeTiming; deregister: ChangeTiming };
+/** A register and a deregister, as one consumer saw them. */
+export interface ChangePair {
+  register: ChangeTiming;
+  deregister: ChangeTiming;
 }
 
+/** One trial: a register and a deregister, seen by the library on each transport and the floor. */
+export interface PropagationTrial {
+  library: Map<ZkTransport, ChangePair>;
+  floor: ChangePair;
+}
+
+/** The library on one transport: its consumer's client, its endpointer, its copy of the service. */
+interface LibrarySide {
+  transport: ZkTransport;
+  consumer: ZkClient;
+  watched: WatchedEndpointer;
+  path: string;
+}
+
+/** A side of a trial: the library on a transport, or the floor. */
+type Side = ZkTransport | 'floor';
+
 /**
- * Two services with `size` instances each: one watched by a `ZkEndpointer` (on its own session),
- * the other by the bare floor (on its own session), so a change to one never wakes the other.
- * The registering app is another process (as in production, and so its work never delays the
- * consumers' event loop): `Registrar` for ours, a bare create/delete for the floor.
+ * Services with `size` instances each: one per transport watched by a `ZkEndpointer` on a session
+ * of that transport, and one watched by the bare floor (on its own session), so a change to one
+ * never wakes another. The registering app is another process (as in production, and so its work
+ * never delays the consumers' event loop): `Registrar` on the consumer's transport (a deployment
+ * runs one transport on both ends), a bare create/delete for the floor.
  */
 export class PropagationRig {
   private constructor(
     readonly size: number,
+    readonly transports: readonly ZkTransport[],
     private readonly filler: BareZk,
     private readonly registrant: Registrant,
-    private readonly consumer: ZkClient,
-    private readonly ours: WatchedEndpointer,
-    private readonly oursPath: string,
+    private readonly libraries: readonly LibrarySide[],
     private readonly bareConsumer: BareZk,
     private readonly floor: BareWatcher,
     private readonly floorArrivals: Arrivals,
   ) {}
 
-  static async start(servers: string, size: number): Promise<PropagationRig> {
+  static async start(
+    servers: string,
+    size: number,
+    transports: readonly ZkTransport[] = TRANSPORTS,
+  ): Promise<PropagationRig> {
     const filler = await BareZk.connect(servers);
-    const oursPath = benchPath(`ours-${size}`);
+    const libraries: LibrarySide[] = [];
+    for (const transport of transports) {
+      const path = benchPath(`ours-${transport}-${size}`);
+      await registerFleet(filler, path, size);
+      const consumer = await connectClient(servers, transport);
+      const watched = await watchEndpointer(consumer, path, size);
+      libraries.push({ transport, consumer, watched, path });
+    }
     const floorPath = benchPath(`floor-${size}`);
-    await registerFleet(filler, oursPath, size);
     await registerFleet(filler, floorPath, size);
-    const consumer = await connectClient(servers);
-    const ours = await watchEndpointer(consumer, oursPath, size);
     const bareConsumer = await BareZk.connect(servers);
     const floor = new BareWatcher(bareConsumer.native, floorPath);
     await floor.start();
@@ -54,47 +81,58 @@ export class PropagationRig {
     floor.onChange((change) => floorArrivals.notify(change.at, (id) => floor.held.has(id)));
     return new PropagationRig(
       size,
+      transports,
       filler,
       await Registrant.start(servers),
-      consumer,
-      ours,
-      oursPath,
+      libraries,
       bareConsumer,
       floor,
       floorArrivals,
     );
   }
 
-  /** Register then deregister one instance, ours and the floor's, in `oursFirst` order. */
-  async trial(oursFirst: boolean): Promise<PropagationTrial> {
-    if (oursFirst) {
-      const ours = await this.oursTrial();
-      return { ours, floor: await this.floorTrial() };
+  /**
+   * Registers then deregisters one instance on each side (the library on each transport, the
+   * floor), in the order `nthOrder` gives trial `index`: every order in turn.
+   */
+  async trial(index: number): Promise<PropagationTrial> {
+    const sides: Side[] = [...this.transports, 'floor'];
+    const library = new Map<ZkTransport, ChangePair>();
+    let floor: ChangePair | undefined;
+    for (const side of nthOrder(sides, index)) {
+      if (side === 'floor') {
+        floor = await this.floorTrial();
+      } else {
+        const ours = this.libraries.find((candidate) => candidate.transport === side)!;
+        library.set(side, await this.libraryTrial(ours));
+      }
     }
-    const floor = await this.floorTrial();
-    return { ours: await this.oursTrial(), floor };
+    return { library, floor: floor! };
   }
 
   async close(): Promise<void> {
-    await this.ours.endpointer.close();
+    for (const library of this.libraries) {
+      await library.watched.endpointer.close();
+      await library.consumer.close();
+    }
     this.floor.close();
-    await this.consumer.close();
     await this.registrant.close();
     this.bareConsumer.close();
     this.filler.close();
   }
 
-  private async oursTrial(): Promise<PropagationTrial['ours']> {
-    const requests = () => this.consumer.requestCounts.total;
+  private async libraryTrial(library: LibrarySide): Promise<ChangePair> {
+    const { consumer, watched, path, transport } = library;
+    const requests = () => consumer.requestCounts.total;
     const data = `http://127.0.0.1:${10_000 + Math.floor(Math.random() * 50_000)}`;
     const before = requests();
-    const registered = await this.registrant.register(this.oursPath, data);
-    const id = registered.node.slice(this.oursPath.length + 1);
-    const held = await this.ours.arrivals.when(id, true);
+    const registered = await this.registrant.register(transport, path, data);
+    const id = registered.node.slice(path.length + 1);
+    const held = await watched.arrivals.when(id, true);
     await this.settle();
     const afterRegister = requests();
     const deregistered = await this.registrant.deregister(registered.node);
-    const dropped = await this.ours.arrivals.when(id, false);
+    const dropped = await watched.arrivals.when(id, false);
     await this.settle();
     return {
       register: timing(registered, held, afterRegister - before),
@@ -102,7 +140,7 @@ export class PropagationRig {
     };
   }
 
-  private async floorTrial(): Promise<PropagationTrial['floor']> {
+  private async floorTrial(): Promise<ChangePair> {
     const requests = () => this.floor.requests.getChildren + this.floor.requests.get;
     const data = `http://127.0.0.1:${10_000 + Math.floor(Math.random() * 50_000)}`;
     const before = requests();

@@ -1,14 +1,27 @@
+import type { ZkTransport } from '../../lib/client/zk-client.options.js';
+
+/** Who registers: the library's `Registrar` on a transport, or the bare binding (the floor). */
+export type Registering = ZkTransport | 'bare';
+
 /** Requests from the benchmark to the registrant process, and its answers (over IPC). */
 export type RegistrantRequest =
   | { id: number; op: 'clock' }
-  | { id: number; op: 'register'; path: string; name: string; data: string }
+  /** `Registrar.register()` through the registrant's client of `transport`. */
+  | {
+      id: number;
+      op: 'register';
+      transport: ZkTransport;
+      path: string;
+      name: string;
+      data: string;
+    }
   | { id: number; op: 'deregister'; node: string }
   | { id: number; op: 'create'; prefix: string; data: string }
   | { id: number; op: 'delete'; node: string }
-  /** Opens `count` more sessions of each kind for the fleet operations. */
+  /** Opens `count` more sessions of each kind (each transport's ZkClient, bare) for the fleet. */
   | { id: number; op: 'fleet-open'; count: number }
-  /** Every fleet session registers one instance at once (`Registrar`, or a bare create). */
-  | { id: number; op: 'fleet-register'; servicePath: string; bare: boolean }
+  /** Every fleet session of one kind registers one instance at once (`Registrar`, or a create). */
+  | { id: number; op: 'fleet-register'; servicePath: string; by: Registering }
   /** Every instance of the last fleet-register goes. */
   | { id: number; op: 'fleet-deregister' };
 

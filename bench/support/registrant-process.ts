@@ -1,15 +1,17 @@
 /**
  * The registering app of the propagation benchmarks, in a process of its own as it would be in
- * production: `Registrar.register()` / `deregister()` for the library, a bare create / delete for
- * the floor. Each answer carries the time the operation resolved, on this process's clock.
+ * production: `Registrar.register()` / `deregister()` for the library (a client per transport,
+ * each request naming its transport), a bare create / delete for the floor. Each answer carries
+ * the time the operation resolved, on this process's clock.
  * `node registrant-process.js <servers>`, driven over IPC.
  */
 
 import { randomBytes } from 'node:crypto';
 import type { ZkClient } from '../../lib/client/zk-client.js';
+import type { ZkTransport } from '../../lib/client/zk-client.options.js';
 import { Registrar } from '../../lib/sd/registrar.js';
 import { Bare, BareZk } from './bare-zk.js';
-import { connectClient, silent } from './lib-parts.js';
+import { connectClient, silent, TRANSPORTS } from './lib-parts.js';
 import type { RegistrantAnswer, RegistrantRequest } from './registrant-messages.js';
 
 const now = () => performance.timeOrigin + performance.now();
@@ -17,10 +19,15 @@ const now = () => performance.timeOrigin + performance.now();
 async function main(): Promise<void> {
   const servers = process.argv[2];
   if (!servers || !process.send) throw new Error('usage: forked, registrant-process.js <servers>');
-  const client: ZkClient = await connectClient(servers);
+  const clients = new Map<ZkTransport, ZkClient>();
+  for (const transport of TRANSPORTS)
+    clients.set(transport, await connectClient(servers, transport));
   const bare = await BareZk.connect(servers);
   const registrars = new Map<string, Registrar>();
-  const fleet: { clients: ZkClient[]; bare: BareZk[] } = { clients: [], bare: [] };
+  const fleet = {
+    clients: new Map<ZkTransport, ZkClient[]>(TRANSPORTS.map((transport) => [transport, []])),
+    bare: [] as BareZk[],
+  };
   let fleetRegistered: (() => Promise<unknown>)[] = [];
   const answer = (message: RegistrantAnswer) => process.send?.(message);
   const handle = async (request: RegistrantRequest): Promise<RegistrantAnswer> => {
@@ -30,7 +37,7 @@ async function main(): Promise<void> {
         return { id: request.id, started, at: now() };
       case 'register': {
         const registrar = new Registrar(
-          client,
+          clients.get(request.transport)!,
           { path: request.path, name: request.name, data: request.data },
           { logger: silent },
         );
@@ -56,14 +63,10 @@ async function main(): Promise<void> {
         await bare.delete(request.node);
         return { id: request.id, started, at: now() };
       case 'fleet-open': {
-        const opened = await Promise.all(
-          Array.from({ length: request.count }, () =>
-            Promise.all([connectClient(servers), BareZk.connect(servers)]),
-          ),
-        );
-        for (const [c, b] of opened) {
-          fleet.clients.push(c);
-          fleet.bare.push(b);
+        const times = Array.from({ length: request.count });
+        fleet.bare.push(...(await Promise.all(times.map(() => BareZk.connect(servers)))));
+        for (const [transport, opened] of fleet.clients) {
+          opened.push(...(await Promise.all(times.map(() => connectClient(servers, transport)))));
         }
         return { id: request.id, started, at: now() };
       }
@@ -72,7 +75,7 @@ async function main(): Promise<void> {
         const slash = servicePath.lastIndexOf('/');
         const service = { path: servicePath.slice(0, slash), name: servicePath.slice(slash + 1) };
         let requests = 0;
-        if (request.bare) {
+        if (request.by === 'bare') {
           const sessions = fleet.bare;
           const nodes = await Promise.all(
             sessions.map((session, i) =>
@@ -86,7 +89,8 @@ async function main(): Promise<void> {
           fleetRegistered = nodes.map((node, i) => () => sessions[i]!.delete(node));
           requests = sessions.length; // one create each
         } else {
-          const fleetRegistrars = fleet.clients.map(
+          const fleetClients = fleet.clients.get(request.by)!;
+          const fleetRegistrars = fleetClients.map(
             (c, i) =>
               new Registrar(
                 c,
@@ -94,7 +98,7 @@ async function main(): Promise<void> {
                 { logger: silent },
               ),
           );
-          const sent = () => fleet.clients.reduce((sum, c) => sum + c.requestCounts.total, 0);
+          const sent = () => fleetClients.reduce((sum, c) => sum + c.requestCounts.total, 0);
           const before = sent();
           await Promise.all(fleetRegistrars.map((registrar) => registrar.register()));
           requests = sent() - before;
@@ -119,7 +123,8 @@ async function main(): Promise<void> {
   process.on('disconnect', () => {
     bare.close();
     for (const session of fleet.bare) session.close();
-    void Promise.all([client, ...fleet.clients].map((c) => c.close())).then(() => process.exit(0));
+    const all = [...clients.values(), ...[...fleet.clients.values()].flat()];
+    void Promise.all(all.map((c) => c.close())).then(() => process.exit(0));
   });
   answer({ id: 0, started: now(), at: now() });
 }

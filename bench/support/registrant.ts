@@ -2,7 +2,8 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { RegistrantAnswer, RegistrantRequest } from './registrant-messages.js';
+import type { ZkTransport } from '../../lib/client/zk-client.options.js';
+import type { Registering, RegistrantAnswer, RegistrantRequest } from './registrant-messages.js';
 
 /** When an operation was called and when it resolved, as `performance.now()` of this process. */
 export interface Timed {
@@ -50,11 +51,19 @@ export class Registrant {
     return registrant;
   }
 
-  /** `Registrar.register()`: the node, when register() was called and when it resolved. */
-  async register(servicePath: string, data: string): Promise<Timed & { node: string }> {
+  /**
+   * `Registrar.register()` on the registrant's client of `transport` (one per transport, opened
+   * at start): the node, when register() was called and when it resolved.
+   */
+  async register(
+    transport: ZkTransport,
+    servicePath: string,
+    data: string,
+  ): Promise<Timed & { node: string }> {
     const slash = servicePath.lastIndexOf('/');
     const answer = await this.ask({
       op: 'register',
+      transport,
       path: servicePath.slice(0, slash),
       name: servicePath.slice(slash + 1),
       data,
@@ -79,14 +88,17 @@ export class Registrant {
     return this.timed(await this.ask({ op: 'delete', node }));
   }
 
-  /** Opens `count` sessions of each kind (a ZkClient and a bare one) for the fleet operations. */
+  /**
+   * Opens `count` sessions of each kind (a ZkClient of each transport, a bare one) for the fleet
+   * operations.
+   */
   async openFleet(count: number): Promise<void> {
     await this.ask({ op: 'fleet-open', count });
   }
 
-  /** Every fleet session registers one instance under `servicePath` at once. */
-  async registerFleet(servicePath: string, bare: boolean): Promise<Timed & { requests: number }> {
-    const answer = await this.ask({ op: 'fleet-register', servicePath, bare });
+  /** Every fleet session of one kind registers one instance under `servicePath` at once. */
+  async registerFleet(servicePath: string, by: Registering): Promise<Timed & { requests: number }> {
+    const answer = await this.ask({ op: 'fleet-register', servicePath, by });
     return { ...this.timed(answer), requests: answer.requests ?? Number.NaN };
   }
 
