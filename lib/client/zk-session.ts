@@ -10,6 +10,9 @@ import type { ZkServerAddress } from './zk-serving-probe.js';
 import { SessionGuard } from './zk-session-guard.js';
 import { openTransportHandle } from './zk-transport.js';
 
+const AUTH_RETRY_FIRST_MS = 500;
+const AUTH_RETRY_MAX_MS = 30_000;
+
 /** What the session tells the client it serves. */
 export interface SessionHooks {
   /** A watched node changed, on the current handle. */
@@ -40,6 +43,8 @@ export class ZkSession {
   private readonly serverPorts: ReadonlySet<number>;
   private readonly stateValue: ObservedValue<ZkClientState>;
   private readonly sessionListeners: Listeners<ZkSessionEvent>;
+  /** Authentication failures so far: each waits longer before the next session. */
+  private authFailures = 0;
 
   constructor(
     private readonly options: ResolvedZkClientOptions,
@@ -123,8 +128,8 @@ export class ZkSession {
     this.sessionListeners.clear();
   }
 
-  private openHandle(): void {
-    const handle: ZkHandle = openTransportHandle(this.options, this.servers, {
+  private openHandle(connectAfterMs = 0): void {
+    const handle: ZkHandle = openTransportHandle(this.options, this.servers, connectAfterMs, {
       connected: () => this.handle === handle && this.onConnected(handle),
       connecting: () => this.handle === handle && this.onConnectionLost(),
       closed: (code) => this.handle === handle && this.onHandleClosed(code),
@@ -186,10 +191,14 @@ export class ZkSession {
     if (code === ZkSessionStates.EXPIRED) {
       this.renew('expired', 'the server expired it');
     } else if (code === ZkSessionStates.AUTH_FAILED) {
+      // The same credentials will fail again until someone fixes them: try again less and less
+      // often (0.5 s, doubling up to 30 s), not in a loop that hammers the servers.
+      const delayMs = Math.min(AUTH_RETRY_MAX_MS, AUTH_RETRY_FIRST_MS * 2 ** this.authFailures++);
       this.options.logger.error(
-        'ZooKeeper authentication failed; check the `auth` option. Opening a new session.',
+        'ZooKeeper authentication failed; check the `auth` option. Opening a new session in ' +
+          `${(delayMs / 1000).toFixed(1)} s.`,
       );
-      this.renew('expired', 'authentication failed');
+      this.renew('expired', 'authentication failed', delayMs);
     }
   }
 
@@ -198,7 +207,7 @@ export class ZkSession {
    * expiry (the handle is already closed), or when the guard gives up a handle that cannot get
    * back. Subscribers see `expired`, then `connecting`, then a new session.
    */
-  private renew(what: 'expired' | 'given up', reason: string): void {
+  private renew(what: 'expired' | 'given up', reason: string, connectAfterMs = 0): void {
     if (this.state === 'closed') return;
     // A handle still `connecting` never had a session of its own.
     const which =
@@ -213,7 +222,7 @@ export class ZkSession {
     this.setState('expired');
     this.retiring?.close();
     this.retiring = old;
-    this.openHandle();
+    this.openHandle(connectAfterMs);
     this.setState('connecting');
   }
 

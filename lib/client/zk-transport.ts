@@ -5,10 +5,14 @@ import type { ZkHandle, ZkHandleEvents } from './zk-handle.js';
 import { NativeHandle } from './zk-native.js';
 import type { ZkServerAddress } from './zk-serving-probe.js';
 
-/** Opens a session handle on the transport the options chose. */
+/**
+ * Opens a session handle on the transport the options chose; the protocol transport makes its
+ * first connection attempt after `connectAfterMs` (the native one connects at once).
+ */
 export function openTransportHandle(
   options: ResolvedZkClientOptions,
   servers: readonly ZkServerAddress[],
+  connectAfterMs: number,
   events: ZkHandleEvents,
 ): ZkHandle {
   if (options.transport === 'native') {
@@ -25,6 +29,7 @@ export function openTransportHandle(
       keepProcessAlive: options.keepProcessAlive,
       maxFrameBytes: DEFAULT_MAX_FRAME_BYTES,
       logger: options.logger,
+      connectAfterMs,
     },
     events,
   );

@@ -54,6 +54,8 @@ export interface ProtocolHandleOptions {
   keepProcessAlive: boolean;
   maxFrameBytes: number;
   logger: ZkLogger;
+  /** Wait before the first connection attempt (after an authentication failure). */
+  connectAfterMs?: number;
 }
 
 /** A request sent, or waiting to be sent once connected. */
@@ -100,7 +102,9 @@ export class ProtocolHandle implements ZkHandle {
   private readonly inFlight: Request[] = [];
   private inFlightHead = 0;
   private readonly queued: Request[] = [];
-  private readonly auths: Array<{ scheme: string; credentials: Buffer }> = [];
+  /** Credentials sent on every connection; `done` waits for the first answer to them. */
+  private readonly auths: Array<{ scheme: string; credentials: Buffer; done?: Complete<void> }> =
+    [];
   /** Callbacks of auth packets sent and not answered yet, in order. */
   private readonly authReplies: Array<Complete<void> | undefined> = [];
   private readonly watches = new ServerWatches();
@@ -118,7 +122,8 @@ export class ProtocolHandle implements ZkHandle {
   ) {
     this.hosts = shuffled(options.servers);
     this.ops = this.makeOps();
-    this.openConnection();
+    if (options.connectAfterMs) this.reconnectAfter(options.connectAfterMs);
+    else this.openConnection();
   }
 
   get alive(): boolean {
@@ -226,7 +231,7 @@ export class ProtocolHandle implements ZkHandle {
     if (header.zxid > this.lastZxid) this.lastZxid = header.zxid;
     if (header.xid < 0) {
       if (header.xid === Xid.notification) this.onNotification(readWatcherEvent(reader));
-      else if (header.xid === Xid.auth) this.onAuthReply(connection, header.err);
+      else if (header.xid === Xid.auth) this.onAuthReply(header.err);
       // Pings and SetWatches need nothing; no other negative xid is ever sent.
       return;
     }
@@ -281,9 +286,10 @@ export class ProtocolHandle implements ZkHandle {
     this.negotiated = response.timeOut;
     this.connected = true;
     this.failedInARow = 0;
-    for (const { scheme, credentials } of this.auths) {
-      this.authReplies.push(undefined);
-      connection.send(this.authFrame(scheme, credentials));
+    for (const auth of this.auths) {
+      this.authReplies.push(auth.done);
+      auth.done = undefined;
+      connection.send(this.authFrame(auth.scheme, auth.credentials));
     }
     if (resumed) {
       for (const frame of this.watches.setWatchesFrames(this.lastZxid, (path) =>
@@ -303,17 +309,15 @@ export class ProtocolHandle implements ZkHandle {
     this.deliver(() => this.events.node(kind, path), ZkCodes.OK);
   }
 
-  private onAuthReply(connection: ZkConnection, err: number): void {
+  private onAuthReply(err: number): void {
     const done = this.authReplies.shift();
     if (err === ZkCodes.OK) {
       done?.(ZkCodes.OK);
       return;
     }
     done?.(err);
-    if (err === ZkCodes.AUTHFAILED) {
-      this.options.logger.warn(`${connection.server} rejected the credentials`);
-      this.end(ZkSessionStates.AUTH_FAILED, ZkCodes.AUTHFAILED);
-    }
+    // The server closes the connection after refusing credentials: the session is unusable.
+    if (err === ZkCodes.AUTHFAILED) this.end(ZkSessionStates.AUTH_FAILED, ZkCodes.AUTHFAILED);
   }
 
   private onConnectionClosed(connection: ZkConnection, error: Error | undefined): void {
@@ -339,10 +343,14 @@ export class ProtocolHandle implements ZkHandle {
     // fleet of clients does not come back in step).
     const delay = this.failedInARow >= this.hosts.length ? 50 + Math.random() * 450 : 0;
     if (this.failedInARow >= this.hosts.length) this.failedInARow = 0;
+    this.reconnectAfter(delay);
+  }
+
+  private reconnectAfter(delayMs: number): void {
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = undefined;
       if (this.isAlive && !this.connection) this.openConnection();
-    }, delay);
+    }, delayMs);
     this.reconnectTimer.unref();
   }
 
@@ -545,12 +553,12 @@ export class ProtocolHandle implements ZkHandle {
       addAuth: (scheme, credentials, done) => {
         if (!this.isAlive) return ZkCodes.CLOSING;
         const bytes = Buffer.from(credentials, 'utf8');
-        this.auths.push({ scheme, credentials: bytes });
         const connection = this.connection;
         if (connection && this.connected) {
+          this.auths.push({ scheme, credentials: bytes });
           this.authReplies.push(done);
           connection.send(this.authFrame(scheme, bytes));
-        } else done(ZkCodes.OK);
+        } else this.auths.push({ scheme, credentials: bytes, done });
         return ZkCodes.OK;
       },
       multi: (ops, done) =>
