@@ -28,7 +28,7 @@ import { PersistentWatches } from './zk-persistent-watches.js';
 import { whenOnlyZooKeeperRemains } from './zk-process-idle.js';
 import { createProtectedEphemeralSequential, createSecured, ensurePath } from './zk-recipes.js';
 import { ZkRequests } from './zk-requests.js';
-import { serverAddresses, type ZkServerAddress } from './zk-serving-probe.js';
+import { serverAddresses, type ZkServerAddress } from './zk-server-address.js';
 import { ZkSession } from './zk-session.js';
 import { type WatchKind, WatchRegistry } from './zk-watch-registry.js';
 
@@ -159,6 +159,7 @@ export class ZkClient {
   private get connecting(): ConnectingClient {
     return {
       connectString: this.options.connectString,
+      tls: this.options.tls,
       addresses: this.addresses,
       logger: this.options.logger,
       subscribeState: (listener) => this.subscribeState(listener),

@@ -1,10 +1,11 @@
 import { ZkConnectError } from './errors/zk-connect.error.js';
 import { ZkClosedError } from './errors/zk-operation.errors.js';
 import type { Unsubscribe } from './listeners.js';
+import type { ZkTlsOptions } from './zk-client.options.js';
 import type { ZkClientState } from './zk-client.types.js';
 import type { ZkLogger } from './zk-logger.js';
+import type { ZkServerAddress } from './zk-server-address.js';
 import { diagnoseServers, noHostResolves } from './zk-server-diagnosis.js';
-import type { ZkServerAddress } from './zk-serving-probe.js';
 
 /**
  * Waiting for a client's first session, and saying why it does not come: the rejection of
@@ -20,6 +21,8 @@ const MAX_WARNING_INTERVAL_MS = 60_000;
 /** What these need of the client. */
 export interface ConnectingClient {
   readonly connectString: string;
+  /** TLS to the servers, to check them as the client reaches them. */
+  readonly tls: ZkTlsOptions | undefined;
   readonly addresses: readonly ZkServerAddress[];
   readonly logger: ZkLogger;
   subscribeState(listener: (state: ZkClientState) => void): Unsubscribe;
@@ -47,7 +50,7 @@ export function reportSlowConnect(subject: ConnectingClient, firstAfterMs: numbe
     timer.unref();
   };
   const check = async (lastIntervalMs: number) => {
-    const diagnoses = await diagnoseServers(subject.addresses, DIAGNOSIS_MS);
+    const diagnoses = await diagnoseServers(subject.addresses, DIAGNOSIS_MS, subject.tls);
     if (stopped || subject.state() !== 'connecting') return;
     warned = true;
     const seconds = Math.round((Date.now() - startedAt) / 1000);
@@ -90,7 +93,7 @@ export function waitForSession(client: ConnectingClient, timeoutMs: number): Pro
       else resolve();
     };
     const failWithDiagnosis = async () => {
-      const diagnoses = await diagnoseServers(client.addresses, DIAGNOSIS_MS);
+      const diagnoses = await diagnoseServers(client.addresses, DIAGNOSIS_MS, client.tls);
       if (client.state() === 'connected') settle();
       else settle(ZkConnectError.from(client.connectString, timeoutMs, diagnoses));
     };

@@ -1,6 +1,8 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { openAndCloseSession, type ZkServerAddress } from './zk-serving-probe.js';
+import type { ZkTlsOptions } from './zk-client.options.js';
+import type { ZkServerAddress } from './zk-server-address.js';
+import { openAndCloseSession } from './zk-serving-probe.js';
 
 /** What stands between this process and one server. */
 export type ZkServerProblem =
@@ -32,8 +34,9 @@ export interface ZkServerDiagnosis {
 export function diagnoseServers(
   servers: readonly ZkServerAddress[],
   timeoutMs: number,
+  tls?: ZkTlsOptions,
 ): Promise<ZkServerDiagnosis[]> {
-  return Promise.all(servers.map((server) => diagnoseServer(server, timeoutMs)));
+  return Promise.all(servers.map((server) => diagnoseServer(server, timeoutMs, tls)));
 }
 
 /** True when the host part of every server fails to resolve for good (not a DNS hiccup). */
@@ -45,6 +48,7 @@ export async function noHostResolves(servers: readonly ZkServerAddress[]): Promi
 async function diagnoseServer(
   address: ZkServerAddress,
   timeoutMs: number,
+  tls: ZkTlsOptions | undefined,
 ): Promise<ZkServerDiagnosis> {
   const server = `${isIP(address.host) === 6 ? `[${address.host}]` : address.host}:${address.port}`;
   const dnsError = await resolutionError(address.host);
@@ -56,7 +60,7 @@ async function diagnoseServer(
     };
   }
   try {
-    await openAndCloseSession(address, timeoutMs);
+    await openAndCloseSession(address, timeoutMs, tls);
     return { server, problem: undefined, detail: `${server} grants sessions` };
   } catch (error) {
     return { server, ...classify(error as NodeJS.ErrnoException, server, timeoutMs) };

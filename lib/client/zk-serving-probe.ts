@@ -1,123 +1,88 @@
-import { connect, type Socket } from 'node:net';
-
-/** One server of a connect string. */
-export interface ZkServerAddress {
-  host: string;
-  port: number;
-}
-
-/**
- * The servers of a connect string (`h1:2181,[::1]:2182/chroot`), in order, without the chroot.
- * The string is assumed valid (see `resolveZkClientOptions`).
- */
-export function serverAddresses(connectString: string): ZkServerAddress[] {
-  const chrootAt = connectString.indexOf('/');
-  const hosts = chrootAt === -1 ? connectString : connectString.slice(0, chrootAt);
-  return hosts.split(',').map((entry) => {
-    const colon = entry.lastIndexOf(':');
-    return {
-      host: entry.slice(0, colon).replace(/^\[(.*)\]$/, '$1'),
-      port: Number(entry.slice(colon + 1)),
-    };
-  });
-}
+import { JuteReader } from './protocol/jute-reader.js';
+import { JuteWriter } from './protocol/jute-writer.js';
+import { ZkConnection } from './protocol/zk-connection.js';
+import { DEFAULT_MAX_FRAME_BYTES, NO_PASSWORD, OpCode } from './protocol/zk-protocol.constants.js';
+import {
+  readConnectResponse,
+  readReplyHeader,
+  writeConnectRequest,
+} from './protocol/zk-records.js';
+import type { ZkTlsOptions } from './zk-client.options.js';
+import type { ZkServerAddress } from './zk-server-address.js';
 
 /**
- * Asks `server` for a brand-new session by hand (a jute ConnectRequest over a plain Node socket,
- * no native client) and closes it again at once (closeSession). Resolves with the session id when
+ * Asks `server` for a brand-new session by hand (a ConnectRequest on a connection of its own, no
+ * client session) and closes it again at once (closeSession). Resolves with the session id when
  * the server granted it: the server is up, has a quorum and serves clients. Rejects when it
- * refuses, drops the connection or does not answer within `timeoutMs`.
+ * refuses, drops the connection or does not answer within `timeoutMs`. `tls` for servers'
+ * `secureClientPort`.
  *
- * It is how the client tells "ZooKeeper is back but my native handle cannot get through" from "no
- * server serves", and the tests use it to move a server's zxid. Costs two transactions.
+ * It is how the client tells "ZooKeeper is back but my handle cannot get through" from "no server
+ * serves", and the tests use it to move a server's zxid. Costs two transactions.
  */
-export async function openAndCloseSession(
-  { host, port }: ZkServerAddress,
+export function openAndCloseSession(
+  server: ZkServerAddress,
   timeoutMs = 5_000,
+  tls?: ZkTlsOptions,
 ): Promise<bigint> {
-  const socket = connect({ host, port });
-  const frames = frameReader(socket);
-  const timer = setTimeout(
-    () => socket.destroy(new Error(`no answer from ${host}:${port} within ${timeoutMs} ms`)),
-    timeoutMs,
-  );
-  timer.unref();
-  try {
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', resolve);
-      socket.once('error', reject);
-    });
-    // The shortest timeout the server allows (it raises it to its minimum): should the close
-    // below not reach it, the session dies on its own soon.
-    socket.write(connectRequest(1));
-    const connectResponse = await frames.next();
-    const sessionId = connectResponse.readBigInt64BE(8);
-    if (sessionId === 0n) throw new Error(`${host}:${port} refused a new session`);
-    socket.write(closeSessionRequest());
-    const reply = await frames.next();
-    const err = reply.readInt32BE(12);
-    if (err !== 0) throw new Error(`closeSession on ${host}:${port} failed with error ${err}`);
-    return sessionId;
-  } finally {
-    clearTimeout(timer);
-    socket.destroy();
-  }
-}
-
-/** protocolVersion, lastZxidSeen, timeOut, sessionId, passwd (16 zero bytes), readOnly. */
-function connectRequest(sessionTimeoutMs: number): Buffer {
-  const body = Buffer.alloc(4 + 8 + 4 + 8 + 4 + 16 + 1);
-  body.writeInt32BE(0, 0);
-  body.writeBigInt64BE(0n, 4);
-  body.writeInt32BE(sessionTimeoutMs, 12);
-  body.writeBigInt64BE(0n, 16);
-  body.writeInt32BE(16, 24);
-  return withLength(body);
-}
-
-/** RequestHeader { xid: 1, type: closeSession (-11) }. */
-function closeSessionRequest(): Buffer {
-  const body = Buffer.alloc(8);
-  body.writeInt32BE(1, 0);
-  body.writeInt32BE(-11, 4);
-  return withLength(body);
-}
-
-function withLength(body: Buffer): Buffer {
-  const length = Buffer.alloc(4);
-  length.writeInt32BE(body.length, 0);
-  return Buffer.concat([length, body]);
-}
-
-/** Splits the socket's bytes into length-prefixed frames. */
-function frameReader(socket: Socket): { next(): Promise<Buffer> } {
-  let buffered = Buffer.alloc(0);
-  const frames: Buffer[] = [];
-  const waiting: Array<{ resolve(frame: Buffer): void; reject(error: Error): void }> = [];
-  let failure: Error | undefined;
-  socket.on('data', (chunk: Buffer) => {
-    buffered = Buffer.concat([buffered, chunk]);
-    while (buffered.length >= 4 && buffered.length >= 4 + buffered.readInt32BE(0)) {
-      const end = 4 + buffered.readInt32BE(0);
-      const frame = buffered.subarray(4, end);
-      buffered = buffered.subarray(end);
-      const waiter = waiting.shift();
-      if (waiter) waiter.resolve(frame);
-      else frames.push(frame);
-    }
+  return new Promise<bigint>((resolve, reject) => {
+    let sessionId: bigint | undefined;
+    let granted = false;
+    const connection: ZkConnection = new ZkConnection(
+      server,
+      { tls, maxFrameBytes: DEFAULT_MAX_FRAME_BYTES, keepProcessAlive: true },
+      {
+        open: () => connection.send(newSessionRequest()),
+        frame: (frame) => {
+          const reader = new JuteReader(frame);
+          if (sessionId === undefined) {
+            sessionId = readConnectResponse(reader).sessionId;
+            if (sessionId === 0n)
+              connection.close(new Error(`${connection.server} refused a new session`));
+            else connection.send(new JuteWriter(16).int(1).int(OpCode.closeSession).frame());
+            return;
+          }
+          const { err } = readReplyHeader(reader);
+          if (err !== 0) {
+            connection.close(
+              new Error(`closeSession on ${connection.server} failed with error ${err}`),
+            );
+            return;
+          }
+          granted = true;
+          connection.close();
+        },
+        closed: (error) => {
+          clearTimeout(timer);
+          if (granted && sessionId !== undefined) resolve(sessionId);
+          else
+            reject(
+              error ?? new Error(`${connection.server} closed the connection before the answer`),
+            );
+        },
+      },
+    );
+    const timer = setTimeout(
+      () =>
+        connection.close(new Error(`no answer from ${connection.server} within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    timer.unref();
   });
-  const fail = (error: Error): void => {
-    failure = error;
-    for (const waiter of waiting.splice(0)) waiter.reject(error);
-  };
-  socket.on('error', fail);
-  socket.on('close', () => fail(new Error('connection closed before the answer')));
-  return {
-    next: () => {
-      const frame = frames.shift();
-      if (frame) return Promise.resolve(frame);
-      if (failure) return Promise.reject(failure);
-      return new Promise((resolve, reject) => waiting.push({ resolve, reject }));
-    },
-  };
+}
+
+/**
+ * A ConnectRequest for a new session with the shortest timeout the server allows (it raises it to
+ * its minimum): should the closeSession not reach it, the session dies on its own soon.
+ */
+function newSessionRequest(): Buffer {
+  const writer = new JuteWriter(64);
+  writeConnectRequest(writer, {
+    lastZxidSeen: 0,
+    timeOut: 1,
+    sessionId: 0n,
+    passwd: NO_PASSWORD,
+    readOnly: false,
+  });
+  return writer.frame();
 }

@@ -6,7 +6,8 @@ import { ZkCodes, ZkSessionStates } from './zk-codes.js';
 import type { ZkHandle, ZkNodeEvent } from './zk-handle.js';
 import { warnOnceIfInheritable } from './zk-native-cloexec.js';
 import type { HandleDropped } from './zk-requests.js';
-import type { ZkServerAddress } from './zk-serving-probe.js';
+import type { ZkServerAddress } from './zk-server-address.js';
+import { openAndCloseSession } from './zk-serving-probe.js';
 import { SessionGuard } from './zk-session-guard.js';
 import { openTransportHandle } from './zk-transport.js';
 
@@ -65,6 +66,7 @@ export class ZkSession {
         renewSession: (reason) => this.renew('given up', reason),
       },
       servers,
+      (server, timeoutMs) => openAndCloseSession(server, timeoutMs, options.tls),
     );
   }
 

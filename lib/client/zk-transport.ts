@@ -3,7 +3,7 @@ import { DEFAULT_MAX_FRAME_BYTES } from './protocol/zk-protocol.constants.js';
 import type { ResolvedZkClientOptions } from './zk-client.options.js';
 import type { ZkHandle, ZkHandleEvents } from './zk-handle.js';
 import { NativeHandle } from './zk-native.js';
-import type { ZkServerAddress } from './zk-serving-probe.js';
+import type { ZkServerAddress } from './zk-server-address.js';
 
 /**
  * Opens a session handle on the transport the options chose; the protocol transport makes its

@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Duplex } from 'node:stream';
-import { type ConnectionOptions, connect } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ZkTlsOptions } from '../../lib/client/zk-client.options.js';
+import { openAndCloseSession } from '../../lib/client/zk-serving-probe.js';
 import {
   createTestCertificates,
   findZooKeeperInstall,
@@ -17,91 +17,16 @@ import {
 const ANSWER_TIMEOUT_MS = 5_000;
 
 /**
- * Opens a ZooKeeper session over TLS by hand, with node:tls and the jute frames only (no
- * ZooKeeper client library), closes it again and returns its id. Rejects when the handshake
+ * Opens a ZooKeeper session over TLS with the client's own probe (a ConnectRequest on a connection
+ * of its own, no session kept), closes it again and returns its id. Rejects when the handshake
  * fails, the server hangs up or nothing comes back within ANSWER_TIMEOUT_MS.
  */
-async function openSessionOverTls(options: ConnectionOptions): Promise<bigint> {
-  const socket = connect(options);
-  const frames = frameReader(socket);
-  const timer = setTimeout(
-    () => socket.destroy(new Error(`no answer within ${ANSWER_TIMEOUT_MS} ms`)),
-    ANSWER_TIMEOUT_MS,
-  );
-  try {
-    await new Promise<void>((resolve, reject) => {
-      socket.once('secureConnect', resolve);
-      socket.once('error', reject);
-    });
-    socket.write(connectRequest());
-    const response = await frames.next();
-    // protocolVersion int32, timeOut int32, sessionId int64, passwd (int32 length + bytes).
-    const sessionId = response.readBigInt64BE(8);
-    if (sessionId !== 0n) {
-      socket.write(closeSessionRequest());
-      const err = (await frames.next()).readInt32BE(12); // ReplyHeader { xid, zxid, err }
-      if (err !== 0) throw new Error(`closeSession failed with error ${err}`);
-    }
-    return sessionId;
-  } finally {
-    clearTimeout(timer);
-    socket.destroy();
-  }
-}
-
-/** protocolVersion 0, lastZxidSeen 0, timeOut 4000, sessionId 0, 16 zero passwd bytes, readOnly 0. */
-function connectRequest(): Buffer {
-  const body = Buffer.alloc(4 + 8 + 4 + 8 + 4 + 16 + 1);
-  body.writeInt32BE(4_000, 12);
-  body.writeInt32BE(16, 24);
-  return withLength(body);
-}
-
-/** RequestHeader { xid: 1, type: closeSession (-11) }. */
-function closeSessionRequest(): Buffer {
-  const body = Buffer.alloc(8);
-  body.writeInt32BE(1, 0);
-  body.writeInt32BE(-11, 4);
-  return withLength(body);
-}
-
-function withLength(body: Buffer): Buffer {
-  const length = Buffer.alloc(4);
-  length.writeInt32BE(body.length, 0);
-  return Buffer.concat([length, body]);
-}
-
-/** Splits a stream's bytes into ZooKeeper's length-prefixed frames. */
-function frameReader(stream: Duplex): { next(): Promise<Buffer> } {
-  let buffered = Buffer.alloc(0);
-  const frames: Buffer[] = [];
-  const waiting: Array<{ resolve(frame: Buffer): void; reject(error: Error): void }> = [];
-  let failure: Error | undefined;
-  stream.on('data', (chunk: Buffer) => {
-    buffered = Buffer.concat([buffered, chunk]);
-    while (buffered.length >= 4 && buffered.length >= 4 + buffered.readInt32BE(0)) {
-      const end = 4 + buffered.readInt32BE(0);
-      const frame = buffered.subarray(4, end);
-      buffered = buffered.subarray(end);
-      const waiter = waiting.shift();
-      if (waiter) waiter.resolve(frame);
-      else frames.push(frame);
-    }
-  });
-  const fail = (error: Error): void => {
-    failure ??= error;
-    for (const waiter of waiting.splice(0)) waiter.reject(failure);
-  };
-  stream.on('error', fail);
-  stream.on('close', () => fail(new Error('connection closed before the answer')));
-  return {
-    next: () => {
-      const frame = frames.shift();
-      if (frame) return Promise.resolve(frame);
-      if (failure) return Promise.reject(failure);
-      return new Promise((resolve, reject) => waiting.push({ resolve, reject }));
-    },
-  };
+function openSessionOverTls({
+  host,
+  port,
+  ...tls
+}: { host: string; port: number } & ZkTlsOptions): Promise<bigint> {
+  return openAndCloseSession({ host, port }, ANSWER_TIMEOUT_MS, tls);
 }
 
 describe('ZooKeeperServer with tls', () => {
@@ -121,7 +46,7 @@ describe('ZooKeeperServer with tls', () => {
     await rm(strangerDir, { recursive: true, force: true });
   });
 
-  const secure = (): ConnectionOptions => ({
+  const secure = (): { host: string; port: number } & ZkTlsOptions => ({
     host: server.host,
     port: server.securePort,
     ...server.tls,

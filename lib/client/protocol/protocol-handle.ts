@@ -11,7 +11,7 @@ import type {
   ZkWatchRemoval,
 } from '../zk-handle.js';
 import type { ZkLogger } from '../zk-logger.js';
-import type { ZkServerAddress } from '../zk-serving-probe.js';
+import type { ZkServerAddress } from '../zk-server-address.js';
 import { JuteReader } from './jute-reader.js';
 import { JuteWriter } from './jute-writer.js';
 import { ServerWatches } from './server-watches.js';

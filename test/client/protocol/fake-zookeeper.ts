@@ -1,5 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import type { ZkServerAddress } from '../../../lib/client/zk-serving-probe.js';
+import type { ZkServerAddress } from '../../../lib/client/zk-server-address.js';
 
 /** Items in arrival order, each taken once by `next()` (now, or when it arrives). */
 class Arrivals<T> {
