@@ -22,7 +22,7 @@ import type {
 import { type ZkAclEntry, ZkCodes, type ZkStat } from './zk-codes.js';
 import { createFlags, ttlFor } from './zk-create-flags.js';
 import { type ConnectingClient, reportSlowConnect, waitForSession } from './zk-first-session.js';
-import type { Complete, ZkCreated, ZkHandleOps } from './zk-handle.js';
+import type { Complete, ZkCreated, ZkHandleOps, ZkWatchRemoval } from './zk-handle.js';
 import { fromMultiResults, toBuffer, toMultiOps } from './zk-multi.js';
 import { PersistentWatches } from './zk-persistent-watches.js';
 import { whenOnlyZooKeeperRemains } from './zk-process-idle.js';
@@ -396,19 +396,31 @@ export class ZkClient {
 
   /**
    * Removes `watcher`'s persistent watches on `path`; the server's once no watcher is left. A
-   * server before 3.9 cannot remove a persistent watch alone (only with the one-shot watches of the
-   * path): there it stays until the session ends, and its events are ignored.
+   * server before 3.9 removes a persistent watch only together with every other watch of the
+   * path: that is done when this client watches nothing else there; otherwise the watch stays
+   * until the session ends, and its events are ignored.
    */
   async removeWatch(path: string, watcher: ZkWatcher): Promise<void> {
     for (const mode of this.persistentWatches.remove(path, watcher)) {
-      await this.runOptional('removeWatches', path, (zk, done) =>
-        zk.removeWatches?.(path, mode, done),
-      ).catch((error: unknown) => {
-        const code = (error as { code?: number }).code;
-        // NOWATCHER: it is gone already. MARSHALLINGERROR: a server before 3.9 (see above).
-        if (code !== ZkCodes.NOWATCHER && code !== ZkCodes.MARSHALLINGERROR) throw error;
-      });
+      try {
+        await this.removeServerWatches(path, mode);
+      } catch (error) {
+        // A server before 3.9 does not know the persistent kinds.
+        if ((error as { code?: number }).code !== ZkCodes.MARSHALLINGERROR) throw error;
+        if (this.persistentWatches.has(path) || this.watches.has(path)) return;
+        await this.removeServerWatches(path, 'any');
+        return;
+      }
     }
+  }
+
+  /** The server's watches of a kind on `path`; none there (NOWATCHER) is fine. */
+  private async removeServerWatches(path: string, which: ZkWatchRemoval): Promise<void> {
+    await this.runOptional('removeWatches', path, (zk, done) =>
+      zk.removeWatches?.(path, which, done),
+    ).catch((error: unknown) => {
+      if ((error as { code?: number }).code !== ZkCodes.NOWATCHER) throw error;
+    });
   }
 
   /** Paths of this session's ephemeral nodes under `prefix` (ZooKeeper 3.6+, protocol transport). */

@@ -1,13 +1,6 @@
 import type { ZkAddWatchMode, ZkWatchEvent, ZkWatcher } from './zk-client.types.js';
 import type { ZkNodeEvent } from './zk-handle.js';
-
-const eventTypes: Record<ZkNodeEvent, ZkWatchEvent['type']> = {
-  created: 'created',
-  changed: 'changed',
-  child: 'children',
-  deleted: 'deleted',
-  notwatching: 'notwatching',
-};
+import { watchEventTypes } from './zk-watch-registry.js';
 
 /**
  * The watchers of persistent watches (`addWatch`, ZooKeeper 3.6+): unlike one-shot watches they
@@ -47,10 +40,15 @@ export class PersistentWatches {
     return emptied;
   }
 
+  /** Whether any watcher of either mode is on `path`. */
+  has(path: string): boolean {
+    return this.modes.persistent.has(path) || this.modes.persistentRecursive.has(path);
+  }
+
   dispatch(event: ZkNodeEvent, path: string): void {
     const { persistent, persistentRecursive } = this.modes;
     if (persistent.size === 0 && persistentRecursive.size === 0) return;
-    const payload: ZkWatchEvent = { type: eventTypes[event], path };
+    const payload: ZkWatchEvent = { type: watchEventTypes[event], path };
     for (const watcher of persistent.get(path) ?? []) watcher(payload);
     if (persistentRecursive.size === 0 || event === 'child') return;
     for (let at = path; ; at = parentOf(at)) {

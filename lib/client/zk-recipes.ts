@@ -14,6 +14,11 @@ import { childPath } from './zk-paths.js';
 /** Prefix of protected nodes, shared with go-zookeeper (go-kit) and Curator. */
 export const PROTECTED_PREFIX = '_c_';
 
+/** A protected node's name up to its sequence number: `_c_<32 hex guid>-`, new each call. */
+export function protectedNodePrefix(): string {
+  return `${PROTECTED_PREFIX}${randomBytes(16).toString('hex')}-`;
+}
+
 /** The client operations the recipes are made of. */
 export interface RecipeClient {
   exists(path: string): Promise<ZkStat | null>;
@@ -56,7 +61,7 @@ export async function createProtectedEphemeralSequential(
   acl: readonly ZkAclEntry[] | undefined,
   reconnectWaitMs: number,
 ): Promise<string> {
-  const prefix = `${PROTECTED_PREFIX}${randomBytes(16).toString('hex')}-`;
+  const prefix = protectedNodePrefix();
   for (let attempt = 1; ; attempt++) {
     try {
       return await client.create(childPath(parent, prefix), data, {

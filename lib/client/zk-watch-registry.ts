@@ -13,7 +13,8 @@ const firedKinds: Record<ZkNodeEvent, readonly WatchKind[]> = {
   notwatching: ['data', 'exists', 'children'],
 };
 
-const eventTypes: Record<ZkNodeEvent, ZkWatchEvent['type']> = {
+/** The type a watcher sees for each event a handle reports. */
+export const watchEventTypes: Record<ZkNodeEvent, ZkWatchEvent['type']> = {
   created: 'created',
   changed: 'changed',
   child: 'children',
@@ -54,6 +55,11 @@ export class WatchRegistry {
     }
   }
 
+  /** Whether any watcher of any kind is on `path`. */
+  has(path: string): boolean {
+    return Object.values(this.kinds).some((byPath) => byPath.has(path));
+  }
+
   /** Calls, once, every watcher the event fires; they are consumed (one-shot, like ZooKeeper's). */
   dispatch(event: ZkNodeEvent, path: string): void {
     // Usually one kind fires (a children watch): its own set, taken out, is iterated as it is. A
@@ -72,7 +78,7 @@ export class WatchRegistry {
     }
     const fired = merged ?? first;
     if (!fired) return;
-    const payload: ZkWatchEvent = { type: eventTypes[event], path };
+    const payload: ZkWatchEvent = { type: watchEventTypes[event], path };
     for (const watcher of fired) watcher(payload);
   }
 

@@ -16,6 +16,7 @@ import {
 import type { InstancerSnapshot, InstanceSource, ServiceInstance } from './service-instance.js';
 import { validateZnodePath } from './service-validation.js';
 import { SnapshotPublisher } from './snapshot-publisher.js';
+import { isTreeWatchUnsupported, treeWatchesUnsupported } from './tree-watch-support.js';
 
 export interface InstancerOptions {
   /**
@@ -53,10 +54,14 @@ interface ChildEntry {
 
 /**
  * Watches one path and publishes the instances registered under it (go-kit's `zk.Instancer`
- * without its defects). A change reads the children once and fetches data only for added
- * children, all at once (none for children the decoder reads from their names: Dubbo
- * providers); a failure, a missing path, a disconnect or an expiry produce a stale or
- * error snapshot and a re-arm with capped backoff; it never stops watching until closed.
+ * without its defects). Where the client has them (ZooKeeper 3.6+, protocol transport), one
+ * persistent recursive watch on the path: a new child costs one read of that child (none when
+ * the decoder reads it from its name: Dubbo providers), a deleted one none, and the children list
+ * is read only at start, after a reconnect and on a new session (persistent watches do not replay
+ * what was missed: list again and diff). Elsewhere, one-shot watches: a change reads the children
+ * once and fetches data only for added children, all at once. A failure, a missing path, a
+ * disconnect or an expiry produce a stale or error snapshot and a re-arm with capped backoff; it
+ * never stops watching until closed.
  */
 export class Instancer implements InstanceSource {
   readonly path: string;
@@ -72,6 +77,10 @@ export class Instancer implements InstanceSource {
   private childrenWatched = false;
   /** The children list must be read again (first sync, children event, failure, new session). */
   private childrenDirty = true;
+  /** The persistent recursive watch: undecided until tried, then in use or not available. */
+  private treeWatch: 'untried' | 'armed' | 'unarmed' | 'unavailable' = 'untried';
+  /** Children whose events came through the tree watch: read again, or dropped (`deleted`). */
+  private readonly changedChildren = new Map<string, 'read' | 'deleted'>();
   private existsWatched = false;
   private syncing = false;
   private syncAgain = false;
@@ -146,6 +155,11 @@ export class Instancer implements InstanceSource {
     // Leave nothing behind in the client: watches that have not fired are removed.
     this.client.unwatch(this.path, this.onChildrenEvent);
     this.client.unwatch(this.path, this.onExistsEvent);
+    if (this.treeWatch === 'armed') {
+      this.client.removeWatch(this.path, this.onTreeEvent).catch(() => {
+        // The session is gone or closing: the watch went with it.
+      });
+    }
     for (const [name, entry] of this.children) this.unwatchChild(name, entry);
     this.children.clear();
   }
@@ -168,6 +182,16 @@ export class Instancer implements InstanceSource {
 
   private async sync(): Promise<void> {
     try {
+      await this.armTreeWatch();
+      if (this.closed) return;
+      if (!this.childrenDirty && this.changedChildren.size > 0) {
+        await this.applyChildEvents();
+        if (this.closed) return;
+        this.publish(this.list.instances(), undefined);
+        this.failures = 0;
+        return;
+      }
+      this.changedChildren.clear();
       const names = this.childrenDirty ? await this.readChildren() : [...this.children.keys()];
       if (this.closed) return;
       if (names === undefined) this.clearChildren();
@@ -182,9 +206,46 @@ export class Instancer implements InstanceSource {
     }
   }
 
+  /**
+   * Whether this instancer follows the path with the tree watch: armed, or to be armed again on
+   * the new session by the next sync (a sync in flight then reads without one-shot watches).
+   */
+  private get onTreeWatch(): boolean {
+    return this.treeWatch === 'armed' || this.treeWatch === 'unarmed';
+  }
+
+  /**
+   * Arms the persistent recursive watch once (again after a new session), where the client has
+   * them; falls back to one-shot watches for good where it does not.
+   */
+  private async armTreeWatch(): Promise<void> {
+    if (this.treeWatch === 'armed' || this.treeWatch === 'unavailable') return;
+    if (treeWatchesUnsupported(this.client, this.logger)) {
+      this.treeWatch = 'unavailable';
+      return;
+    }
+    try {
+      await this.client.addWatch(this.path, 'persistentRecursive', this.onTreeEvent);
+      this.treeWatch = 'armed';
+      this.watchArms++;
+    } catch (error) {
+      if (!isTreeWatchUnsupported(this.client, error, this.logger)) throw error;
+      this.treeWatch = 'unavailable';
+    }
+  }
+
   /** The children names, arming the children watch; undefined when the path does not exist. */
   private async readChildren(): Promise<string[] | undefined> {
     this.childrenDirty = false;
+    // The tree watch sees the path's children come and go, and the path itself appear.
+    if (this.onTreeWatch) {
+      try {
+        return await this.client.getChildren(this.path);
+      } catch (error) {
+        if (error instanceof ZkNoNodeError) return undefined;
+        throw error;
+      }
+    }
     try {
       const watcher = this.childrenWatched ? undefined : this.onChildrenEvent;
       const names = await this.client.getChildren(this.path, watcher);
@@ -226,6 +287,20 @@ export class Instancer implements InstanceSource {
     await Promise.all(toRead.map((name) => this.readChild(name)));
   }
 
+  /** The children the tree watch reported since the last sync: dropped, or read, all at once. */
+  private async applyChildEvents(): Promise<void> {
+    const changes = [...this.changedChildren];
+    this.changedChildren.clear();
+    const toRead: string[] = [];
+    for (const [name, change] of changes) {
+      if (change === 'deleted') this.deleteChild(name);
+      else if (this.decoder.fromName(name)) {
+        if (!this.children.has(name)) this.addNamedChild(name);
+      } else toRead.push(name);
+    }
+    await Promise.all(toRead.map((name) => this.readChild(name)));
+  }
+
   /** A child whose name is the whole registration (Dubbo): decoded once, never read. */
   private addNamedChild(name: string): void {
     const instance = this.decoder.instance(name, this.childPath(name), NO_DATA);
@@ -245,9 +320,11 @@ export class Instancer implements InstanceSource {
 
   private async readChild(name: string): Promise<void> {
     const path = this.childPath(name);
-    const watcher =
-      this.children.get(name)?.watcher ??
-      ((event: ZkWatchEvent) => this.onChildDataEvent(name, event));
+    // Under the tree watch a child needs no watch of its own.
+    const watcher = this.onTreeWatch
+      ? undefined
+      : (this.children.get(name)?.watcher ??
+        ((event: ZkWatchEvent) => this.onChildDataEvent(name, event)));
     try {
       const { data } = await this.client.getData(path, watcher);
       const instance = this.decoder.instance(name, path, data);
@@ -290,6 +367,35 @@ export class Instancer implements InstanceSource {
     this.requestSync();
   };
 
+  /**
+   * An event of the tree watch. Only the path itself and its direct children matter; events of
+   * deeper nodes are ignored before any allocation.
+   */
+  private readonly onTreeEvent = (event: ZkWatchEvent): void => {
+    if (this.closed) return;
+    const { path } = event;
+    const base = this.path.length === 1 ? 0 : this.path.length;
+    if (path === this.path) {
+      // The path appeared or went away: list it (its data changing is nothing to us).
+      if (event.type === 'changed') return;
+      this.childrenDirty = true;
+    } else {
+      if (path.indexOf('/', base + 1) !== -1) return;
+      const name = path.slice(base + 1);
+      if (event.type === 'deleted') {
+        this.changedChildren.set(name, 'deleted');
+        // Dropped at once, as the one-shot mode does on the child's own NodeDeleted.
+        this.deleteChild(name);
+        if (!this.syncing) this.publish(this.list.instances(), undefined);
+      } else if (event.type === 'created' || event.type === 'changed') {
+        const entry = this.children.get(name);
+        if (entry) entry.current = false;
+        this.changedChildren.set(name, 'read');
+      } else return;
+    }
+    this.requestSync();
+  };
+
   private onChildDataEvent(name: string, event: ZkWatchEvent): void {
     if (this.closed) return;
     const entry = this.children.get(name);
@@ -320,8 +426,15 @@ export class Instancer implements InstanceSource {
     this.childrenWatched = false;
     this.existsWatched = false;
     this.childrenDirty = true;
-    for (const entry of this.children.values()) if (entry.watcher) entry.current = false;
+    if (this.treeWatch === 'armed') this.treeWatch = 'unarmed';
+    this.markDataUnread();
     this.requestSync();
+  }
+
+  /** Every child read so far must be read again: its watch, or the events about it, are gone. */
+  private markDataUnread(): void {
+    for (const entry of this.children.values())
+      if (entry.watcher || this.treeWatch !== 'unavailable') entry.current = false;
   }
 
   private markFresh(): void {
@@ -331,6 +444,9 @@ export class Instancer implements InstanceSource {
     // requests coalesce.)
     if (this.snapshots.current?.stale) {
       this.childrenDirty = true;
+      // The tree watch is back on the new connection, but nothing of what changed meanwhile was
+      // replayed: the data of every child is read again too.
+      if (this.onTreeWatch) this.markDataUnread();
       this.requestSync();
     }
   }

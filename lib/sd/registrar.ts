@@ -8,6 +8,7 @@ import { childPath } from '../client/zk-paths.js';
 import { goKitNodeFormat } from './formats/gokit.format.js';
 import { instanceDecoder } from './formats/instance-decoder.js';
 import type { InstanceNodeFormat } from './formats/instance-node-format.js';
+import { replaceInstanceNode } from './instance-node-replacement.js';
 import {
   type BackoffFunction,
   type BackoffOptions,
@@ -74,6 +75,8 @@ export class Registrar {
   private retries = 0;
   /** Counts new sessions, so a create that straddles an expiry is known to be void. */
   private generation = 0;
+  /** Our node of a previous session, to replace with the next create (see `reregister`). */
+  private replacing: string | undefined;
   private readonly stopFollowingSessions: Unsubscribe;
 
   constructor(
@@ -154,6 +157,7 @@ export class Registrar {
    */
   async deregister(timeoutMs = 5000): Promise<boolean> {
     this.wanted = false;
+    this.replacing = undefined;
     clearTimeout(this.retryTimer);
     this.setState('deregistered');
     await this.inFlight?.catch(() => undefined);
@@ -213,10 +217,7 @@ export class Registrar {
       let generation: number;
       do {
         generation = this.generation;
-        node = await this.format.createNode(this.client, this.servicePath, this.data, {
-          node: this.nodeAcl,
-          parents: this.parentAcl,
-        });
+        node = await this.createInstanceNode();
         // A node created in a session that expired meanwhile died with it: create it again.
       } while (generation !== this.generation && this.wanted);
       if (!this.wanted) {
@@ -235,6 +236,25 @@ export class Registrar {
     }
   }
 
+  private async createInstanceNode(): Promise<string> {
+    const acls = { node: this.nodeAcl, parents: this.parentAcl };
+    const previous = this.replacing;
+    if (!previous) return this.format.createNode(this.client, this.servicePath, this.data, acls);
+    const node = await replaceInstanceNode(
+      {
+        client: this.client,
+        format: this.format,
+        servicePath: this.servicePath,
+        data: this.data,
+        acls,
+        reconnectWaitMs: this.client.sessionTimeoutMs,
+      },
+      previous,
+    );
+    this.replacing = undefined;
+    return node;
+  }
+
   /** Our node died with the old session: create it again, retrying with backoff until it works. */
   private onNewSession(): void {
     this.generation++;
@@ -248,9 +268,9 @@ export class Registrar {
 
   private async reregister(previous: string | undefined): Promise<void> {
     try {
-      // Belt and braces: should the server not have expired the old session yet, its node must
-      // not stand beside the new one.
-      if (previous) await this.client.delete(previous).catch(() => undefined);
+      // Should the server not have expired the old session yet, its node must not stand beside
+      // the new one: the create replaces it (`replaceInstanceNode`).
+      if (previous) this.replacing = previous;
       await this.register();
     } catch (error) {
       if (!this.wanted) return;

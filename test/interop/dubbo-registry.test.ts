@@ -115,7 +115,7 @@ describe('Dubbo providers under /dubbo/<interface>/providers, as Dubbo registers
     }
   });
 
-  it('reads no node data: a join and a leave each cost one children read, and the bad name is still logged once', async () => {
+  it('reads no node data: a join and a leave each cost one children read at most (none on a persistent watch), and the bad name is still logged once', async () => {
     // A service of its own: this test changes its providers.
     const counted = 'com.foo.CountedService';
     const path = `${dubboRoot}/${counted}/providers`;
@@ -135,10 +135,13 @@ describe('Dubbo providers under /dubbo/<interface>/providers, as Dubbo registers
       logger: { log: () => {}, warn: (message) => warnings.push(message), error: () => {} },
     });
     const joining = providerUrl('dubbo', 20882, counted, { weight: '50' });
+    // With a persistent recursive watch (protocol transport) the start adds it, and a join or a
+    // leave is read from the event alone; with one-shot watches each reads the list again.
+    const onChange = reader.transport === 'protocol' ? 0 : 1;
     try {
       await waitFor(() => endpointer.instances().length === 2);
       expect(requestsSince(reader, before)).toEqual({
-        total: 1,
+        total: 2 - onChange,
         getChildren: 1,
         getData: 0,
         exists: 0,
@@ -149,8 +152,8 @@ describe('Dubbo providers under /dubbo/<interface>/providers, as Dubbo registers
       await waitFor(() => endpointer.instances().length === 3);
       expect(endpointer.instances().find((instance) => instance.port === 20882)?.weight).toBe(50);
       expect(requestsSince(reader, beforeJoin)).toEqual({
-        total: 1,
-        getChildren: 1,
+        total: onChange,
+        getChildren: onChange,
         getData: 0,
         exists: 0,
       });
@@ -160,8 +163,8 @@ describe('Dubbo providers under /dubbo/<interface>/providers, as Dubbo registers
       await waitFor(() => endpointer.instances().length === 2);
       expect(endpointer.instances().map((instance) => instance.port)).toEqual([20882, 50051]);
       expect(requestsSince(reader, beforeLeave)).toEqual({
-        total: 1,
-        getChildren: 1,
+        total: onChange,
+        getChildren: onChange,
         getData: 0,
         exists: 0,
       });

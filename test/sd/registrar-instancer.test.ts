@@ -160,7 +160,7 @@ describe('Registrar and Instancer, two processes worth of clients', () => {
     expect(warnings.join('\n')).toContain(`${path}/binary`);
   });
 
-  it('go-kit defect 5: a change at 1,000 instances issues one children read and one data read', async () => {
+  it('go-kit defect 5: a change at 1,000 instances issues one data read (and, with one-shot watches, one children read)', async () => {
     const root = uniqueRoot();
     const path = `${root}/big/svc`;
     await registering.ensurePath(path);
@@ -181,9 +181,11 @@ describe('Registrar and Instancer, two processes worth of clients', () => {
     await registering.create(`${path}/new`, 'http://127.0.0.1:20000', { mode: 'ephemeral' });
     await waitFor(() => instancer.snapshot?.instances.length === 1001);
     const after = watching.requestCounts;
-    expect(after.getChildren - before.getChildren).toBe(1);
+    // The persistent recursive watch names the new child; one-shot watches make the list be read.
+    const listed = watching.transport === 'protocol' ? 0 : 1;
+    expect(after.getChildren - before.getChildren).toBe(listed);
     expect(after.getData - before.getData).toBe(1);
-    expect(after.total - before.total).toBe(2);
+    expect(after.total - before.total).toBe(1 + listed);
   });
 
   it('a registration sends one request when its service node exists, and creates the parents when not', async () => {

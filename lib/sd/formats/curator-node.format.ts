@@ -33,6 +33,16 @@ export function curatorNodeFormat(
   validateServiceName(id, `${format} instance id`);
   return Object.freeze({
     format,
+    replacement(servicePath, data, acls) {
+      const node = childPath(servicePath, id);
+      return {
+        create: { type: 'create', path: node, data, mode: 'ephemeral', acl: acls.node },
+        async findCreated(client) {
+          const stat = await client.exists(node);
+          return stat?.ephemeralOwner === client.sessionId ? node : undefined;
+        },
+      };
+    },
     async createNode(client, servicePath, data, acls) {
       const node = childPath(servicePath, id);
       // One request when the service node exists (the usual case): the create itself.

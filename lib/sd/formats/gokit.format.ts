@@ -1,4 +1,6 @@
 import { ZkNoNodeError } from '../../client/errors/zk-operation.errors.js';
+import { childPath } from '../../client/zk-paths.js';
+import { protectedNodePrefix } from '../../client/zk-recipes.js';
 import { InstanceDecodeError } from '../errors/instance-decode.error.js';
 import type { ServiceInstance } from '../service-instance.js';
 import type { InstanceNode } from './instance-node.js';
@@ -67,6 +69,24 @@ export const goKitNodeFormat: InstanceNodeFormat = Object.freeze({
     }
     await client.ensurePath(servicePath, 'persistent', acls.parents);
     return client.createProtectedEphemeralSequential(servicePath, data, acls.node);
+  },
+  replacement(servicePath, data, acls) {
+    const prefix = protectedNodePrefix();
+    return {
+      create: {
+        type: 'create',
+        path: childPath(servicePath, prefix),
+        data,
+        mode: 'ephemeral-sequential',
+        acl: acls.node,
+      },
+      async findCreated(client) {
+        const ours = (await client.getChildren(servicePath)).find((name) =>
+          name.startsWith(prefix),
+        );
+        return ours && childPath(servicePath, ours);
+      },
+    };
   },
 } satisfies InstanceNodeFormat);
 

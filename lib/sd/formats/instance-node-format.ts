@@ -1,4 +1,5 @@
 import type { ZkClient } from '../../client/zk-client.js';
+import type { ZkMultiOp } from '../../client/zk-client.types.js';
 import type { ZkAclEntry } from '../../client/zk-codes.js';
 import type { InstanceFormat } from './instance-format.js';
 
@@ -28,4 +29,16 @@ export interface InstanceNodeFormat {
     data: Buffer,
     acls: InstanceNodeAcls,
   ): Promise<string>;
+  /**
+   * The instance node's create as one operation of a transaction (its parents must exist), so
+   * that a re-registration replaces the old node in one `multi`, with no moment without one.
+   */
+  replacement(servicePath: string, data: Buffer, acls: InstanceNodeAcls): NodeReplacement;
+}
+
+/** The create of an instance node inside a transaction. */
+export interface NodeReplacement {
+  readonly create: ZkMultiOp & { type: 'create' };
+  /** The node this create made, found again when its answer was lost; undefined if none. */
+  findCreated(client: ZkClient): Promise<string | undefined>;
 }
