@@ -13,13 +13,16 @@ import {
 } from '../support/lib-parts.js';
 import { nthOrder } from '../support/order.js';
 import { BURST_GOAL } from '../support/propagation-report.js';
+import { sideLabel } from '../support/propagation-rig.js';
 import { Registrant } from '../support/registrant.js';
+import { smoke } from '../support/smoke.js';
 import { median, summarize } from '../support/stats.js';
+import { BareProtocol, TreeWatcher } from '../support/tree-watcher.js';
 import type { BenchCase } from './bench-case.js';
 
-const INSTANCES = 200;
+const INSTANCES = smoke(200, 20);
 const CONSUMERS = 5;
-const RUNS = 10;
+const RUNS = smoke(10, 2);
 
 interface BurstRun {
   /** From the registering process's first call until the last consumer holds all instances. */
@@ -32,8 +35,15 @@ interface BurstRun {
   perRegistration: number;
 }
 
-/** A side of a run: the library on a transport, or the floor. */
-type Side = ZkTransport | 'floor';
+/**
+ * A side of a run: the library on a transport, the floor (issue 24: the protocol client bare, one
+ * persistent recursive watch each), or the one-shot floor (the native binding bare, a children
+ * watch each: the floor before issue 24).
+ */
+type Side = ZkTransport | 'floor' | 'one-shot floor';
+
+/** The bare consumers of a floor. */
+type FloorWatcher = BareWatcher | TreeWatcher;
 
 /** The library's consumers on one transport. */
 interface LibraryConsumers {
@@ -54,13 +64,15 @@ export const burst: BenchCase = {
   async run({ zk, log }) {
     const servers = zk.connectString;
     const sessions = INSTANCES * (TRANSPORTS.length + 1);
-    const consumerCount = CONSUMERS * (TRANSPORTS.length + 1);
+    const consumerCount = CONSUMERS * (TRANSPORTS.length + 2);
     log(`opening ${sessions} registering sessions and ${consumerCount} consumers`);
     const floorPath = benchPath('burst-floor');
+    const oneShotPath = benchPath('burst-one-shot-floor');
     const registrant = await Registrant.start(servers);
     await registrant.openFleet(INSTANCES);
     const setup = await BareZk.connect(servers);
     await setup.ensurePath(floorPath);
+    await setup.ensurePath(oneShotPath);
     const libraries = new Map<ZkTransport, LibraryConsumers>();
     for (const transport of TRANSPORTS) {
       const path = benchPath(`burst-ours-${transport}`);
@@ -72,12 +84,19 @@ export const burst: BenchCase = {
       libraries.set(transport, { clients, watched, path });
     }
     setup.close();
+    const treeSessions = await Promise.all(
+      Array.from({ length: CONSUMERS }, () => BareProtocol.connect(servers)),
+    );
+    const treeWatchers = treeSessions.map((session) => new TreeWatcher(session, floorPath));
+    await Promise.all(treeWatchers.map((watcher) => watcher.start()));
     const bareConsumers = await Promise.all(
       Array.from({ length: CONSUMERS }, () => BareZk.connect(servers)),
     );
-    const watchers = bareConsumers.map((session) => new BareWatcher(session.native, floorPath));
-    await Promise.all(watchers.map((watcher) => watcher.start()));
-    const sides: Side[] = [...TRANSPORTS, 'floor'];
+    const oneShotWatchers = bareConsumers.map(
+      (session) => new BareWatcher(session.native, oneShotPath),
+    );
+    await Promise.all(oneShotWatchers.map((watcher) => watcher.start()));
+    const sides: Side[] = [...TRANSPORTS, 'floor', 'one-shot floor'];
     const results = new Map<Side, BurstRun[]>(sides.map((side) => [side, []]));
     try {
       for (let run = 0; run <= RUNS; run++) {
@@ -85,8 +104,10 @@ export const burst: BenchCase = {
         for (const side of nthOrder(sides, run)) {
           const result =
             side === 'floor'
-              ? await floorBurst(registrant, watchers, floorPath)
-              : await oursBurst(registrant, side, libraries.get(side)!);
+              ? await floorBurst(registrant, treeWatchers, floorPath)
+              : side === 'one-shot floor'
+                ? await floorBurst(registrant, oneShotWatchers, oneShotPath)
+                : await oursBurst(registrant, side, libraries.get(side)!);
           if (run > 0) results.get(side)!.push(result);
         }
       }
@@ -95,6 +116,7 @@ export const burst: BenchCase = {
         for (const consumer of library.watched) await consumer.endpointer.close();
         for (const client of library.clients) await client.close();
       }
+      for (const session of treeSessions) session.close();
       for (const session of bareConsumers) session.close();
       await registrant.close();
     }
@@ -104,19 +126,16 @@ export const burst: BenchCase = {
     const row = (side: Side) => {
       const runs = results.get(side)!;
       const last = summarize(runs.map((r) => r.lastConsumer));
+      const library = side !== 'floor' && side !== 'one-shot floor';
       return [
-        side === 'floor' ? 'floor' : libraryLabel(side),
+        library ? libraryLabel(side) : sideLabel(side),
         medianP95(summarize(runs.map((r) => r.registered))),
         medianP95(last),
-        ratio(last.median / floorLast),
-        side === 'floor'
-          ? ''
-          : side === TRANSPORTS[0]
-            ? 'reference'
-            : ratio(last.median / referenceLast),
+        side === 'floor' ? 'the floor' : ratio(last.median / floorLast),
+        !library ? '' : side === TRANSPORTS[0] ? 'reference' : ratio(last.median / referenceLast),
         count(median(runs.map((r) => r.requests))),
         median(runs.map((r) => r.perRegistration)).toFixed(1),
-        side === 'floor' ? '' : verdict(last.median / floorLast <= BURST_GOAL),
+        library ? verdict(last.median / floorLast <= BURST_GOAL) : '',
       ];
     };
     const [reference, ...others] = TRANSPORTS;
@@ -125,9 +144,13 @@ export const burst: BenchCase = {
         `process of their own (\`Registrar.register()\`: the create alone when the service node ` +
         `exists; the floor: a bare create); ${CONSUMERS} consumers, each on its own session, ` +
         `watch the path. The library once per transport: its ${INSTANCES} registering sessions ` +
-        `and its ${CONSUMERS} consumers on that transport, on a path of its own. ${RUNS} runs of ` +
-        'each side (after one unrecorded), interleaved, each run taking the next order of the ' +
-        'sides; everything is deregistered between runs. Times from the first register call.',
+        `and its ${CONSUMERS} consumers on that transport, on a path of its own. The floor: ` +
+        `${CONSUMERS} protocol sessions used bare, each on one persistent recursive watch (a ` +
+        'data read per new child); the one-shot floor (before issue 24): native sessions used ' +
+        'bare, each on a children watch (a list read per change, then the new children). ' +
+        `${RUNS} runs of each side (after one unrecorded), interleaved, each run taking the next ` +
+        'order of the sides; everything is deregistered between runs. Times from the first ' +
+        'register call; ratios against the floor.',
       '',
       table(
         [
@@ -136,7 +159,7 @@ export const burst: BenchCase = {
           'last consumer holds all, p50 / p95 (ms)',
           'vs floor',
           `${others.join(', ')}/${reference}, last consumer p50`,
-          `requests per consumer (${INSTANCES} data reads + children reads)`,
+          `requests per consumer (${INSTANCES} data reads + any children reads)`,
           'requests per registration',
           `goal ≤ ${BURST_GOAL}×`,
         ],
@@ -181,7 +204,7 @@ function heldAll(consumer: WatchedEndpointer, expected: number): Promise<number>
 
 async function floorBurst(
   registrant: Registrant,
-  watchers: readonly BareWatcher[],
+  watchers: readonly FloorWatcher[],
   path: string,
 ): Promise<BurstRun> {
   const requestsBefore = watchers.map((w) => w.requests.getChildren + w.requests.get);
@@ -202,7 +225,7 @@ async function floorBurst(
   };
 }
 
-function floorHeld(watcher: BareWatcher, expected: number): Promise<number> {
+function floorHeld(watcher: FloorWatcher, expected: number): Promise<number> {
   return new Promise((resolve) => {
     watcher.onChange((change) => {
       if (watcher.held.size === expected) resolve(change.at);

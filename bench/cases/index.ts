@@ -43,6 +43,11 @@ export const BENCH_CASES: readonly BenchEntry[] = [
     load: async () => (await import('./many-consumers.js')).manyConsumers,
   },
   {
+    name: 'scale',
+    nodeFlags: [],
+    load: async () => (await import('./scale.js')).scale,
+  },
+  {
     name: 'end-to-end',
     nodeFlags: [],
     load: async () => (await import('./end-to-end.js')).endToEnd,

@@ -1,32 +1,42 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { ZkTransport } from '../../lib/client/zk-client.options.js';
-import { Arrivals, holdsSorted } from '../support/arrivals.js';
+import { Arrivals, ChangeHistory, holdsSorted } from '../support/arrivals.js';
 import { BareWatcher } from '../support/bare-watcher.js';
 import { BareZk } from '../support/bare-zk.js';
 import { type ConsumerApp, startConsumerApp, watchedPath } from '../support/consumer-app.js';
 import { benchPath } from '../support/fleet.js';
-import { count, medianP95, positiveRatio, ratio, table, verdict } from '../support/format.js';
+import { count, medianP95, table, verdict } from '../support/format.js';
 import { libraryLabel, TRANSPORTS } from '../support/lib-parts.js';
 import { delta, mntr } from '../support/mntr.js';
 import { nthOrder } from '../support/order.js';
-import { BURST_GOAL } from '../support/propagation-report.js';
-import { Registrant } from '../support/registrant.js';
+import { BURST_GOAL, meetsGoal, versus } from '../support/propagation-report.js';
+import { sideLabel } from '../support/propagation-rig.js';
+import { Registrant, type Timed } from '../support/registrant.js';
+import { smoke } from '../support/smoke.js';
 import { summarize } from '../support/stats.js';
+import { BareProtocol, TreeWatcher } from '../support/tree-watcher.js';
 import type { BenchCase } from './bench-case.js';
 
-const APPS = 50;
-const TRIALS = 40;
-const WARMUP = 5;
+const APPS = smoke(50, 5);
+const TRIALS = smoke(40, 4);
+const WARMUP = smoke(5, 1);
 
 interface Spread {
-  /** When the last consumer held the change, from the change. */
+  /** When the last consumer held the change, from the change's resolution. */
   last: number;
   /** When the median consumer did. */
   median: number;
+  /** When the last consumer held the change, from the change's call. */
+  lastFromCall: number;
 }
 
-/** A side of a trial: the library on a transport, or the floor. */
-type Side = ZkTransport | 'floor';
+/**
+ * A side of a trial: the library on a transport, the floor (issue 24: the protocol client bare, a
+ * persistent recursive watch each), or the one-shot floor (the native binding bare, a children
+ * watch each: the floor before issue 24).
+ */
+type Side = ZkTransport | 'floor' | 'one-shot floor';
+type FloorSide = 'floor' | 'one-shot floor';
 
 /** One side's trials, by direction. */
 interface SideSpreads {
@@ -48,13 +58,16 @@ export const manyConsumers: BenchCase = {
     const servers = zk.connectString;
     log(
       `starting ${APPS} Nest application contexts per transport (${TRANSPORTS.join(', ')}) and ` +
-        `${APPS} bare watchers`,
+        `${APPS} bare watchers per floor`,
     );
     const registrant = await Registrant.start(servers);
     const setup = await BareZk.connect(servers);
     for (const transport of TRANSPORTS) await setup.ensurePath(watchedPath(transport));
-    const floorPath = benchPath('many-floor');
-    await setup.ensurePath(floorPath);
+    const floorPaths: Record<FloorSide, string> = {
+      floor: benchPath('many-floor'),
+      'one-shot floor': benchPath('many-one-shot-floor'),
+    };
+    for (const path of Object.values(floorPaths)) await setup.ensurePath(path);
     setup.close();
     const apps: ConsumerApp[] = [];
     const arrivals = new Map<ZkTransport, Arrivals[]>();
@@ -74,17 +87,28 @@ export const manyConsumers: BenchCase = {
       }
       arrivals.set(transport, trackers);
     }
+    const treeSessions = await Promise.all(
+      Array.from({ length: APPS }, () => BareProtocol.connect(servers)),
+    );
     const bareSessions = await Promise.all(
       Array.from({ length: APPS }, () => BareZk.connect(servers)),
     );
-    const watchers = bareSessions.map((session) => new BareWatcher(session.native, floorPath));
-    await Promise.all(watchers.map((watcher) => watcher.start()));
-    const floorArrivals = watchers.map((watcher) => {
-      const tracker = new Arrivals();
-      watcher.onChange((change) => tracker.notify(change.at, (id) => watcher.held.has(id)));
-      return tracker;
-    });
-    const sides: Side[] = [...TRANSPORTS, 'floor'];
+    const watchers: Record<FloorSide, (BareWatcher | TreeWatcher)[]> = {
+      floor: treeSessions.map((session) => new TreeWatcher(session, floorPaths.floor)),
+      'one-shot floor': bareSessions.map(
+        (session) => new BareWatcher(session.native, floorPaths['one-shot floor']),
+      ),
+    };
+    const floorArrivals = {} as Record<FloorSide, Arrivals[]>;
+    for (const side of ['floor', 'one-shot floor'] as const) {
+      await Promise.all(watchers[side].map((watcher) => watcher.start()));
+      floorArrivals[side] = watchers[side].map((watcher) => {
+        const history = new ChangeHistory(new Arrivals());
+        watcher.onChange((change) => history.notify(change.at, change.added, change.removed));
+        return history.arrivals;
+      });
+    }
+    const sides: Side[] = [...TRANSPORTS, 'floor', 'one-shot floor'];
     const results = new Map<Side, SideSpreads>(
       sides.map((side) => [side, { register: [], deregister: [] }]),
     );
@@ -93,16 +117,12 @@ export const manyConsumers: BenchCase = {
       const path = watchedPath(transport);
       const trackers = arrivals.get(transport)!;
       const before = await mntr(zk);
-      const { node, resolved: registered } = await registrant.register(
-        transport,
-        path,
-        'http://127.0.0.1:4321',
-      );
-      const id = node.slice(path.length + 1);
+      const registered = await registrant.register(transport, path, 'http://127.0.0.1:4321');
+      const id = registered.node.slice(path.length + 1);
       const held = await Promise.all(trackers.map((tracker) => tracker.when(id, true)));
       await delay(5);
       const after = await mntr(zk);
-      const { resolved: deregistered } = await registrant.deregister(node);
+      const deregistered = await registrant.deregister(registered.node);
       const dropped = await Promise.all(trackers.map((tracker) => tracker.when(id, false)));
       await delay(5);
       if (!record) return;
@@ -112,56 +132,59 @@ export const manyConsumers: BenchCase = {
       counted.cacheHits += delta(before, after, 'zk_response_packet_get_children_cache_hits');
       counted.serverReads += delta(before, after, 'zk_cnt_readlatency');
     };
-    const floorTrial = async (record: boolean) => {
-      const { node: created, resolved: createdAt } = await registrant.create(
-        floorPath,
-        'http://127.0.0.1:4321',
-      );
-      const floorId = created.slice(floorPath.length + 1);
-      const floorHeld = await Promise.all(floorArrivals.map((t) => t.when(floorId, true)));
+    const floorTrial = async (side: FloorSide, record: boolean) => {
+      const path = floorPaths[side];
+      const trackers = floorArrivals[side];
+      const createdAt = await registrant.create(path, 'http://127.0.0.1:4321');
+      const floorId = createdAt.node.slice(path.length + 1);
+      const floorHeld = await Promise.all(trackers.map((t) => t.when(floorId, true)));
       await delay(5);
-      const { resolved: deletedAt } = await registrant.delete(created);
-      const floorDropped = await Promise.all(floorArrivals.map((t) => t.when(floorId, false)));
+      const deletedAt = await registrant.delete(createdAt.node);
+      const floorDropped = await Promise.all(trackers.map((t) => t.when(floorId, false)));
       await delay(5);
       if (!record) return;
-      results.get('floor')!.register.push(spread(floorHeld, createdAt));
-      results.get('floor')!.deregister.push(spread(floorDropped, deletedAt));
+      results.get(side)!.register.push(spread(floorHeld, createdAt));
+      results.get(side)!.deregister.push(spread(floorDropped, deletedAt));
     };
     try {
       for (let trial = 0; trial < WARMUP + TRIALS; trial++) {
         const record = trial >= WARMUP;
         for (const side of nthOrder(sides, trial)) {
-          if (side === 'floor') await floorTrial(record);
+          if (side === 'floor' || side === 'one-shot floor') await floorTrial(side, record);
           else await libraryTrial(side, record);
         }
       }
     } finally {
       for (const { app } of apps) await app.close();
       await registrant.close();
+      for (const session of treeSessions) session.close();
       for (const session of bareSessions) session.close();
     }
     const [reference, ...others] = TRANSPORTS;
     const rows: string[][] = [];
     for (const direction of ['register', 'deregister'] as const) {
-      const last = (side: Side) => summarize(results.get(side)![direction].map((s) => s.last));
-      const middle = (side: Side) => summarize(results.get(side)![direction].map((s) => s.median));
-      const floorLast = last('floor');
-      const referenceLast = last(reference!);
-      for (const transport of TRANSPORTS) {
-        const oursLast = last(transport);
-        const r = oursLast.median / floorLast.median;
+      const of = (side: Side, pick: (s: Spread) => number) =>
+        summarize(results.get(side)![direction].map(pick));
+      /** The last consumer, from the resolution and from the call. */
+      const last = (side: Side) => ({
+        fromResolved: of(side, (s) => s.last),
+        fromCall: of(side, (s) => s.lastFromCall),
+      });
+      const medians = (side: Side) => ({
+        fromResolved: last(side).fromResolved.median,
+        fromCall: last(side).fromCall.median,
+      });
+      for (const side of sides) {
+        const library = side !== 'floor' && side !== 'one-shot floor';
         rows.push([
           direction,
-          libraryLabel(transport),
-          medianP95(middle(transport)),
-          medianP95(oursLast),
-          medianP95(middle('floor')),
-          medianP95(floorLast),
-          oursLast.median <= 0 ? 'ahead' : ratio(r),
-          verdict(r <= BURST_GOAL),
-          transport === reference
-            ? 'reference'
-            : positiveRatio(oursLast.median, referenceLast.median),
+          library ? libraryLabel(side) : sideLabel(side),
+          medianP95(of(side, (s) => s.median)),
+          medianP95(last(side).fromResolved),
+          medianP95(last(side).fromCall),
+          side === 'floor' ? 'the floor' : versus(last(side), last('floor')),
+          library ? verdict(meetsGoal(medians(side), medians('floor'), BURST_GOAL)) : '',
+          !library ? '' : side === reference ? 'reference' : versus(last(side), last(reference!)),
         ]);
       }
     }
@@ -175,11 +198,15 @@ export const manyConsumers: BenchCase = {
     return [
       `${APPS} Nest application contexts per transport in one process, each with its own ` +
         'ZooKeeper session of that transport and an `@InjectEndpointer(path)` provider ' +
-        `(${TRANSPORTS.map((t) => `\`${watchedPath(t)}\``).join(', ')}); ${APPS} bare watchers ` +
-        'on their own sessions for the floor; the registering app in a process of its own ' +
+        `(${TRANSPORTS.map((t) => `\`${watchedPath(t)}\``).join(', ')}); for each floor, ${APPS} ` +
+        'bare watchers on their own sessions (the floor: protocol sessions on a persistent ' +
+        'recursive watch each; the one-shot floor, before issue 24: native sessions on a ' +
+        'children watch each); the registering app in a process of its own ' +
         "(`Registrar` on the consumers' transport). Times from the change's resolution in the " +
-        `registering app. ${TRIALS} trials (after ${WARMUP} unrecorded), each trial taking the ` +
-        'next order of the three sides. All consumers ' +
+        'registering app (the last consumer also from its call: where the floor holds a change ' +
+        'before the registering app has its answer, only those make a ratio). ' +
+        `${TRIALS} trials (after ${WARMUP} unrecorded), each trial taking the ` +
+        'next order of the sides; ratios against the floor. All consumers ' +
         'share one event loop and two cores with the server, so the spread between the first and ' +
         'the last is mostly their turn on the loop.',
       '',
@@ -187,26 +214,31 @@ export const manyConsumers: BenchCase = {
         [
           'change',
           'consumers',
-          'library, median consumer',
-          'library, last consumer',
-          'floor, median consumer',
-          'floor, last consumer',
-          'last, ratio of p50s',
+          'median consumer, p50 / p95 (ms)',
+          'last consumer, p50 / p95 (ms)',
+          'last consumer from the call, p50 / p95 (ms)',
+          'last vs floor, p50 (from the resolution; from the call)',
           `goal ≤ ${BURST_GOAL}×`,
           `${others.join(', ')}/${reference}, last p50`,
         ],
         rows,
       ),
       '',
-      `Server reads per registration (${APPS} children reads and ${APPS} data reads expected; the ` +
-        `registrar sends no read, only its create): ${readsLine}. A children read answered from ` +
+      `Server reads per registration (expected: native, one-shot watches, ${APPS} children ` +
+        `reads and ${APPS} data reads; protocol, a persistent recursive watch, ${APPS} data ` +
+        `reads; the registrar sends no read, only its create): ${readsLine}. A children read answered from ` +
         "the server's serialized-response cache (`get_children2` of an unchanged list) means " +
         `${count(APPS)} sessions reading the same new list cost the server one serialization.`,
     ].join('\n');
   },
 };
 
-function spread(times: readonly number[], from: number): Spread {
-  const sorted = times.map((t) => t - from).sort((a, b) => a - b);
-  return { last: sorted[sorted.length - 1]!, median: sorted[Math.floor(sorted.length / 2)]! };
+function spread(times: readonly number[], change: Timed): Spread {
+  const sorted = times.map((t) => t - change.resolved).sort((a, b) => a - b);
+  const last = sorted[sorted.length - 1]!;
+  return {
+    last,
+    median: sorted[Math.floor(sorted.length / 2)]!,
+    lastFromCall: last + change.resolved - change.called,
+  };
 }

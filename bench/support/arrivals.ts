@@ -66,3 +66,31 @@ export function holdsSorted(sorted: readonly { readonly id: string }[], id: stri
     ) !== -1
   );
 }
+
+/**
+ * Feeds an `Arrivals` from a consumer that reports each change as the ids it added and removed (the
+ * floors, Curator). `Arrivals` asks, of earlier changes too, whether an id was held right after
+ * each: a test reading what the consumer holds now would answer for the present (and date a change
+ * to the oldest notification it keeps). This one answers for the moment of each change, in O(1),
+ * without copying what the consumer holds. Ids are taken to be added at most once (every trial
+ * registers a new one); those held before the first change count as never added.
+ */
+export class ChangeHistory {
+  private changes = 0;
+  private readonly addedAt = new Map<string, number>();
+  private readonly removedAt = new Map<string, number>();
+
+  constructor(readonly arrivals: Arrivals) {}
+
+  notify(at: number, added: readonly string[], removed: readonly string[]): void {
+    const change = ++this.changes;
+    for (const id of added) this.addedAt.set(id, change);
+    for (const id of removed) this.removedAt.set(id, change);
+    this.arrivals.notify(at, (id) => {
+      const addedAt = this.addedAt.get(id);
+      if (addedAt === undefined || addedAt > change) return false;
+      const removedAt = this.removedAt.get(id);
+      return removedAt === undefined || removedAt > change;
+    });
+  }
+}

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { encodeCuratorInstance } from '../../lib/sd/formats/curator.format.js';
 import { encodeSpringInstance } from '../../lib/sd/formats/spring.format.js';
 import { Bare, type BareZk } from './bare-zk.js';
 
@@ -14,25 +15,65 @@ export async function registerFleet(
   inFlight = 1000,
 ): Promise<string[]> {
   await zk.ensurePath(path);
-  const names: string[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < count) {
-      const index = next++;
-      const prefix = `${path}/_c_${randomBytes(16).toString('hex')}-`;
-      const created = await zk.create(
-        prefix,
-        `http://127.0.0.1:${20_000 + (index % 40_000)}`,
-        Bare.EPHEMERAL_SEQUENTIAL,
-      );
-      names.push(created.slice(path.length + 1));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(inFlight, count) }, worker));
-  return names;
+  const created = await createMany(count, inFlight, (index) =>
+    zk.create(
+      `${path}/_c_${randomBytes(16).toString('hex')}-`,
+      `http://127.0.0.1:${20_000 + (index % 40_000)}`,
+      Bare.EPHEMERAL_SEQUENTIAL,
+    ),
+  );
+  return created.map((node) => node.slice(path.length + 1));
 }
 
-/** A path under the benchmark root no other run uses. */
+/**
+ * Registers `count` instances of service `name` in Curator's format, as Curator's
+ * `ServiceDiscovery.registerService` writes them: `basePath/name/<uuid>`, ephemeral, Curator's
+ * `ServiceInstance` JSON (id the node's name, payload null), through one bare session, `inFlight`
+ * at a time. Returns the service's path.
+ */
+export async function registerCuratorFleet(
+  zk: BareZk,
+  basePath: string,
+  name: string,
+  count: number,
+  inFlight = 1000,
+): Promise<string> {
+  const path = `${basePath}/${name}`;
+  await zk.ensurePath(path);
+  await createMany(count, inFlight, (index) => {
+    const id = randomUUID();
+    const data = curatorInstanceJson(name, id, 20_000 + (index % 40_000));
+    return zk.create(`${path}/${id}`, data, Bare.EPHEMERAL);
+  });
+  return path;
+}
+
+/** Curator's `ServiceInstance` JSON of one instance on 127.0.0.1 (what Curator 5.4 writes). */
+export function curatorInstanceJson(name: string, id: string, port: number): string {
+  return encodeCuratorInstance({
+    name,
+    id,
+    address: '127.0.0.1',
+    port,
+    registrationTimeUTC: Date.now(),
+  }).toString('utf8');
+}
+
+/** Runs `create(0..count-1)` with `inFlight` at a time; the created nodes, in completion order. */
+async function createMany(
+  count: number,
+  inFlight: number,
+  create: (index: number) => Promise<string>,
+): Promise<string[]> {
+  const created: string[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < count) created.push(await create(next++));
+  };
+  await Promise.all(Array.from({ length: Math.min(inFlight, count) }, worker));
+  return created;
+}
+
 /**
  * Registers one Spring instance per weight under `path` (`path/<uuid>`, ephemeral), with metadata
  * `weight`, on ports 20000 and up, through one bare session.
@@ -58,6 +99,7 @@ export async function registerWeightedFleet(
   }
 }
 
+/** A path under the benchmark root no other run uses. */
 export function benchPath(label: string): string {
   return `/bench/${label}-${randomBytes(4).toString('hex')}/svc`;
 }

@@ -1,28 +1,32 @@
-import type { ZkTransport } from '../../lib/client/zk-client.options.js';
-import { count, medianP95, ms, positiveRatio, ratio, table, verdict } from './format.js';
-import { libraryLabel } from './lib-parts.js';
-import type { ChangePair, PropagationRig, PropagationTrial } from './propagation-rig.js';
+import type { CuratorMissing } from './curator-timer.js';
+import { count, medianP95, positiveRatio, ratio, table, verdict } from './format.js';
+import type { ChangePair, PropagationRig, PropagationTrial, Side } from './propagation-rig.js';
+import { sideLabel } from './propagation-rig.js';
 import { histogram, type Summary, summarize } from './stats.js';
 
-/** Goal of issue 14 (issue 7 had 1.3×): the library's median within 1.15× of the floor's. */
+/**
+ * Goal of issue 14 (issue 7 had 1.3×), against issue 24's floor, both directions: the library's
+ * median ≤ 1.15× the floor's.
+ */
 export const PROPAGATION_GOAL = 1.15;
 /** Goal of issue 14 for many changes or many consumers at once (bursts, 50 consumers). */
 export const BURST_GOAL = 1.2;
 
 type Direction = 'register' | 'deregister';
 
-interface Side {
+interface SideSummary {
   fromResolved: Summary;
   fromCall: Summary;
   requests: string;
 }
 
-/** The trials of one size, summarized: the library on each transport (the rig's order), the floor. */
+/** The trials of one size, summarized per side, in the rig's order. */
 export interface SizeResult {
   size: number;
   trials: number;
-  library: readonly { transport: ZkTransport; sides: Record<Direction, Side> }[];
-  floor: Record<Direction, Side>;
+  sides: ReadonlyMap<Side, Record<Direction, SideSummary>>;
+  /** Why there is no Curator side, when there is none. */
+  curatorMissing: CuratorMissing | undefined;
 }
 
 /** Runs `warmup` unrecorded trials, then `trials`, cycling through the orders of the sides. */
@@ -30,104 +34,160 @@ export async function runTrials(
   rig: PropagationRig,
   trials: number,
   warmup: number,
+  curatorMissing?: CuratorMissing,
 ): Promise<SizeResult> {
   for (let i = 0; i < warmup; i++) await rig.trial(i);
   const results: PropagationTrial[] = [];
   for (let i = 0; i < trials; i++) results.push(await rig.trial(i));
-  const side = (pick: (trial: PropagationTrial) => ChangePair, direction: Direction): Side => ({
-    fromResolved: summarize(results.map((r) => pick(r)[direction].fromResolved)),
-    fromCall: summarize(results.map((r) => pick(r)[direction].fromCall)),
-    requests: histogram(results.map((r) => pick(r)[direction].requests)),
-  });
-  const sides = (pick: (trial: PropagationTrial) => ChangePair) => ({
-    register: side(pick, 'register'),
-    deregister: side(pick, 'deregister'),
-  });
+  const summary = (side: Side, direction: Direction): SideSummary => {
+    const pairs: ChangePair[] = results.map((r) => r.sides.get(side)!);
+    return {
+      fromResolved: summarize(pairs.map((p) => p[direction].fromResolved)),
+      fromCall: summarize(pairs.map((p) => p[direction].fromCall)),
+      requests: histogram(pairs.map((p) => p[direction].requests)),
+    };
+  };
   return {
     size: rig.size,
     trials,
-    library: rig.transports.map((transport) => ({
-      transport,
-      sides: sides((r) => r.library.get(transport)!),
-    })),
-    floor: sides((r) => r.floor),
+    sides: new Map(
+      rig.sides.map((side) => [
+        side,
+        { register: summary(side, 'register'), deregister: summary(side, 'deregister') },
+      ]),
+    ),
+    curatorMissing: rig.sides.includes('curator') ? undefined : curatorMissing,
   };
 }
 
 /**
- * One row per size, direction and transport. Main figures from the change's resolution in the
- * registering app (issue 7's definition); a value ≤ 0 means the consumer held the change before
- * the registering app had its answer. Then the same from the call, whose ratio stays meaningful.
- * The last column compares each transport with the first (the reference, native), from the
- * resolution and from the call.
+ * `a` against `b`, medians from the resolution: a ratio when both are > 0; "ahead" when `a` held
+ * the change before the registering app had its answer and `b` did not; else n/a.
+ */
+function resolvedRatio(a: Summary, b: Summary): string {
+  if (a.median <= 0 && b.median > 0) return 'ahead';
+  return positiveRatio(a.median, b.median);
+}
+
+/**
+ * Whether `ours` is within `goal` times `floor` (medians): from the resolution, or from the call
+ * where the floor held the change before the registering app had its answer (≤ 0: no ratio).
+ */
+export function meetsGoal(
+  ours: { fromResolved: number; fromCall: number },
+  floor: { fromResolved: number; fromCall: number },
+  goal: number,
+): boolean {
+  if (floor.fromResolved > 0) return ours.fromResolved / floor.fromResolved <= goal;
+  return ours.fromCall / floor.fromCall <= goal;
+}
+
+/** `a` against `b` as `<from the resolution>; <from the call>` (see `resolvedRatio`). */
+export function versus(
+  a: { fromResolved: Summary; fromCall: Summary },
+  b: { fromResolved: Summary; fromCall: Summary },
+): string {
+  return (
+    `${resolvedRatio(a.fromResolved, b.fromResolved)}; ` +
+    ratio(a.fromCall.median / b.fromCall.median)
+  );
+}
+
+const medians = (side: SideSummary) => ({
+  fromResolved: side.fromResolved.median,
+  fromCall: side.fromCall.median,
+});
+
+/**
+ * One row per size, direction and side: the library on each transport, the floor (issue 24's:
+ * the protocol client, one persistent recursive watch), the one-shot floor (the floor before
+ * issue 24, for reference), Curator's ServiceCache. Main figures from the change's resolution in
+ * the registering app (issue 7's definition; ≤ 0: the consumer held the change before the
+ * registering app had its answer), then from the call, whose ratio stays meaningful. Every ratio
+ * is of medians: against the floor; the library's against Curator; protocol against native.
  */
 export function propagationTable(results: readonly SizeResult[]): string {
   const rows: string[][] = [];
   for (const result of results) {
     for (const direction of ['register', 'deregister'] as const) {
-      const floor = result.floor[direction];
-      const reference = result.library[0]!.sides[direction];
-      for (const [index, { transport, sides }] of result.library.entries()) {
-        const ours = sides[direction];
-        const r = ours.fromResolved.median / floor.fromResolved.median;
-        const fromCall = ours.fromCall.median / floor.fromCall.median;
+      const get = (side: Side) => result.sides.get(side)?.[direction];
+      const floor = get('floor')!;
+      const curator = get('curator');
+      const native = get('native');
+      for (const side of ['native', 'protocol', 'floor', 'one-shot floor', 'curator'] as const) {
+        const ours = get(side);
+        const head = [count(result.size), direction, String(result.trials), sideLabel(side)];
+        if (!ours) {
+          if (side === 'curator' && result.curatorMissing) {
+            rows.push([
+              ...head.slice(0, 2),
+              '',
+              head[3]!,
+              result.curatorMissing.cell,
+              '',
+              '',
+              '',
+              '',
+              '',
+            ]);
+          }
+          continue;
+        }
+        const library = side === 'native' || side === 'protocol';
         rows.push([
-          count(result.size),
-          direction,
-          String(result.trials),
-          libraryLabel(transport),
+          ...head,
           medianP95(ours.fromResolved),
-          medianP95(floor.fromResolved),
-          ours.fromResolved.median <= 0 ? 'ahead' : ratio(r),
-          verdict(r <= PROPAGATION_GOAL),
-          `${ms(ours.fromCall.median)} / ${ms(floor.fromCall.median)} (${ratio(fromCall)})`,
-          index === 0
-            ? 'reference'
-            : `${positiveRatio(ours.fromResolved.median, reference.fromResolved.median)}; ` +
-              ratio(ours.fromCall.median / reference.fromCall.median),
+          medianP95(ours.fromCall),
+          side === 'floor' ? 'the floor' : versus(ours, floor),
+          library ? verdict(meetsGoal(medians(ours), medians(floor), PROPAGATION_GOAL)) : '',
+          library && curator ? versus(ours, curator) : '',
+          side === 'protocol' && native ? versus(ours, native) : '',
         ]);
       }
     }
   }
-  const [reference, ...others] = results[0]?.library.map((l) => l.transport) ?? [];
   return table(
     [
       'instances already there',
       'change',
       'trials',
       'consumer',
-      'library p50 / p95 (ms)',
-      'floor p50 / p95 (ms)',
-      'p50 ratio',
+      'from the resolution, p50 / p95 (ms)',
+      'from the call, p50 / p95 (ms)',
+      'vs floor, p50 (from the resolution; from the call)',
       `goal ≤ ${PROPAGATION_GOAL}×`,
-      'from the call: library / floor p50 (ratio)',
-      `${others.join(', ')}/${reference} p50: from the resolution; from the call`,
+      'vs Curator, p50',
+      'protocol / native, p50',
     ],
     rows,
   );
 }
 
-/** ZooKeeper requests the consumer sent per change, as `count×trials`. */
+/** ZooKeeper requests each consumer sent per change, as `count×trials` (Curator's not counted). */
 export function requestsTable(results: readonly SizeResult[]): string {
-  const transports = results[0]?.library.map((l) => l.transport) ?? [];
+  const sides = (['native', 'protocol', 'floor', 'one-shot floor'] as const).filter((side) =>
+    results[0]?.sides.has(side),
+  );
   return table(
     [
       'instances already there',
-      ...transports.flatMap((transport) => [
-        `${libraryLabel(transport)}, register`,
-        `${libraryLabel(transport)}, deregister`,
+      ...sides.flatMap((side) => [
+        `${sideLabel(side)}, register`,
+        `${sideLabel(side)}, deregister`,
       ]),
-      'floor, register',
-      'floor, deregister',
     ],
     results.map((result) => [
       count(result.size),
-      ...result.library.flatMap(({ sides }) => [
-        sides.register.requests,
-        sides.deregister.requests,
-      ]),
-      result.floor.register.requests,
-      result.floor.deregister.requests,
+      ...sides.flatMap((side) => {
+        const summary = result.sides.get(side)!;
+        return [summary.register.requests, summary.deregister.requests];
+      }),
     ]),
   );
+}
+
+/** The sentence under a table whose Curator rows could not run, or ''. */
+export function curatorNote(results: readonly SizeResult[]): string {
+  const missing = results.find((result) => result.curatorMissing)?.curatorMissing;
+  return missing ? `Curator was not timed: ${missing.detail}.` : '';
 }

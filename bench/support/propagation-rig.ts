@@ -1,18 +1,22 @@
+import { randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { ZkClient } from '../../lib/client/zk-client.js';
 import type { ZkTransport } from '../../lib/client/zk-client.options.js';
-import { Arrivals } from './arrivals.js';
+import { Arrivals, ChangeHistory } from './arrivals.js';
 import { BareWatcher } from './bare-watcher.js';
 import { BareZk } from './bare-zk.js';
-import { benchPath, registerFleet } from './fleet.js';
-import { connectClient, TRANSPORTS, type WatchedEndpointer, watchEndpointer } from './lib-parts.js';
+import type { CuratorTimer } from './curator-timer.js';
+import { benchPath, curatorInstanceJson, registerCuratorFleet, registerFleet } from './fleet.js';
+import { connectClient, libraryLabel, TRANSPORTS, watchEndpointer } from './lib-parts.js';
 import { nthOrder } from './order.js';
 import { Registrant, type Timed } from './registrant.js';
+import { BareProtocol, TreeWatcher } from './tree-watcher.js';
 
 /** One change seen by a consumer: from the change's call, from its resolution; requests sent. */
 export interface ChangeTiming {
   fromCall: number;
   fromResolved: number;
+  /** NaN where the consumer's requests are not counted (Curator). */
   requests: number;
 }
 
@@ -22,139 +26,187 @@ export interface ChangePair {
   deregister: ChangeTiming;
 }
 
-/** One trial: a register and a deregister, seen by the library on each transport and the floor. */
+/**
+ * A consumer of the propagation trials: the library on a transport; the floor (issue 24: the
+ * protocol client bare, one persistent recursive watch); the one-shot floor (the native binding
+ * bare, a children watch re-armed by a list read per change: the floor before issue 24); Curator's
+ * `ServiceCache`.
+ */
+export type Side = ZkTransport | 'floor' | 'one-shot floor' | 'curator';
+
+/** How a table names a side. */
+export function sideLabel(side: Side): string {
+  switch (side) {
+    case 'floor':
+      return 'floor (protocol client, persistent recursive watch)';
+    case 'one-shot floor':
+      return 'one-shot floor (native binding, children watch)';
+    case 'curator':
+      return 'Curator 5.4 `ServiceCache`';
+    default:
+      return libraryLabel(side);
+  }
+}
+
+/** One trial: a register and a deregister, as each side saw them. */
 export interface PropagationTrial {
-  library: Map<ZkTransport, ChangePair>;
-  floor: ChangePair;
+  sides: Map<Side, ChangePair>;
 }
 
-/** The library on one transport: its consumer's client, its endpointer, its copy of the service. */
-interface LibrarySide {
-  transport: ZkTransport;
-  consumer: ZkClient;
-  watched: WatchedEndpointer;
-  path: string;
+/** A consumer in the rig, and how to register on its copy of the service. */
+interface RigSide {
+  side: Side;
+  arrivals: Arrivals;
+  /** Requests the consumer sent so far (NaN: not counted). */
+  requests(): number;
+  /** Registers one instance: its node, its id as the consumer holds it, and the times. */
+  register(): Promise<Timed & { node: string; id: string }>;
+  /** Deregisters the node `register` made: the library's `Registrar`, else a bare delete. */
+  deregister(node: string): Promise<Timed>;
+  close(): Promise<void> | void;
 }
 
-/** A side of a trial: the library on a transport, or the floor. */
-type Side = ZkTransport | 'floor';
+/** What to run besides the library on `transports`. */
+export interface RigOptions {
+  transports?: readonly ZkTransport[];
+  /** Curator's ServiceCache, on a copy of its own in Curator's format; none: no Curator side. */
+  curator?: CuratorTimer | undefined;
+}
 
 /**
- * Services with `size` instances each: one per transport watched by a `ZkEndpointer` on a session
- * of that transport, and one watched by the bare floor (on its own session), so a change to one
- * never wakes another. The registering app is another process (as in production, and so its work
- * never delays the consumers' event loop): `Registrar` on the consumer's transport (a deployment
- * runs one transport on both ends), a bare create/delete for the floor.
+ * Services with `size` instances each, one per side, each watched by that side's consumer on its
+ * own session, so a change to one never wakes another: the library on each transport (a
+ * `ZkEndpointer`), the floor, the one-shot floor (go-kit's format, as the library's), and
+ * Curator's `ServiceCache` (Curator's JSON format under a Curator base path, the only format it
+ * reads). The registering app is another process (as in production, and so its work never delays
+ * the consumers' event loop): `Registrar` on the consumer's transport for the library (a
+ * deployment runs one transport on both ends), a bare create / delete for the floors and Curator.
  */
 export class PropagationRig {
   private constructor(
     readonly size: number,
-    readonly transports: readonly ZkTransport[],
+    /** The sides, in the order of the tables. */
+    readonly sides: readonly Side[],
     private readonly filler: BareZk,
     private readonly registrant: Registrant,
-    private readonly libraries: readonly LibrarySide[],
-    private readonly bareConsumer: BareZk,
-    private readonly floor: BareWatcher,
-    private readonly floorArrivals: Arrivals,
+    private readonly rigSides: readonly RigSide[],
   ) {}
 
   static async start(
     servers: string,
     size: number,
-    transports: readonly ZkTransport[] = TRANSPORTS,
+    options: RigOptions = {},
   ): Promise<PropagationRig> {
+    const { transports = TRANSPORTS, curator } = options;
     const filler = await BareZk.connect(servers);
-    const libraries: LibrarySide[] = [];
-    for (const transport of transports) {
-      const path = benchPath(`ours-${transport}-${size}`);
-      await registerFleet(filler, path, size);
-      const consumer = await connectClient(servers, transport);
-      const watched = await watchEndpointer(consumer, path, size);
-      libraries.push({ transport, consumer, watched, path });
+    const registrant = await Registrant.start(servers);
+    const rigSides: RigSide[] = [];
+    const port = () => 10_000 + Math.floor(Math.random() * 50_000);
+    try {
+      for (const transport of transports) {
+        const path = benchPath(`ours-${transport}-${size}`);
+        await registerFleet(filler, path, size);
+        const consumer: ZkClient = await connectClient(servers, transport);
+        const watched = await watchEndpointer(consumer, path, size);
+        rigSides.push({
+          side: transport,
+          arrivals: watched.arrivals,
+          requests: () => consumer.requestCounts.total,
+          register: async () => {
+            const registered = await registrant.register(
+              transport,
+              path,
+              `http://127.0.0.1:${port()}`,
+            );
+            return { ...registered, id: registered.node.slice(path.length + 1) };
+          },
+          deregister: (node) => registrant.deregister(node),
+          close: async () => {
+            await watched.endpointer.close();
+            await consumer.close();
+          },
+        });
+      }
+
+      const floorPath = benchPath(`floor-${size}`);
+      await registerFleet(filler, floorPath, size);
+      const treeSession = await BareProtocol.connect(servers);
+      const tree = new TreeWatcher(treeSession, floorPath);
+      await tree.start();
+      if (tree.held.size !== size) throw new Error(`the floor holds ${tree.held.size}/${size}`);
+      rigSides.push(bareSide('floor', tree, registrant, port, () => treeSession.close()));
+
+      const oneShotPath = benchPath(`one-shot-floor-${size}`);
+      await registerFleet(filler, oneShotPath, size);
+      const oneShotSession = await BareZk.connect(servers);
+      const oneShot = new BareWatcher(oneShotSession.native, oneShotPath);
+      await oneShot.start();
+      rigSides.push(
+        bareSide('one-shot floor', oneShot, registrant, port, () => oneShotSession.close()),
+      );
+
+      if (curator) {
+        const name = `svc-${size}-${randomBytes(4).toString('hex')}`;
+        const path = await registerCuratorFleet(filler, curator.basePath, name, size);
+        const arrivals = await curator.watch(name, size);
+        rigSides.push({
+          side: 'curator',
+          arrivals,
+          requests: () => Number.NaN,
+          register: async () => {
+            const id = randomUUID();
+            const created = await registrant.createNode(
+              `${path}/${id}`,
+              curatorInstanceJson(name, id, port()),
+            );
+            return { ...created, id };
+          },
+          deregister: (node) => registrant.delete(node),
+          // First, so that the cache never sees its instances go with the filler's session.
+          close: () => curator.unwatch(name),
+        });
+      }
+    } catch (error) {
+      await closeAll(rigSides, registrant, filler);
+      throw error;
     }
-    const floorPath = benchPath(`floor-${size}`);
-    await registerFleet(filler, floorPath, size);
-    const bareConsumer = await BareZk.connect(servers);
-    const floor = new BareWatcher(bareConsumer.native, floorPath);
-    await floor.start();
-    const floorArrivals = new Arrivals();
-    floor.onChange((change) => floorArrivals.notify(change.at, (id) => floor.held.has(id)));
     return new PropagationRig(
       size,
-      transports,
+      rigSides.map((rigSide) => rigSide.side),
       filler,
-      await Registrant.start(servers),
-      libraries,
-      bareConsumer,
-      floor,
-      floorArrivals,
+      registrant,
+      rigSides,
     );
   }
 
   /**
-   * Registers then deregisters one instance on each side (the library on each transport, the
-   * floor), in the order `nthOrder` gives trial `index`: every order in turn.
+   * Registers then deregisters one instance on each side, in the order `nthOrder` gives trial
+   * `index`: every order in turn.
    */
   async trial(index: number): Promise<PropagationTrial> {
-    const sides: Side[] = [...this.transports, 'floor'];
-    const library = new Map<ZkTransport, ChangePair>();
-    let floor: ChangePair | undefined;
-    for (const side of nthOrder(sides, index)) {
-      if (side === 'floor') {
-        floor = await this.floorTrial();
-      } else {
-        const ours = this.libraries.find((candidate) => candidate.transport === side)!;
-        library.set(side, await this.libraryTrial(ours));
-      }
+    const sides = new Map<Side, ChangePair>();
+    for (const rigSide of nthOrder(this.rigSides, index)) {
+      sides.set(rigSide.side, await this.sideTrial(rigSide));
     }
-    return { library, floor: floor! };
+    return { sides };
   }
 
   async close(): Promise<void> {
-    for (const library of this.libraries) {
-      await library.watched.endpointer.close();
-      await library.consumer.close();
-    }
-    this.floor.close();
-    await this.registrant.close();
-    this.bareConsumer.close();
-    this.filler.close();
+    await closeAll(this.rigSides, this.registrant, this.filler);
   }
 
-  private async libraryTrial(library: LibrarySide): Promise<ChangePair> {
-    const { consumer, watched, path, transport } = library;
-    const requests = () => consumer.requestCounts.total;
-    const data = `http://127.0.0.1:${10_000 + Math.floor(Math.random() * 50_000)}`;
-    const before = requests();
-    const registered = await this.registrant.register(transport, path, data);
-    const id = registered.node.slice(path.length + 1);
-    const held = await watched.arrivals.when(id, true);
+  private async sideTrial(rigSide: RigSide): Promise<ChangePair> {
+    const before = rigSide.requests();
+    const registered = await rigSide.register();
+    const held = await rigSide.arrivals.when(registered.id, true);
     await this.settle();
-    const afterRegister = requests();
-    const deregistered = await this.registrant.deregister(registered.node);
-    const dropped = await watched.arrivals.when(id, false);
+    const afterRegister = rigSide.requests();
+    const deregistered = await rigSide.deregister(registered.node);
+    const dropped = await rigSide.arrivals.when(registered.id, false);
     await this.settle();
     return {
       register: timing(registered, held, afterRegister - before),
-      deregister: timing(deregistered, dropped, requests() - afterRegister),
-    };
-  }
-
-  private async floorTrial(): Promise<ChangePair> {
-    const requests = () => this.floor.requests.getChildren + this.floor.requests.get;
-    const data = `http://127.0.0.1:${10_000 + Math.floor(Math.random() * 50_000)}`;
-    const before = requests();
-    const created = await this.registrant.create(this.floor.path, data);
-    const id = created.node.slice(this.floor.path.length + 1);
-    const held = await this.floorArrivals.when(id, true);
-    await this.settle();
-    const afterRegister = requests();
-    const deleted = await this.registrant.delete(created.node);
-    const dropped = await this.floorArrivals.when(id, false);
-    await this.settle();
-    return {
-      register: timing(created, held, afterRegister - before),
-      deregister: timing(deleted, dropped, requests() - afterRegister),
+      deregister: timing(deregistered, dropped, rigSide.requests() - afterRegister),
     };
   }
 
@@ -162,6 +214,47 @@ export class PropagationRig {
   private async settle(): Promise<void> {
     await delay(2 + this.size / 1000);
   }
+}
+
+/** A bare consumer (either floor), registered on by a bare create of a go-kit node. */
+function bareSide(
+  side: Side,
+  watcher: BareWatcher | TreeWatcher,
+  registrant: Registrant,
+  port: () => number,
+  closeSession: () => void,
+): RigSide {
+  const history = new ChangeHistory(new Arrivals());
+  watcher.onChange((change) => history.notify(change.at, change.added, change.removed));
+  const counts = watcher.requests as { getChildren: number; get: number };
+  return {
+    side,
+    arrivals: history.arrivals,
+    requests: () => counts.getChildren + counts.get,
+    register: async () => {
+      const created = await registrant.create(watcher.path, `http://127.0.0.1:${port()}`);
+      return { ...created, id: created.node.slice(watcher.path.length + 1) };
+    },
+    deregister: (node) => registrant.delete(node),
+    close: () => {
+      watcher.close();
+      closeSession();
+    },
+  };
+}
+
+async function closeAll(
+  rigSides: readonly RigSide[],
+  registrant: Registrant,
+  filler: BareZk,
+): Promise<void> {
+  // Curator's cache first (see its side), then the consumers, the registrant, the fleets.
+  const ordered = [...rigSides].sort(
+    (a, b) => Number(b.side === 'curator') - Number(a.side === 'curator'),
+  );
+  for (const rigSide of ordered) await rigSide.close();
+  await registrant.close();
+  filler.close();
 }
 
 function timing(change: Timed, seen: number, requests: number): ChangeTiming {

@@ -17,6 +17,8 @@ export type RegistrantRequest =
     }
   | { id: number; op: 'deregister'; node: string }
   | { id: number; op: 'create'; prefix: string; data: string }
+  /** A bare ephemeral create of `path` itself (a Curator instance node: `<base>/<name>/<id>`). */
+  | { id: number; op: 'create-node'; path: string; data: string }
   | { id: number; op: 'delete'; node: string }
   /** Opens `count` more sessions of each kind (each transport's ZkClient, bare) for the fleet. */
   | { id: number; op: 'fleet-open'; count: number }

@@ -1,7 +1,8 @@
 /**
  * The registering app of the propagation benchmarks, in a process of its own as it would be in
  * production: `Registrar.register()` / `deregister()` for the library (a client per transport,
- * each request naming its transport), a bare create / delete for the floor. Each answer carries
+ * each request naming its transport), a bare create / delete for the floors and for Curator's
+ * instance nodes. Each answer carries
  * the time the operation resolved, on this process's clock.
  * `node registrant-process.js <servers>`, driven over IPC.
  */
@@ -57,6 +58,10 @@ async function main(): Promise<void> {
       }
       case 'create': {
         const node = await bare.create(request.prefix, request.data, Bare.EPHEMERAL_SEQUENTIAL);
+        return { id: request.id, started, at: now(), node };
+      }
+      case 'create-node': {
+        const node = await bare.create(request.path, request.data, Bare.EPHEMERAL);
         return { id: request.id, started, at: now(), node };
       }
       case 'delete':

@@ -83,6 +83,12 @@ export class Registrant {
     return { ...this.timed(answer), node: answer.node! };
   }
 
+  /** A bare ephemeral create of `path` itself (no sequence suffix): a Curator instance node. */
+  async createNode(path: string, data: string): Promise<Timed & { node: string }> {
+    const answer = await this.ask({ op: 'create-node', path, data });
+    return { ...this.timed(answer), node: answer.node! };
+  }
+
   /** A bare delete. */
   async delete(node: string): Promise<Timed> {
     return this.timed(await this.ask({ op: 'delete', node }));

@@ -50,6 +50,8 @@ export class FaultProxy {
   private partitioned = false;
   private repliesMuted = false;
   private dropped = 0;
+  private toTarget = 0;
+  private fromTarget = 0;
 
   private constructor(
     private readonly server: Server,
@@ -119,6 +121,16 @@ export class FaultProxy {
    */
   get droppedBytes(): number {
     return this.dropped;
+  }
+
+  /**
+   * Bytes forwarded since the proxy started, by direction: from the clients to the target (their
+   * requests) and from the target to the clients (its answers and notifications). Bytes dropped by
+   * a fault are not counted here (see {@link droppedBytes}). Lets a benchmark measure what a
+   * server sends to every client behind the proxy: read it before and after, and subtract.
+   */
+  get forwardedBytes(): { toTarget: number; fromTarget: number } {
+    return { toTarget: this.toTarget, fromTarget: this.fromTarget };
   }
 
   /** Stops forwarding in both directions without closing any socket. Idempotent. */
@@ -201,6 +213,8 @@ export class FaultProxy {
         this.dropped += chunk.length;
         return;
       }
+      if (isReply) this.fromTarget += chunk.length;
+      else this.toTarget += chunk.length;
       if (!to.write(chunk)) {
         from.pause();
         to.once('drain', () => {

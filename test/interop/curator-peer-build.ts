@@ -1,9 +1,12 @@
 import { join } from 'node:path';
 import { onPath } from '../../lib/testing/executables.js';
-import { buildJava, type JavaBuild, missingJavaTools } from '../support/java-build.js';
+import { buildJava, type JavaBuild, missingJavaTools, sourceDir } from '../support/java-build.js';
 
-/** test/interop/java: CuratorPeer.java, its Spring-shaped payload class and its requirements. */
-export const PEER_SOURCES = join(import.meta.dirname, 'java');
+/**
+ * test/interop/java: CuratorPeer.java, its Spring-shaped payload class and its requirements (in
+ * the sources also when this file runs compiled, from the benchmarks).
+ */
+export const PEER_SOURCES = join(sourceDir(import.meta.dirname), 'java');
 
 /** A compiled peer: `java -cp classpath CuratorPeer ...`. */
 export type CuratorPeerBuild = JavaBuild;

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ZkClient } from '../../lib/client/index.js';
 import { encodeCuratorInstance } from '../../lib/sd/formats/curator.format.js';
@@ -15,7 +16,7 @@ import { ZkEndpointer } from '../../lib/sd/zk-endpointer.js';
 import { startServiceApp } from '../support/nest-apps.js';
 import { uniqueRoot } from '../support/unique-root.js';
 import { waitFor } from '../support/wait-for.js';
-import { CuratorPeer, type PeerInstance } from './curator-peer.js';
+import { CuratorPeer, type PeerInstance, type PeerSeen } from './curator-peer.js';
 import { buildCuratorPeer, curatorPeerSkipReason } from './curator-peer-build.js';
 
 const servers = inject('zkConnect');
@@ -234,6 +235,35 @@ describe.skipIf(skipReason !== undefined)(
       }
       const left = await peer.cacheChange(name, (instances) => instances.length === 2);
       expect(left.map((instance) => instance.id).sort()).toEqual([zoned.id, drained.id].sort());
+    });
+
+    it("the timing mode (bench): its ServiceCache reports each instance it sees come and go, stamped with the JVM's System.nanoTime, which is this process's monotonic clock", async () => {
+      const name = 'timed';
+      const before = process.hrtime.bigint();
+      const nanos = await peer.clock();
+      expect(nanos).toBeGreaterThanOrEqual(before);
+      expect(nanos).toBeLessThanOrEqual(process.hrtime.bigint());
+
+      const already = await registerOurs({ format: 'curator', name, port: 18121 });
+      const seen: PeerSeen[] = [];
+      peer.onSeen((change) => seen.push(change));
+      expect(await peer.time(name)).toBe(1);
+      const registeredAt = process.hrtime.bigint();
+      const joined = await registerOurs({ format: 'curator', name, port: 18122 });
+      await waitFor(() => seen.length === 1);
+      expect(seen[0]).toMatchObject({ name, added: [joined.id], removed: [] });
+      expect(seen[0]!.at).toBeGreaterThan(registeredAt);
+      expect(seen[0]!.at).toBeLessThan(process.hrtime.bigint());
+
+      await already.registrar.deregister();
+      await waitFor(() => seen.length === 2);
+      expect(seen[1]).toMatchObject({ name, added: [], removed: [already.id] });
+      expect(seen[1]!.at).toBeGreaterThan(seen[0]!.at);
+
+      await peer.untime(name);
+      await joined.registrar.deregister();
+      await delay(200);
+      expect(seen).toHaveLength(2);
     });
 
     it('a broken JSON node and a go-kit URL node under the service do not break ServiceCache or ServiceProvider: they keep serving the good instances', async () => {

@@ -43,6 +43,17 @@ export interface PeerView {
   pick: PeerInstance | null;
 }
 
+/**
+ * A change the timing mode's ServiceCache applied: `at` is `System.nanoTime()` in its listener
+ * (CLOCK_MONOTONIC on Linux, as `process.hrtime.bigint()`), then the ids it added and removed.
+ */
+export interface PeerSeen {
+  name: string;
+  at: bigint;
+  added: string[];
+  removed: string[];
+}
+
 interface Reply {
   seq: number;
   ok: boolean;
@@ -66,6 +77,7 @@ export class CuratorPeer {
   private readonly stderr: string[] = [];
   private ready = false;
   private exit: string | undefined;
+  private seenListener: ((seen: PeerSeen) => void) | undefined;
 
   private constructor(private readonly child: ChildProcessWithoutNullStreams) {
     let partial = '';
@@ -149,6 +161,30 @@ export class CuratorPeer {
     return this.request({ cmd: 'query', name });
   }
 
+  /**
+   * The timing mode: starts a ServiceCache on `name` whose every change is passed to the
+   * `onSeen` listener as it arrives; resolves with the number of instances it held once started.
+   */
+  async time(name: string, timeoutMs = 60_000): Promise<number> {
+    const result = await this.request<{ instances: number }>({ cmd: 'time', name }, timeoutMs);
+    return result.instances;
+  }
+
+  /** Closes the timing mode's ServiceCache on `name`. */
+  async untime(name: string): Promise<void> {
+    await this.request({ cmd: 'untime', name });
+  }
+
+  /** Where the timing mode's changes go, as each line arrives (one listener; replaces any). */
+  onSeen(listener: (seen: PeerSeen) => void): void {
+    this.seenListener = listener;
+  }
+
+  /** The JVM's `System.nanoTime()`, read when it answered. */
+  async clock(): Promise<bigint> {
+    return BigInt((await this.request<{ nanos: string }>({ cmd: 'clock' })).nanos);
+  }
+
   /** Waits until the ServiceCache of `name` has reported a list `accept` takes; returns it. */
   async cacheChange(
     name: string,
@@ -174,10 +210,13 @@ export class CuratorPeer {
     }
   }
 
-  private async request<T>(command: Record<string, unknown>): Promise<T> {
+  private async request<T>(
+    command: Record<string, unknown>,
+    timeoutMs = REPLY_TIMEOUT_MS,
+  ): Promise<T> {
     const seq = ++this.seq;
     this.child.stdin.write(`${JSON.stringify({ seq, ...command })}\n`);
-    await this.until(() => this.replies.has(seq), `the reply to ${command.cmd}`, REPLY_TIMEOUT_MS);
+    await this.until(() => this.replies.has(seq), `the reply to ${command.cmd}`, timeoutMs);
     const reply = this.replies.get(seq)!;
     this.replies.delete(seq);
     if (!reply.ok) throw new Error(`Curator peer: ${command.cmd} failed: ${reply.error}`);
@@ -189,9 +228,19 @@ export class CuratorPeer {
     name?: string;
     instances?: PeerInstance[];
     seq?: number;
+    at?: string;
+    added?: string[];
+    removed?: string[];
   }): void {
     if (line.event === 'ready') this.ready = true;
-    else if (line.event === 'changed') this.caches.set(line.name!, line.instances!);
+    else if (line.event === 'seen') {
+      this.seenListener?.({
+        name: line.name!,
+        at: BigInt(line.at!),
+        added: line.added!,
+        removed: line.removed!,
+      });
+    } else if (line.event === 'changed') this.caches.set(line.name!, line.instances!);
     else if (line.seq !== undefined) this.replies.set(line.seq, line as Reply);
   }
 

@@ -10,7 +10,7 @@ import {
   statSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join, relative } from 'node:path';
+import { delimiter, join, relative, sep } from 'node:path';
 import { isExecutable, onPath } from '../../lib/testing/executables.js';
 import { findJava } from '../../lib/testing/zookeeper-install.js';
 
@@ -21,7 +21,7 @@ import { findJava } from '../../lib/testing/zookeeper-install.js';
  * installs (with the JDK) when they are missing.
  */
 const REQUIREMENTS_FILE = join(
-  import.meta.dirname,
+  sourceDir(import.meta.dirname),
   '..',
   'interop',
   'java',
@@ -36,6 +36,17 @@ interface Requirements {
 }
 
 const requirements = JSON.parse(readFileSync(REQUIREMENTS_FILE, 'utf8')) as Requirements;
+
+/**
+ * `dir` in the sources: the same when this file runs from them (vitest), the directory it was
+ * compiled from when it runs from `.build/` (the benchmarks start the Curator peer), where tsc
+ * copies no `.java` or `.json` file.
+ */
+export function sourceDir(dir: string): string {
+  const build = `${sep}.build${sep}`;
+  const at = dir.lastIndexOf(build);
+  return at === -1 ? dir : dir.slice(0, at + 1) + dir.slice(at + build.length);
+}
 
 /** A compiled program: `java -cp classpath <main class> ...`. */
 export interface JavaBuild {

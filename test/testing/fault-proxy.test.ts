@@ -41,6 +41,23 @@ describe('FaultProxy', () => {
     expect(echo.accepted).toBe(1);
   });
 
+  it('counts the bytes it forwards, each way, and not those a fault drops', async () => {
+    const { echo, proxy } = await setUp();
+    expect(proxy.forwardedBytes).toEqual({ toTarget: 0, fromTarget: 0 });
+    const client = await connectTo(proxy);
+
+    await client.roundTrip('hello'); // 5 bytes there, echoed back
+    echo.push('|from-server'); // 12 more from the target alone
+    await waitFor(() => client.received === 'hello|from-server');
+    expect(proxy.forwardedBytes).toEqual({ toTarget: 5, fromTarget: 17 });
+
+    proxy.partition();
+    client.socket.write('lost');
+    echo.push('also-lost');
+    await waitFor(() => proxy.droppedBytes === 4 + 9);
+    expect(proxy.forwardedBytes).toEqual({ toTarget: 5, fromTarget: 17 });
+  });
+
   it('partition() stops forwarding both ways without closing either socket', async () => {
     const { echo, proxy } = await setUp();
     const client = await connectTo(proxy);

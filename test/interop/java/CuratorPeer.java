@@ -7,7 +7,9 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.curator.framework.CuratorFramework;
@@ -41,7 +43,16 @@ import org.springframework.cloud.zookeeper.discovery.ZookeeperInstance;
  *       the serializer Spring Cloud Zookeeper uses;
  *   <li>{@code instances} name: the cache's instances, the provider's getAllInstances() and one
  *       getInstance();
- *   <li>{@code query} name: ServiceDiscovery.queryForInstances (reads ZooKeeper, no cache).
+ *   <li>{@code query} name: ServiceDiscovery.queryForInstances (reads ZooKeeper, no cache);
+ *   <li>{@code time} name: the timing mode of the benchmarks (bench/support/curator-timer.ts):
+ *       starts a ServiceCache on the service and answers {@code {"instances":n}} once it holds
+ *       the instances already there; from then on, each time the cache calls its listener, it
+ *       prints {@code {"event":"seen","name":..,"at":"<System.nanoTime()>","added":[ids],
+ *       "removed":[ids]}}, the time taken first thing in the listener (the cache has applied the
+ *       change), the ids compared after;
+ *   <li>{@code untime} name: closes that cache;
+ *   <li>{@code clock}: {@code {"nanos":"<System.nanoTime()>"}}, with which the benchmark checks
+ *       that the JVM's clock is its own (both read CLOCK_MONOTONIC on Linux).
  * </ul>
  * An instance is printed with its fields, {@code buildUriSpec()} as {@code uri}, its payload's
  * Java class and the payload as Jackson writes it back. Stdin closed: everything is closed.
@@ -61,6 +72,7 @@ public final class CuratorPeer {
   private final ServiceDiscovery<ZookeeperInstance> spring;
   private final Map<String, ServiceInstance<Object>> registered = new ConcurrentHashMap<>();
   private final Map<String, Watch> watches = new ConcurrentHashMap<>();
+  private final Map<String, ServiceCache<Object>> timed = new ConcurrentHashMap<>();
 
   private CuratorPeer(String connect, String basePath) throws Exception {
     client = CuratorFrameworkFactory.newClient(
@@ -131,6 +143,16 @@ public final class CuratorPeer {
       }
       case "query":
         return describe(discovery.queryForInstances(name));
+      case "time":
+        return JSON.createObjectNode().put("instances", time(name));
+      case "untime": {
+        ServiceCache<Object> cache = timed.remove(name);
+        if (cache == null) throw new IllegalArgumentException("not timed: " + name);
+        cache.close();
+        return JSON.createObjectNode().put("name", name);
+      }
+      case "clock":
+        return JSON.createObjectNode().put("nanos", Long.toString(System.nanoTime()));
       default:
         throw new IllegalArgumentException("unknown command " + command.path("cmd"));
     }
@@ -176,6 +198,46 @@ public final class CuratorPeer {
     return new Watch(cache, provider);
   }
 
+  /**
+   * Starts a ServiceCache on {@code name} whose listener reports when it saw each instance come
+   * and go (see {@code time} above); returns the number of instances it held once started.
+   */
+  private int time(String name) throws Exception {
+    if (timed.containsKey(name)) throw new IllegalArgumentException("already timed: " + name);
+    ServiceCache<Object> cache = discovery.serviceCacheBuilder().name(name).build();
+    Set<String> known = new HashSet<>();
+    cache.addListener(new ServiceCacheListener() {
+      @Override
+      public void cacheChanged() {
+        long at = System.nanoTime();
+        synchronized (known) {
+          Set<String> now = new HashSet<>();
+          for (ServiceInstance<Object> instance : cache.getInstances()) now.add(instance.getId());
+          ArrayNode added = JSON.createArrayNode();
+          ArrayNode removed = JSON.createArrayNode();
+          for (String id : now) if (!known.contains(id)) added.add(id);
+          for (String id : known) if (!now.contains(id)) removed.add(id);
+          known.clear();
+          known.addAll(now);
+          ObjectNode event = JSON.createObjectNode()
+              .put("event", "seen").put("name", name).put("at", Long.toString(at));
+          event.set("added", added);
+          event.set("removed", removed);
+          emit(event);
+        }
+      }
+
+      @Override
+      public void stateChanged(CuratorFramework client, ConnectionState state) {}
+    });
+    cache.start();
+    synchronized (known) {
+      for (ServiceInstance<Object> instance : cache.getInstances()) known.add(instance.getId());
+      timed.put(name, cache);
+      return known.size();
+    }
+  }
+
   private static ArrayNode describe(Collection<? extends ServiceInstance<?>> instances) {
     ArrayNode list = JSON.createArrayNode();
     instances.stream()
@@ -205,6 +267,7 @@ public final class CuratorPeer {
   }
 
   private void close() throws Exception {
+    for (ServiceCache<Object> cache : timed.values()) cache.close();
     for (Watch watch : watches.values()) {
       watch.provider().close();
       watch.cache().close();
