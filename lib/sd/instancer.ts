@@ -220,7 +220,7 @@ export class Instancer implements InstanceSource {
    */
   private async armTreeWatch(): Promise<void> {
     if (this.treeWatch === 'armed' || this.treeWatch === 'unavailable') return;
-    if (treeWatchesUnsupported(this.client, this.logger)) {
+    if (treeWatchesUnsupported(this.client)) {
       this.treeWatch = 'unavailable';
       return;
     }
@@ -228,6 +228,8 @@ export class Instancer implements InstanceSource {
       await this.client.addWatch(this.path, 'persistentRecursive', this.onTreeEvent);
       this.treeWatch = 'armed';
       this.watchArms++;
+      // What changed before the watch was in place is known only from a list read after it.
+      this.childrenDirty = true;
     } catch (error) {
       if (!isTreeWatchUnsupported(this.client, error, this.logger)) throw error;
       this.treeWatch = 'unavailable';

@@ -8,11 +8,12 @@ import type { ZkLogger } from '../client/zk-logger.js';
  */
 const unsupported = new WeakMap<ZkClient, string>();
 
-/** Why `client` has no persistent recursive watches, or undefined when it may have them. */
-export function treeWatchesUnsupported(client: ZkClient, logger: ZkLogger): string | undefined {
-  if (client.transport === 'native' && !unsupported.has(client)) {
-    markUnsupported(client, 'the native transport has no persistent watches', logger);
-  }
+/**
+ * Why `client` has no persistent recursive watches, or undefined when it may have them. The native
+ * transport never has them: a documented choice, not logged.
+ */
+export function treeWatchesUnsupported(client: ZkClient): string | undefined {
+  if (client.transport === 'native') return 'the native transport has no persistent watches';
   return unsupported.get(client);
 }
 

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ZkClient, type ZkRequestCounts } from '../../lib/client/index.js';
 import { Instancer } from '../../lib/sd/instancer.js';
+import { isTreeWatchUnsupported, treeWatchesUnsupported } from '../../lib/sd/tree-watch-support.js';
 import { FaultProxy } from '../../lib/testing/index.js';
 import { dubboNodeName, providerUrl } from '../interop/dubbo-names.js';
 import { uniqueRoot } from '../support/unique-root.js';
@@ -164,25 +165,46 @@ describe('the instancer on one persistent recursive watch (protocol transport, Z
     await waitFor(() => urls().includes('http://127.0.0.1:3'));
   });
 
-  it('on the native transport it falls back to one-shot watches, said once per client', async () => {
+  it('on the native transport it uses one-shot watches (a documented choice: nothing logged)', async () => {
     const lines: string[] = [];
     const logger = { log: (line: string) => lines.push(line), warn: () => {}, error: () => {} };
     const native = await ZkClient.connect({ servers, transport: 'native' });
     cleanups.push(() => native.close());
     const path = `${uniqueRoot('tree-native')}/svc`;
     await writer.ensurePath(path);
-    const instancers = [0, 1].map(() => new Instancer(native, path, { logger }));
-    for (const instancer of instancers) cleanups.push(() => instancer.close());
-    await waitFor(() => instancers.every((instancer) => instancer.snapshot !== undefined));
+    const instancer = new Instancer(native, path, { logger });
+    cleanups.push(() => instancer.close());
+    await waitFor(() => instancer.snapshot !== undefined);
     const before = native.requestCounts;
     await writer.create(`${path}/i1`, 'http://127.0.0.1:1', { mode: 'ephemeral' });
-    await waitFor(() =>
-      instancers.every((instancer) => instancer.snapshot?.instances.length === 1),
-    );
-    // One-shot: the children list is read again on the change.
-    expect(native.requestCounts.getChildren - before.getChildren).toBeGreaterThanOrEqual(1);
-    expect(lines.filter((line) => line.includes('one-shot watches'))).toEqual([
-      'Instancers of this client watch with one-shot watches (one children read per change): the native transport has no persistent watches',
+    await waitFor(() => instancer.snapshot?.instances.length === 1);
+    // One-shot: the children list is read again on the change, and no addWatch was tried.
+    expect(sentBetween(before, native.requestCounts)).toEqual({
+      total: 2,
+      getChildren: 1,
+      getData: 1,
+    });
+    expect(native.requestCounts.addWatch).toBe(0);
+    expect(lines).toEqual([]);
+  });
+});
+
+describe('learning that a server has no persistent watches (before ZooKeeper 3.6)', () => {
+  it('is said once per client, whatever the number of instancers, and only for what means it', () => {
+    const lines: string[] = [];
+    const logger = { log: (line: string) => lines.push(line), warn: () => {}, error: () => {} };
+    // Only the identity and the transport of the client matter here.
+    const client = { transport: 'protocol' } as ZkClient;
+    const other = { transport: 'protocol' } as ZkClient;
+    expect(treeWatchesUnsupported(client)).toBeUndefined();
+    expect(isTreeWatchUnsupported(client, new Error('connection lost'), logger)).toBe(false);
+    const unimplemented = Object.assign(new Error('ZUNIMPLEMENTED'), { code: -6 });
+    expect(isTreeWatchUnsupported(client, unimplemented, logger)).toBe(true);
+    expect(isTreeWatchUnsupported(client, unimplemented, logger)).toBe(true);
+    expect(treeWatchesUnsupported(client)).toMatch(/before ZooKeeper 3\.6/);
+    expect(treeWatchesUnsupported(other)).toBeUndefined();
+    expect(lines).toEqual([
+      'Instancers of this client watch with one-shot watches (one children read per change): the server has no persistent watches (before ZooKeeper 3.6)',
     ]);
   });
 });
