@@ -13,14 +13,13 @@ import { type HttpEndpoint, httpEndpointFactory, ZkEndpointer } from '../../lib/
 import { freePorts, ZooKeeperServer } from '../../lib/testing/index.js';
 import { waitFor } from '../../test/support/wait-for.js';
 import type { Scenario } from './scenario.js';
-import { HelloProcess } from './support/hello-process.js';
+import { HELLO_PATH, HelloProcess } from './support/hello-process.js';
 import { failureLines, type LoadReport, SteadyLoad } from './support/load.js';
 import { table } from './support/markdown.js';
 import { ms, msPrecise, summarize } from './support/stats.js';
 import { SnapshotTimeline, urlOf } from './support/timeline.js';
 import { zookeeperVersion } from './support/zookeeper-version.js';
 
-const HELLO_PATH = '/services/hello/abc';
 const SESSION_MS = 4000;
 const DRAIN_MS = 500;
 const REQUESTS_PER_SECOND = 200;

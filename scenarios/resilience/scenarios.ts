@@ -1,7 +1,22 @@
 import type { Scenario } from './scenario.js';
+import { chaosTimeoutMs } from './support/chaos-settings.js';
+
+/** One entry of {@link SCENARIOS}. */
+export interface ScenarioEntry {
+  name: string;
+  summary: string;
+  load(): Promise<Scenario>;
+  /**
+   * Only run when named (`npm run scenarios -- <name>`), not by `npm run scenarios` alone.
+   * @default false
+   */
+  optIn?: boolean;
+  /** How long run.ts lets it run before killing it. @default run.ts's SCENARIO_TIMEOUT_MS */
+  timeoutMs?: () => number;
+}
 
 /** Every scenario, in the issue's order; each module is loaded only when its scenario runs. */
-export const SCENARIOS: readonly { name: string; summary: string; load(): Promise<Scenario> }[] = [
+export const SCENARIOS: readonly ScenarioEntry[] = [
   {
     name: 'expiry',
     summary: '#1 session expiry (20 trials) and #2 short partitions, through a fault proxy',
@@ -53,7 +68,19 @@ export const SCENARIOS: readonly { name: string; summary: string; load(): Promis
     summary: 'never stuck: a Nest app whose listen() fails closes its session and exits, 10 trials',
     load: async () => (await import('./failed-startup.js')).failedStartupScenario,
   },
+  {
+    name: 'chaos',
+    summary:
+      'opt-in: CHAOS_MINUTES (20) of seeded random faults (CHAOS_SEED) on an ensemble, 6 apps, 3 consumers, 100 req/s',
+    load: async () => (await import('./chaos.js')).chaosScenario,
+    optIn: true,
+    timeoutMs: chaosTimeoutMs,
+  },
 ];
 
 /** The names, for messages. */
 export const SCENARIO_NAMES = SCENARIOS.map((scenario) => scenario.name);
+/** What `npm run scenarios` runs when no name is given: every scenario but the opt-in ones. */
+export const DEFAULT_SCENARIO_NAMES = SCENARIOS.filter((scenario) => !scenario.optIn).map(
+  (scenario) => scenario.name,
+);

@@ -4,7 +4,6 @@
  * (`wchs`), the clients' watcher and subscriber counts, active resources by kind, and heap used
  * after a full GC; throughput in cycles/s. Needs `node --expose-gc`.
  */
-import { readdirSync } from 'node:fs';
 import { ZkClient } from '../../lib/client/index.js';
 import { httpEndpointFactory, Registrar, ZkEndpointer } from '../../lib/index.js';
 import { ZooKeeperServer } from '../../lib/testing/index.js';
@@ -12,6 +11,7 @@ import { uniqueRoot } from '../../test/support/unique-root.js';
 import { waitFor } from '../../test/support/wait-for.js';
 import type { Scenario } from './scenario.js';
 import { table } from './support/markdown.js';
+import { openFds } from './support/process-probe.js';
 import { mib } from './support/stats.js';
 import { zookeeperVersion } from './support/zookeeper-version.js';
 
@@ -75,7 +75,7 @@ export const soakScenario: Scenario = {
         clientWatchers: watching!.watcherCount + registering!.watcherCount,
         subscribers: watching!.subscriberCount + registering!.subscriberCount,
         resources: await quietResources(baselineResources),
-        fds: openFds(),
+        fds: openFds().fds,
         serverConnections: await aliveConnections(server),
         heapUsed: await settledHeap(gc),
       });
@@ -263,15 +263,6 @@ function describeResources(resources: Record<string, number>): string {
 async function aliveConnections(server: ZooKeeperServer): Promise<number> {
   const text = await server.fourLetter('mntr');
   return Number(/zk_num_alive_connections\s+(\d+)/.exec(text)?.[1] ?? Number.NaN);
-}
-
-/** Open file descriptors of this process; NaN where /proc is missing. */
-function openFds(): number {
-  try {
-    return readdirSync('/proc/self/fd').length;
-  } catch {
-    return Number.NaN;
-  }
 }
 
 /**

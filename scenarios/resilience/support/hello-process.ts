@@ -1,10 +1,19 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { askHeapUsed } from './process-probe.js';
 
 /** The built sample: `sample/01-hello-service/main.ts`, compiled by `tsc -p tsconfig.json`. */
 const HELLO_MAIN = fileURLToPath(
   new URL('../../../sample/01-hello-service/main.js', import.meta.url),
 );
+/** Where the sample registers its instances. */
+export const HELLO_PATH = '/services/hello/abc';
+/** Node flags of an instance that answers heap probes (`heapProbe`). */
+const HEAP_PROBE_FLAGS = [
+  '--expose-gc',
+  '--import',
+  new URL('./heap-probe-preload.js', import.meta.url).href,
+];
 const START_TIMEOUT_MS = 20_000;
 const EXIT_TIMEOUT_MS = 15_000;
 
@@ -24,6 +33,11 @@ export interface HelloProcessOptions {
   sessionTimeoutMs: number;
   /** `DRAIN_DELAY_MS`. */
   drainDelayMs: number;
+  /**
+   * Start it with an IPC channel and `--expose-gc`, answering heap probes (`heapUsed()`).
+   * @default false
+   */
+  heapProbe?: boolean;
 }
 
 /**
@@ -50,7 +64,8 @@ export class HelloProcess {
 
   /** Spawns an instance and resolves once it listens (it registers right after). */
   static async start(options: HelloProcessOptions): Promise<HelloProcess> {
-    const child = spawn(process.execPath, [HELLO_MAIN], {
+    const probe = options.heapProbe === true;
+    const child = spawn(process.execPath, [...(probe ? HEAP_PROBE_FLAGS : []), HELLO_MAIN], {
       env: {
         ...process.env,
         ZK_SERVERS: options.servers,
@@ -59,7 +74,7 @@ export class HelloProcess {
         DRAIN_DELAY_MS: String(options.drainDelayMs),
         NO_COLOR: '1',
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: probe ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
     });
     live.add(child);
     child.once('exit', () => live.delete(child));
@@ -123,6 +138,21 @@ export class HelloProcess {
   /** SIGKILL (a crash: no deregistration) and wait for the exit. */
   async kill(): Promise<number> {
     return this.signalAndWait('SIGKILL');
+  }
+
+  /** SIGSTOP: the process freezes (a VM pause, a debugger), its sockets stay open. */
+  pause(): void {
+    if (this.running) this.child.kill('SIGSTOP');
+  }
+
+  /** SIGCONT: a paused process runs again. */
+  resume(): void {
+    if (this.running) this.child.kill('SIGCONT');
+  }
+
+  /** Its `heapUsed` after full GCs; it must have been started with `heapProbe`. */
+  heapUsed(): Promise<number> {
+    return askHeapUsed(this.child);
   }
 
   private async signalAndWait(signal: NodeJS.Signals): Promise<number> {

@@ -23,15 +23,29 @@ export class SnapshotTimeline {
   readonly seen: SeenSnapshot[] = [];
   private readonly unsubscribe: () => void;
 
-  constructor(source: SnapshotSource) {
-    this.unsubscribe = source.subscribe((snapshot) =>
-      this.seen.push({
-        at: performance.now(),
-        urls: snapshot.instances.map(urlOf),
-        ids: snapshot.instances.map((instance) => instance.id),
-        stale: snapshot.stale,
-      }),
-    );
+  /**
+   * @param source followed until `close()`; without one, the timeline holds what `record()` is
+   * given (the views another process reports).
+   */
+  constructor(source?: SnapshotSource) {
+    this.unsubscribe =
+      source?.subscribe((snapshot) =>
+        this.record({
+          urls: snapshot.instances.map(urlOf),
+          ids: snapshot.instances.map((instance) => instance.id),
+          stale: snapshot.stale,
+        }),
+      ) ?? (() => {});
+  }
+
+  /** Adds a snapshot seen now. */
+  record(snapshot: Omit<SeenSnapshot, 'at'>): void {
+    this.seen.push({ at: performance.now(), ...snapshot });
+  }
+
+  /** The latest snapshot received at or before `at`, or undefined. */
+  latestAt(at: number): SeenSnapshot | undefined {
+    return this.seen.findLast((snapshot) => snapshot.at <= at);
   }
 
   /** The number of snapshots so far: a cursor for `since()`. */
