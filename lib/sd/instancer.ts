@@ -385,10 +385,14 @@ export class Instancer implements InstanceSource {
       if (path.indexOf('/', base + 1) !== -1) return;
       const name = path.slice(base + 1);
       if (event.type === 'deleted') {
-        this.changedChildren.set(name, 'deleted');
-        // Dropped at once, as the one-shot mode does on the child's own NodeDeleted.
+        // Dropped at once, as the one-shot mode does on the child's own NodeDeleted. Nothing to
+        // read: only a sync in flight (which may have listed it) must hear of it.
         this.deleteChild(name);
-        if (!this.syncing) this.publish(this.list.instances(), undefined);
+        if (!this.syncing) {
+          this.publish(this.list.instances(), undefined);
+          return;
+        }
+        this.changedChildren.set(name, 'deleted');
       } else if (event.type === 'created' || event.type === 'changed') {
         const entry = this.children.get(name);
         if (entry) entry.current = false;

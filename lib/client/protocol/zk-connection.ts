@@ -67,19 +67,21 @@ export class ZkConnection {
     this.socket.on('close', () => this.end(this.closedError()));
   }
 
-  /** Sends a frame; frames sent in one turn of the event loop leave in one write. */
+  /**
+   * Sends a frame. The first frame of a turn of the event loop leaves at once (a lone request
+   * waits for nothing); the frames after it in the same turn leave together in one write.
+   */
   send(frame: Buffer): void {
     if (this.ended) return;
-    if (!this.corked) {
-      this.corked = true;
-      this.socket.cork();
-      process.nextTick(() => {
-        this.corked = false;
-        this.socket.uncork();
-      });
-    }
     this.socket.write(frame);
     this.lastSentAt = performance.now();
+    if (this.corked) return;
+    this.corked = true;
+    this.socket.cork();
+    process.nextTick(() => {
+      this.corked = false;
+      this.socket.uncork();
+    });
   }
 
   /** Ends the connection; `flush` lets what was sent reach the server first. */
