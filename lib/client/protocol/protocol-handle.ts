@@ -1,46 +1,22 @@
 import { ZkProtocolError } from '../errors/zk-protocol.error.js';
 import type { ZkTlsOptions } from '../zk-client.options.js';
-import type { ZkAddWatchMode } from '../zk-client.types.js';
-import { type ZkAclEntry, ZkCodes, ZkFlags, ZkPerm, ZkSessionStates } from '../zk-codes.js';
-import type {
-  Complete,
-  ZkHandle,
-  ZkHandleEvents,
-  ZkHandleOps,
-  ZkNodeEvent,
-  ZkWatchRemoval,
-} from '../zk-handle.js';
+import { ZkCodes, ZkSessionStates } from '../zk-codes.js';
+import type { Complete, ZkHandle, ZkHandleEvents, ZkHandleOps, ZkNodeEvent } from '../zk-handle.js';
 import type { ZkLogger } from '../zk-logger.js';
 import type { ZkServerAddress } from '../zk-server-address.js';
 import { JuteReader } from './jute-reader.js';
 import { JuteWriter } from './jute-writer.js';
+import { protocolOps, type RequestSender } from './protocol-ops.js';
 import { ServerWatches } from './server-watches.js';
 import { ZkConnection } from './zk-connection.js';
-import {
-  AddWatchMode,
-  EventType,
-  NO_PASSWORD,
-  OpCode,
-  WatcherType,
-  Xid,
-} from './zk-protocol.constants.js';
+import { EventType, NO_PASSWORD, OpCode, Xid } from './zk-protocol.constants.js';
 import {
   type ConnectResponse,
-  createOpCode,
   hexId,
-  readAcl,
-  readClientInfo,
   readConnectResponse,
-  readMultiResponse,
   readReplyHeader,
-  readStat,
-  readString,
   readWatcherEvent,
-  writeAcl,
   writeConnectRequest,
-  writeCreate,
-  writeMultiOp,
-  writePathWatch,
 } from './zk-records.js';
 
 export interface ProtocolHandleOptions {
@@ -67,7 +43,6 @@ interface Request {
   done: Complete<unknown>;
 }
 
-const OPEN_ACL: readonly ZkAclEntry[] = [{ perms: ZkPerm.ALL, scheme: 'world', auth: 'anyone' }];
 const PING = new JuteWriter(16).int(Xid.ping).int(OpCode.ping).frame();
 
 const nodeEvents: Record<number, ZkNodeEvent> = {
@@ -85,7 +60,7 @@ const nodeEvents: Record<number, ZkNodeEvent> = {
  * restored on each reconnect. It ends on its own only when the server says the session expired or
  * refused the credentials.
  */
-export class ProtocolHandle implements ZkHandle {
+export class ProtocolHandle implements ZkHandle, RequestSender {
   readonly ops: ZkHandleOps;
   private isAlive = true;
   private connection: ZkConnection | undefined;
@@ -107,7 +82,7 @@ export class ProtocolHandle implements ZkHandle {
     [];
   /** Callbacks of auth packets sent and not answered yet, in order. */
   private readonly authReplies: Array<Complete<void> | undefined> = [];
-  private readonly watches = new ServerWatches();
+  readonly watches = new ServerWatches();
   /** Frames held back until the callers of the answers before them have run (see `take`). */
   private backlog: Buffer[] | undefined;
   /** An answer was delivered in this turn of the event loop. */
@@ -121,7 +96,7 @@ export class ProtocolHandle implements ZkHandle {
     private readonly events: ZkHandleEvents,
   ) {
     this.hosts = shuffled(options.servers);
-    this.ops = this.makeOps();
+    this.ops = protocolOps(this);
     if (options.connectAfterMs) this.reconnectAfter(options.connectAfterMs);
     else this.openConnection();
   }
@@ -415,7 +390,7 @@ export class ProtocolHandle implements ZkHandle {
   }
 
   /** Sends a request now when connected, else queues it for the next session. */
-  private submit(
+  submit(
     opCode: number,
     writeBody: (writer: JuteWriter) => void,
     read: Request['read'],
@@ -461,169 +436,30 @@ export class ProtocolHandle implements ZkHandle {
     }
   }
 
-  private toServer(path: string): string {
+  toServer(path: string): string {
     if (!this.options.chroot) return path;
     return path === '/' ? this.options.chroot : this.options.chroot + path;
   }
 
-  private fromServer(path: string): string {
+  fromServer(path: string): string {
     const chroot = this.options.chroot;
     if (!chroot || !path.startsWith(chroot)) return path;
     return path.length === chroot.length ? '/' : path.slice(chroot.length);
   }
 
-  private makeOps(): ZkHandleOps {
-    const stat = (reader: JuteReader) => readStat(reader);
-    return {
-      create: (path, data, flags, acl, ttlMs, done) => {
-        const op = {
-          type: 'create' as const,
-          path: this.toServer(path),
-          data,
-          acl: acl ?? OPEN_ACL,
-          flags,
-          ttl: ttlMs,
-        };
-        return this.submit(
-          createOpCode(op, ZkFlags.CONTAINER),
-          (writer) => writeCreate(writer, op),
-          (reader) => ({ path: this.fromServer(reader.ustring()), stat: readStat(reader) }),
-          done as Complete<unknown>,
-        );
-      },
-      exists: (path, watch, done) =>
-        this.submit(
-          OpCode.exists,
-          (writer) => writePathWatch(writer, this.toServer(path), watch),
-          stat,
-          (rc, value) => {
-            if (watch && (rc === ZkCodes.OK || rc === ZkCodes.NONODE))
-              this.watches.armed(rc === ZkCodes.OK ? 'data' : 'exist', path);
-            done(rc, value as never);
-          },
-        ),
-      getData: (path, watch, done) =>
-        this.submit(
-          OpCode.getData,
-          (writer) => writePathWatch(writer, this.toServer(path), watch),
-          (reader) => ({ data: reader.buffer() ?? Buffer.alloc(0), stat: readStat(reader) }),
-          (rc, value) => {
-            if (watch && rc === ZkCodes.OK) this.watches.armed('data', path);
-            done(rc, value as never);
-          },
-        ),
-      getChildren: (path, watch, done) =>
-        this.submit(
-          OpCode.getChildren2,
-          (writer) => writePathWatch(writer, this.toServer(path), watch),
-          (reader) => ({ children: reader.vector(readString, 4), stat: readStat(reader) }),
-          (rc, value) => {
-            if (watch && rc === ZkCodes.OK) this.watches.armed('child', path);
-            done(rc, value as never);
-          },
-        ),
-      setData: (path, data, version, done) =>
-        this.submit(
-          OpCode.setData,
-          (writer) => writer.ustring(this.toServer(path)).buffer(data).int(version),
-          stat,
-          done as Complete<unknown>,
-        ),
-      delete: (path, version, done) =>
-        this.submit(
-          OpCode.delete,
-          (writer) => writer.ustring(this.toServer(path)).int(version),
-          undefined,
-          done as Complete<unknown>,
-        ),
-      getAcl: (path, done) =>
-        this.submit(
-          OpCode.getACL,
-          (writer) => writer.ustring(this.toServer(path)),
-          (reader) => ({ acl: reader.vector(readAcl, 12), stat: readStat(reader) }),
-          done as Complete<unknown>,
-        ),
-      setAcl: (path, version, acl, done) =>
-        this.submit(
-          OpCode.setACL,
-          (writer) => writer.ustring(this.toServer(path)).vector(acl, writeAcl).int(version),
-          undefined,
-          done as Complete<unknown>,
-        ),
-      addAuth: (scheme, credentials, done) => {
-        if (!this.isAlive) return ZkCodes.CLOSING;
-        const bytes = Buffer.from(credentials, 'utf8');
-        const connection = this.connection;
-        if (connection && this.connected) {
-          this.auths.push({ scheme, credentials: bytes });
-          this.authReplies.push(done);
-          connection.send(this.authFrame(scheme, bytes));
-        } else this.auths.push({ scheme, credentials: bytes, done });
-        return ZkCodes.OK;
-      },
-      multi: (ops, done) =>
-        this.submit(
-          OpCode.multi,
-          (writer) => {
-            for (const op of ops) {
-              const sent = { ...op, path: this.toServer(op.path) };
-              const type =
-                sent.type === 'create'
-                  ? createOpCode(sent, ZkFlags.CONTAINER)
-                  : multiTypes[sent.type];
-              writer.int(type).bool(false).int(-1);
-              writeMultiOp(writer, sent);
-            }
-            writer.int(-1).bool(true).int(-1);
-          },
-          (reader) =>
-            readMultiResponse(reader).map((result) =>
-              result.type === 'create' ? { ...result, path: this.fromServer(result.path) } : result,
-            ),
-          done as Complete<unknown>,
-        ),
-      addWatch: (path, mode: ZkAddWatchMode, done) =>
-        this.submit(
-          OpCode.addWatch,
-          (writer) => writer.ustring(this.toServer(path)).int(AddWatchMode[mode]),
-          undefined,
-          (rc) => {
-            if (rc === ZkCodes.OK) this.watches.armed(mode, path);
-            done(rc);
-          },
-        ),
-      removeWatches: (path, which: ZkWatchRemoval, done) =>
-        this.submit(
-          OpCode.removeWatches,
-          (writer) => writer.ustring(this.toServer(path)).int(WatcherType[which]),
-          undefined,
-          (rc) => {
-            // MARSHALLINGERROR: a server before 3.9 has no removal of one kind of persistent
-            // watch; it keeps it, but it is not restored on the next connection.
-            if (rc === ZkCodes.OK || rc === ZkCodes.MARSHALLINGERROR)
-              this.watches.removed(which, path);
-            done(rc);
-          },
-        ),
-      getEphemerals: (prefix, done) =>
-        this.submit(
-          OpCode.getEphemerals,
-          (writer) => writer.ustring(this.toServer(prefix)),
-          (reader) => reader.vector(readString, 4).map((path) => this.fromServer(path)),
-          done as Complete<unknown>,
-        ),
-      whoAmI: (done) =>
-        this.submit(
-          OpCode.whoAmI,
-          () => {},
-          (reader) => reader.vector(readClientInfo, 8),
-          done as Complete<unknown>,
-        ),
-    };
+  /** Sent on every connection; `done` hears the first answer to them. */
+  addAuth(scheme: string, credentials: string, done: Complete<void>): number {
+    if (!this.isAlive) return ZkCodes.CLOSING;
+    const bytes = Buffer.from(credentials, 'utf8');
+    const connection = this.connection;
+    if (connection && this.connected) {
+      this.auths.push({ scheme, credentials: bytes });
+      this.authReplies.push(done);
+      connection.send(this.authFrame(scheme, bytes));
+    } else this.auths.push({ scheme, credentials: bytes, done });
+    return ZkCodes.OK;
   }
 }
-
-const multiTypes = { delete: OpCode.delete, setData: OpCode.setData, check: OpCode.check } as const;
 
 /** A failed TLS handshake (OpenSSL's errors, certificate checks), not a refused connection. */
 function isTlsFailure(error: Error): boolean {
