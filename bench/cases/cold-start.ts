@@ -1,6 +1,6 @@
 import type { ZkClient } from '../../lib/client/zk-client.js';
 import type { ZkTransport } from '../../lib/client/zk-client.options.js';
-import type { EndpointFactory } from '../../lib/sd/endpoint-factory.js';
+import type { EndpointFactory } from '../../lib/sd/endpointer/endpoint-factory.js';
 import { httpEndpointFactory } from '../../lib/sd/http/http-endpoint.factory.js';
 import type { ServiceInstance } from '../../lib/sd/service-instance.js';
 import { ZkEndpointer } from '../../lib/sd/zk-endpointer.js';

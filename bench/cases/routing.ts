@@ -3,7 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { ZkClient } from '../../lib/client/zk-client.js';
 import type { HttpEndpoint } from '../../lib/sd/http/http-endpoint.factory.js';
 import { KeyAffinity } from '../../lib/sd/lb/key-affinity.js';
-import { Registrar } from '../../lib/sd/registrar.js';
+import { Registrar } from '../../lib/sd/registrar/registrar.js';
 import type { ZkEndpointer, ZkEndpointerConfig } from '../../lib/sd/zk-endpointer.js';
 import { startE2eProcess, stopProcess } from '../support/child-processes.js';
 import { benchPath } from '../support/fleet.js';

@@ -81,7 +81,7 @@ export class BareZk {
       timeout: 30_000,
       debug_level: 0,
       host_order_deterministic: false,
-      // As the library sets it (lib/client/zk-native.ts): by default the binding closes a handle
+      // As the library sets it (lib/client/native-handle.ts): by default the binding closes a handle
       // (ZCLOSING, -116) after 10 event-loop turns without a completed request, which a 10,000
       // children answer arriving in many chunks can take. Not work the floor skips: a binding quirk.
       response_counter_limit: 1_000_000,

@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ZkClient } from '../../lib/client/zk-client.js';
 import type { ZkTransport } from '../../lib/client/zk-client.options.js';
-import { Registrar } from '../../lib/sd/registrar.js';
+import { Registrar } from '../../lib/sd/registrar/registrar.js';
 import { Bare, BareZk } from './bare-zk.js';
 import { connectClient, silent, TRANSPORTS } from './lib-parts.js';
 import type { RegistrantAnswer, RegistrantRequest } from './registrant-messages.js';

@@ -1,7 +1,7 @@
 import { ZkNoNodeError } from '../client/errors/zk-operation.errors.js';
 import type { ZkClient } from '../client/zk-client.js';
 import type { ZkStat } from '../client/zk-codes.js';
-import { childPath } from '../client/zk-paths.js';
+import { childPath } from '../client/znode-paths.js';
 import { cliDecoder } from './cli-decoder.js';
 import {
   instanceView,

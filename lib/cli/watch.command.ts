@@ -1,5 +1,5 @@
 import type { ZkLogger } from '../client/zk-client.options.js';
-import { Instancer } from '../sd/instancer.js';
+import { Instancer } from '../sd/instancer/instancer.js';
 import type { InstancerSnapshot, ServiceInstance } from '../sd/service-instance.js';
 import { connectCli, toCliError } from './cli-client.js';
 import { cliDecoder } from './cli-decoder.js';

@@ -23,5 +23,5 @@ export type * from './zk-client.types.js';
 export { type ZkAclEntry, ZkPerm, type ZkStat } from './zk-codes.js';
 export type { ZkCreated } from './zk-handle.js';
 export { ZkMultiError } from './zk-multi.js';
-export { PROTECTED_PREFIX } from './zk-recipes.js';
+export { PROTECTED_PREFIX } from './protected-nodes.js';
 export type { ZkServerDiagnosis, ZkServerProblem } from './zk-server-diagnosis.js';

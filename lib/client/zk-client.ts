@@ -1,7 +1,7 @@
 import type { ZkOperation } from './errors/zk.error.js';
 import { ZkUnsupportedError } from './errors/zk-operation.errors.js';
 import type { Unsubscribe } from './listeners.js';
-import type { MultiResult } from './protocol/zk-records.js';
+import type { MultiResult } from './protocol/records.js';
 import {
   type ResolvedZkClientOptions,
   resolveZkClientOptions,
@@ -20,17 +20,17 @@ import type {
   ZkWatcher,
 } from './zk-client.types.js';
 import { type ZkAclEntry, ZkCodes, type ZkStat } from './zk-codes.js';
-import { createFlags, ttlFor } from './zk-create-flags.js';
-import { type ConnectingClient, reportSlowConnect, waitForSession } from './zk-first-session.js';
+import { createFlags, ttlFor } from './create-flags.js';
+import { type ConnectingClient, reportSlowConnect, waitForSession } from './first-session.js';
 import type { Complete, ZkCreated, ZkHandleOps, ZkWatchRemoval } from './zk-handle.js';
 import { fromMultiResults, toBuffer, toMultiOps } from './zk-multi.js';
-import { PersistentWatches } from './zk-persistent-watches.js';
-import { whenOnlyZooKeeperRemains } from './zk-process-idle.js';
-import { createProtectedEphemeralSequential, createSecured, ensurePath } from './zk-recipes.js';
+import { PersistentWatches } from './persistent-watches.js';
+import { whenOnlyZooKeeperRemains } from './process-idle.js';
+import { createProtectedEphemeralSequential, createSecured, ensurePath } from './protected-nodes.js';
 import { ZkRequests } from './zk-requests.js';
 import { serverAddresses, type ZkServerAddress } from './zk-server-address.js';
 import { ZkSession } from './zk-session.js';
-import { type WatchKind, WatchRegistry } from './zk-watch-registry.js';
+import { type WatchKind, WatchRegistry } from './watch-registry.js';
 
 const EMPTY = Buffer.alloc(0);
 
@@ -188,7 +188,7 @@ export class ZkClient {
   /**
    * Creates a node and returns its path (with the sequence suffix for sequential modes), with its
    * ACL (the option's, else the client's) in the same request. The native transport cannot send
-   * an ACL with a create: it sets it right after, tamper-evidently (`createSecured`, zk-recipes.ts).
+   * an ACL with a create: it sets it right after, tamper-evidently (`createSecured`, protected-nodes.ts).
    */
   async create(
     path: string,
@@ -313,7 +313,7 @@ export class ZkClient {
     return this.readChildren(path, watcher, (children, stat) => ({ children, stat }));
   }
 
-  /** One children read (`get_children2`, see BENCHMARKS.md 2b), its answer shaped by `shape`. */
+  /** One children read (`get_children2`; the `floor` benchmark compares it), its answer shaped by `shape`. */
   private readChildren<T>(
     path: string,
     watcher: ZkWatcher | undefined,

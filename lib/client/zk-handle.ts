@@ -1,4 +1,4 @@
-import type { MultiOp, MultiResult } from './protocol/zk-records.js';
+import type { MultiOp, MultiResult } from './protocol/records.js';
 import type { ZkAddWatchMode, ZkClientInfo } from './zk-client.types.js';
 import type { ZkAclEntry, ZkStat } from './zk-codes.js';
 

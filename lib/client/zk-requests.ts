@@ -7,7 +7,7 @@ import {
 } from './errors/zk-operation.errors.js';
 import type { ZkRequestCounts } from './zk-client.types.js';
 import { ZkCodes } from './zk-codes.js';
-import { errorFromCode } from './zk-error-codes.js';
+import { errorFromCode } from './error-codes.js';
 import type { Complete, ZkHandle, ZkHandleOps } from './zk-handle.js';
 
 /** The error an operation gets when its handle is left under it. */

@@ -2,7 +2,7 @@ import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import type { ZkTlsOptions } from './zk-client.options.js';
 import type { ZkServerAddress } from './zk-server-address.js';
-import { openAndCloseSession } from './zk-serving-probe.js';
+import { openAndCloseSession } from './serving-probe.js';
 
 /** What stands between this process and one server. */
 export type ZkServerProblem =

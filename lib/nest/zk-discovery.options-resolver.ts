@@ -1,7 +1,7 @@
 import { Logger, type LoggerService } from '@nestjs/common';
 import type { ZkClientOptions } from '../client/zk-client.options.js';
 import { silentLogger, type ZkLogger } from '../client/zk-logger.js';
-import { type RegistrationHealthOptions, resolveRegistrationHealth } from '../sd/health-gate.js';
+import { type RegistrationHealthOptions, resolveRegistrationHealth } from '../sd/registrar/health-gate.js';
 import { validateServiceName, validateZnodePath } from '../sd/service-validation.js';
 import type { BalancerName } from '../sd/zk-endpointer.js';
 import {

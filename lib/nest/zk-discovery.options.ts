@@ -6,11 +6,11 @@ import type {
   Type,
 } from '@nestjs/common';
 import type { ZkClientOptions } from '../client/zk-client.options.js';
-import type { EmptySetProtectionOptions } from '../sd/empty-set-guard.js';
-import type { EndpointFactory } from '../sd/endpoint-factory.js';
+import type { EmptySetProtectionOptions } from '../sd/endpointer/empty-set-guard.js';
+import type { EndpointFactory } from '../sd/endpointer/endpoint-factory.js';
 import type { InstanceFormat } from '../sd/formats/instance-format.js';
 import type { AdvertisedAddress } from '../sd/formats/registration-in-format.js';
-import type { RegistrationHealthOptions } from '../sd/health-gate.js';
+import type { RegistrationHealthOptions } from '../sd/registrar/health-gate.js';
 import type { OutlierDetectionOptions } from '../sd/lb/outlier-detection.options.js';
 import type { RetryOptions } from '../sd/lb/retry.js';
 import type { ZonePreferenceOptions } from '../sd/lb/zone-preference.js';

@@ -1,6 +1,6 @@
 import type { ZkLogger } from '../client/zk-logger.js';
-import { HealthGate, type RegistrationHealthOptions } from '../sd/health-gate.js';
-import type { Registrar, RegistrationState } from '../sd/registrar.js';
+import { HealthGate, type RegistrationHealthOptions } from '../sd/registrar/health-gate.js';
+import type { Registrar, RegistrationState } from '../sd/registrar/registrar.js';
 
 /** This app's registration as `registration$` reports it: the registrar's, or out of service. */
 export type AppRegistrationState = RegistrationState | 'out-of-service';

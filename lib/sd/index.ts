@@ -2,10 +2,10 @@ export {
   EMPTY_SET_PROTECTION_DEFAULTS,
   type EmptySetProtectionOptions,
   type HeldSet,
-} from './empty-set-guard.js';
-export type { EndpointFactory, EndpointHandle } from './endpoint-factory.js';
-export type { EndpointSource } from './endpoint-source.js';
-export { Endpointer, type EndpointerOptions, type EndpointsListener } from './endpointer.js';
+} from './endpointer/empty-set-guard.js';
+export type { EndpointFactory, EndpointHandle } from './endpointer/endpoint-factory.js';
+export type { EndpointSource } from './endpointer/endpoint-source.js';
+export { Endpointer, type EndpointerOptions, type EndpointsListener } from './endpointer/endpointer.js';
 export { InstanceDecodeError } from './errors/instance-decode.error.js';
 export { InvalidInstanceError } from './errors/invalid-instance.error.js';
 export { InvalidServiceError } from './errors/invalid-service.error.js';
@@ -24,7 +24,7 @@ export {
   HealthGate,
   REGISTRATION_HEALTH_DEFAULTS,
   type RegistrationHealthOptions,
-} from './health-gate.js';
+} from './registrar/health-gate.js';
 export { type DiscoveryHttpAnswer, discoveryHttpAnswer } from './http/discovery-http-answer.js';
 export { HttpEndpointError } from './http/http-endpoint.error.js';
 export {
@@ -33,14 +33,14 @@ export {
   type HttpEndpointFactoryOptions,
   httpEndpointFactory,
 } from './http/http-endpoint.factory.js';
-export { Instancer, type InstancerOptions } from './instancer.js';
-export { InstancerLease, leaseInstancer } from './instancer-registry.js';
+export { Instancer, type InstancerOptions } from './instancer/instancer.js';
+export { InstancerLease, leaseInstancer } from './instancer/instancer-registry.js';
 export {
   BACKOFF_DEFAULTS,
   type BackoffFunction,
   type BackoffOptions,
   exponentialBackoff,
-} from './lb/backoff.js';
+} from './backoff.js';
 export type { Balancer } from './lb/balancer.js';
 export type { CallObserver } from './lb/call-observer.js';
 export { KeyAffinity } from './lb/key-affinity.js';
@@ -73,13 +73,13 @@ export {
   type ZonePreferenceOptions,
   type ZoneRouting,
 } from './lb/zone-preference.js';
-export { instanceOnPort, onNamedPort } from './named-port.js';
+export { instanceOnPort, onNamedPort } from './endpointer/named-port.js';
 export {
   Registrar,
   type RegistrarOptions,
   type RegistrationState,
   type ServiceRegistration,
-} from './registrar.js';
+} from './registrar/registrar.js';
 export type {
   InstancerSnapshot,
   InstanceSource,

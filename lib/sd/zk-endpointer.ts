@@ -1,11 +1,11 @@
 import type { Unsubscribe } from '../client/listeners.js';
 import type { ZkClient } from '../client/zk-client.js';
 import { consoleLogger, type ZkLogger } from '../client/zk-logger.js';
-import type { EmptySetProtectionOptions, HeldSet } from './empty-set-guard.js';
-import type { EndpointFactory } from './endpoint-factory.js';
-import { Endpointer } from './endpointer.js';
+import type { EmptySetProtectionOptions, HeldSet } from './endpointer/empty-set-guard.js';
+import type { EndpointFactory } from './endpointer/endpoint-factory.js';
+import { Endpointer } from './endpointer/endpointer.js';
 import type { InstanceDecoder } from './formats/instance-decoder.js';
-import { type InstancerLease, leaseInstancer } from './instancer-registry.js';
+import { type InstancerLease, leaseInstancer } from './instancer/instancer-registry.js';
 import type { Balancer } from './lb/balancer.js';
 import { observeAll } from './lb/call-observer.js';
 import { KeyAffinity } from './lb/key-affinity.js';
@@ -21,7 +21,7 @@ import {
   type ZonePreferenceOptions,
   type ZoneRouting,
 } from './lb/zone-preference.js';
-import { onNamedPort } from './named-port.js';
+import { onNamedPort } from './endpointer/named-port.js';
 import type { InstancerSnapshot, ServiceInstance } from './service-instance.js';
 
 /** The balancers a `ZkEndpointer` (and `@InjectEndpointer`) can be given by name. */

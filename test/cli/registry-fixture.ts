@@ -1,6 +1,6 @@
 import type { ZkClient } from '../../lib/client/zk-client.js';
 import { curatorRegistration } from '../../lib/sd/formats/curator-registration.js';
-import { Registrar } from '../../lib/sd/registrar.js';
+import { Registrar } from '../../lib/sd/registrar/registrar.js';
 
 const quiet = { log: () => {}, warn: () => {}, error: () => {} };
 

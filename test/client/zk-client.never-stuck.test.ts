@@ -8,7 +8,7 @@ import {
   type ZkSessionEvent,
   ZkTimeoutError,
 } from '../../lib/client/index.js';
-import { countInheritableSockets } from '../../lib/client/zk-native-cloexec.js';
+import { countInheritableSockets } from '../../lib/client/native-cloexec.js';
 import { ZooKeeperServer } from '../../lib/testing/index.js';
 import { type ChildScript, startChildScript } from '../support/child-script.js';
 import { compileLib, repoRoot } from '../support/compiled-lib.js';

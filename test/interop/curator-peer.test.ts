@@ -10,7 +10,7 @@ import {
 import { instanceDecoder } from '../../lib/sd/formats/instance-decoder.js';
 import { SPRING_INSTANCE_CLASS } from '../../lib/sd/formats/spring.constants.js';
 import { httpEndpointFactory } from '../../lib/sd/http/http-endpoint.factory.js';
-import { Registrar } from '../../lib/sd/registrar.js';
+import { Registrar } from '../../lib/sd/registrar/registrar.js';
 import type { ServiceInstance } from '../../lib/sd/service-instance.js';
 import { ZkEndpointer } from '../../lib/sd/zk-endpointer.js';
 import { startServiceApp } from '../support/nest-apps.js';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ZkClient } from '../../lib/client/index.js';
 import { curatorRegistration } from '../../lib/sd/formats/curator-registration.js';
 import { decodeInstance } from '../../lib/sd/formats/instance-decoder.js';
-import { Registrar } from '../../lib/sd/registrar.js';
+import { Registrar } from '../../lib/sd/registrar/registrar.js';
 import { FaultProxy } from '../../lib/testing/index.js';
 import { uniqueRoot } from '../support/unique-root.js';
 import { waitFor } from '../support/wait-for.js';

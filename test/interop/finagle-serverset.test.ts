@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ZkClient } from '../../lib/client/index.js';
 import { httpEndpointFactory } from '../../lib/sd/http/http-endpoint.factory.js';
-import { Instancer } from '../../lib/sd/instancer.js';
+import { Instancer } from '../../lib/sd/instancer/instancer.js';
 import { ZkEndpointer } from '../../lib/sd/zk-endpointer.js';
 import { uniqueRoot } from '../support/unique-root.js';
 import { waitFor } from '../support/wait-for.js';

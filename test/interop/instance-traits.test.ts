@@ -6,7 +6,7 @@ import { InvalidServiceError } from '../../lib/sd/errors/invalid-service.error.j
 import { curatorRegistration } from '../../lib/sd/formats/curator-registration.js';
 import { decodeInstance } from '../../lib/sd/formats/instance-decoder.js';
 import { registrationInFormat } from '../../lib/sd/formats/registration-in-format.js';
-import { instanceOnPort } from '../../lib/sd/named-port.js';
+import { instanceOnPort } from '../../lib/sd/endpointer/named-port.js';
 
 const spring = (extra: Record<string, unknown>) =>
   curatorRegistration({

@@ -12,7 +12,7 @@ import {
   ZkDiscoveryService,
 } from '../../lib/index.js';
 import { curatorRegistration } from '../../lib/sd/formats/curator-registration.js';
-import { Registrar } from '../../lib/sd/registrar.js';
+import { Registrar } from '../../lib/sd/registrar/registrar.js';
 import { uniqueRoot } from '../support/unique-root.js';
 import { waitFor } from '../support/wait-for.js';
 

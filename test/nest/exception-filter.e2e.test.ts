@@ -11,7 +11,7 @@ import {
   ZkDiscoveryModule,
   type ZkEndpointer,
 } from '../../lib/index.js';
-import { Registrar } from '../../lib/sd/registrar.js';
+import { Registrar } from '../../lib/sd/registrar/registrar.js';
 import { RecordingLogger } from '../support/fixed-instance-source.js';
 import { uniqueRoot } from '../support/unique-root.js';
 

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { INestApplication, LoggerService } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ZkAcls, ZkClient, ZkError, ZkNoAuthError, ZkPerm } from '../../lib/client/index.js';
-import { Registrar } from '../../lib/sd/registrar.js';
+import { Registrar } from '../../lib/sd/registrar/registrar.js';
 import { type ChildScript, startChildScript } from '../support/child-script.js';
 import { compileLib, repoRoot } from '../support/compiled-lib.js';
 import { startConsumerApp, startServiceApp } from '../support/nest-apps.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { EndpointSource } from '../../lib/sd/endpoint-source.js';
-import { Endpointer } from '../../lib/sd/endpointer.js';
+import type { EndpointSource } from '../../lib/sd/endpointer/endpoint-source.js';
+import { Endpointer } from '../../lib/sd/endpointer/endpointer.js';
 import { NoEndpointsError } from '../../lib/sd/errors/no-endpoints.error.js';
 import { random } from '../../lib/sd/lb/random.balancer.js';
 import { roundRobin } from '../../lib/sd/lb/round-robin.balancer.js';

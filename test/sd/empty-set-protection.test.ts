@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ZkClient } from '../../lib/client/index.js';
 import { httpEndpointFactory } from '../../lib/sd/http/http-endpoint.factory.js';
-import { Registrar } from '../../lib/sd/registrar.js';
+import { Registrar } from '../../lib/sd/registrar/registrar.js';
 import { ZkEndpointer, type ZkEndpointerConfig } from '../../lib/sd/zk-endpointer.js';
 import { RecordingLogger } from '../support/fixed-instance-source.js';
 import { uniqueRoot } from '../support/unique-root.js';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { EndpointFactory } from '../../lib/sd/endpoint-factory.js';
-import { Endpointer } from '../../lib/sd/endpointer.js';
+import type { EndpointFactory } from '../../lib/sd/endpointer/endpoint-factory.js';
+import { Endpointer } from '../../lib/sd/endpointer/endpointer.js';
 import type { ServiceInstance } from '../../lib/sd/service-instance.js';
 import {
   FixedInstanceSource,

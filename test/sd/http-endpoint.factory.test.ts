@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Endpointer } from '../../lib/sd/endpointer.js';
+import { Endpointer } from '../../lib/sd/endpointer/endpointer.js';
 import { InvalidInstanceError } from '../../lib/sd/errors/invalid-instance.error.js';
 import { RetryError } from '../../lib/sd/errors/retry.error.js';
 import { HttpEndpointError } from '../../lib/sd/http/http-endpoint.error.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { spliceChange } from '../../lib/sd/endpoint-plan.js';
-import { Endpointer } from '../../lib/sd/endpointer.js';
-import { InstanceList } from '../../lib/sd/instance-list.js';
-import { changeBetween } from '../../lib/sd/instances-change.js';
+import { spliceChange } from '../../lib/sd/endpointer/endpoint-plan.js';
+import { Endpointer } from '../../lib/sd/endpointer/endpointer.js';
+import { InstanceList } from '../../lib/sd/instancer/instance-list.js';
+import { changeBetween } from '../../lib/sd/instancer/instances-change.js';
 import type { ServiceInstance } from '../../lib/sd/service-instance.js';
 import { FixedInstanceSource, testInstance } from '../support/fixed-instance-source.js';
 

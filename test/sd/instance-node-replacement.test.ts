@@ -3,7 +3,7 @@ import { ZkClient, type ZkRequestCounts } from '../../lib/client/index.js';
 import { curatorNodeFormat } from '../../lib/sd/formats/curator-node.format.js';
 import { goKitNodeFormat } from '../../lib/sd/formats/gokit.format.js';
 import type { InstanceNodeFormat } from '../../lib/sd/formats/instance-node-format.js';
-import { replaceInstanceNode } from '../../lib/sd/instance-node-replacement.js';
+import { replaceInstanceNode } from '../../lib/sd/registrar/instance-node-replacement.js';
 import { uniqueRoot } from '../support/unique-root.js';
 
 const servers = inject('zkConnect');

@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ZkClient } from '../../lib/client/index.js';
 import { curatorNodeFormat } from '../../lib/sd/formats/curator-node.format.js';
-import { Instancer } from '../../lib/sd/instancer.js';
-import { Registrar } from '../../lib/sd/registrar.js';
+import { Instancer } from '../../lib/sd/instancer/instancer.js';
+import { Registrar } from '../../lib/sd/registrar/registrar.js';
 import type { InstancerSnapshot } from '../../lib/sd/service-instance.js';
 import { uniqueRoot } from '../support/unique-root.js';
 import { waitFor } from '../support/wait-for.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZkClient } from '../../lib/client/index.js';
-import { Instancer } from '../../lib/sd/instancer.js';
-import { Registrar } from '../../lib/sd/registrar.js';
+import { Instancer } from '../../lib/sd/instancer/instancer.js';
+import { Registrar } from '../../lib/sd/registrar/registrar.js';
 import type { InstancerSnapshot } from '../../lib/sd/service-instance.js';
 import { FaultProxy } from '../../lib/testing/index.js';
 import { type ProxiedServer, startProxiedServer } from '../support/proxied-server.js';

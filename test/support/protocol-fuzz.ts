@@ -22,7 +22,7 @@ import {
   NO_PASSWORD,
   OpCode,
   Xid,
-} from '../../lib/client/protocol/zk-protocol.constants.js';
+} from '../../lib/client/protocol/protocol.constants.js';
 import {
   readAcl,
   readClientInfo,
@@ -33,7 +33,7 @@ import {
   readString,
   readWatcherEvent,
   writeConnectRequest,
-} from '../../lib/client/protocol/zk-records.js';
+} from '../../lib/client/protocol/records.js';
 import { IntegerDraws } from '../../lib/sd/lb/integer-draws.js';
 
 /** The answers the client reads, each named by the request (or event) it answers. */

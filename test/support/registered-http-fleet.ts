@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, inject } from 'vitest';
 import { ZkClient } from '../../lib/client/index.js';
 import { curatorRegistration } from '../../lib/sd/formats/curator-registration.js';
 import { type HttpEndpoint, httpEndpointFactory } from '../../lib/sd/http/http-endpoint.factory.js';
-import { Registrar } from '../../lib/sd/registrar.js';
+import { Registrar } from '../../lib/sd/registrar/registrar.js';
 import { ZkEndpointer, type ZkEndpointerConfig } from '../../lib/sd/zk-endpointer.js';
 import { type ChildScript, startChildScript } from './child-script.js';
 import { RecordingLogger } from './fixed-instance-source.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openAndCloseSession } from '../../lib/client/zk-serving-probe.js';
+import { openAndCloseSession } from '../../lib/client/serving-probe.js';
 import { ZooKeeperEnsemble } from '../../lib/testing/index.js';
 
 describe('ZooKeeperEnsemble of 3', () => {

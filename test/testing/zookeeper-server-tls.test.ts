@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ZkTlsOptions } from '../../lib/client/zk-client.options.js';
-import { openAndCloseSession } from '../../lib/client/zk-serving-probe.js';
+import { openAndCloseSession } from '../../lib/client/serving-probe.js';
 import {
   createTestCertificates,
   findZooKeeperInstall,

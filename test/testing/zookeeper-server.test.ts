@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openAndCloseSession } from '../../lib/client/zk-serving-probe.js';
+import { openAndCloseSession } from '../../lib/client/serving-probe.js';
 import { ZooKeeperServer, ZooKeeperStartError } from '../../lib/testing/index.js';
 
 function isAlive(pid: number): boolean {

@@ -9,7 +9,7 @@ import { JuteWriter } from './jute-writer.js';
 import { protocolOps, type RequestSender } from './protocol-ops.js';
 import { ServerWatches } from './server-watches.js';
 import { ZkConnection } from './zk-connection.js';
-import { EventType, NO_PASSWORD, OpCode, Xid } from './zk-protocol.constants.js';
+import { EventType, NO_PASSWORD, OpCode, Xid } from './protocol.constants.js';
 import {
   type ConnectResponse,
   hexId,
@@ -17,7 +17,7 @@ import {
   readReplyHeader,
   readWatcherEvent,
   writeConnectRequest,
-} from './zk-records.js';
+} from './records.js';
 
 export interface ProtocolHandleOptions {
   servers: readonly ZkServerAddress[];

@@ -4,7 +4,7 @@ import type { Complete, ZkHandleOps, ZkWatchRemoval } from '../zk-handle.js';
 import type { JuteReader } from './jute-reader.js';
 import type { JuteWriter } from './jute-writer.js';
 import type { ServerWatches } from './server-watches.js';
-import { AddWatchMode, OpCode, WatcherType } from './zk-protocol.constants.js';
+import { AddWatchMode, OpCode, WatcherType } from './protocol.constants.js';
 import {
   createOpCode,
   readAcl,
@@ -16,7 +16,7 @@ import {
   writeCreate,
   writeMultiOp,
   writePathWatch,
-} from './zk-records.js';
+} from './records.js';
 
 /** What the operations need of the session they are sent on. */
 export interface RequestSender {

@@ -1,8 +1,8 @@
 import type { ZkAddWatchMode } from '../zk-client.types.js';
 import type { ZkNodeEvent, ZkWatchRemoval } from '../zk-handle.js';
 import { JuteWriter } from './jute-writer.js';
-import { OpCode, Xid } from './zk-protocol.constants.js';
-import { writeSetWatches2 } from './zk-records.js';
+import { OpCode, Xid } from './protocol.constants.js';
+import { writeSetWatches2 } from './records.js';
 
 /** Kinds of watch a server holds for a session. */
 export type ServerWatchKind = 'data' | 'exist' | 'child' | ZkAddWatchMode;

@@ -7,7 +7,7 @@ import {
 } from '../../client/errors/zk-operation.errors.js';
 import type { ZkClient } from '../../client/zk-client.js';
 import { type ZkAclEntry, ZkCodes } from '../../client/zk-codes.js';
-import { childPath } from '../../client/zk-paths.js';
+import { childPath } from '../../client/znode-paths.js';
 import { validateServiceName } from '../service-validation.js';
 import type { InstanceNodeFormat } from './instance-node-format.js';
 

@@ -26,7 +26,7 @@ const MAX_PORT = 65_535;
  * straight from the node's bytes (or a string); undefined for anything else, which the caller
  * gives to `new URL`.
  *
- * A node is decoded once per change, and always cold (BENCHMARKS.md, section 1): the UTF-8
+ * A node is decoded once per change, and always cold (the `propagation` benchmark): the UTF-8
  * decoder, the regular expressions and the WHATWG URL parser cost about 20 µs there, this loop a
  * few. It accepts only what `new URL` reads the same way without normalising anything: a lower-case
  * `http` or `https` scheme; a host of lower-case letters, digits, dots and hyphens, no empty label,

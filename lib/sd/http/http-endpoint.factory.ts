@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Pool } from 'undici';
-import type { EndpointFactory } from '../endpoint-factory.js';
+import type { EndpointFactory } from '../endpointer/endpoint-factory.js';
 import { parsePlainHttpUrl } from '../formats/plain-http-url.js';
 import type { ServiceInstance } from '../service-instance.js';
 import { MAX_TIMER_MS } from '../timer-limits.js';

@@ -77,7 +77,7 @@ export function lingeringDeadline(timeoutMs: number, caller: AbortSignal | undef
  * Settles like `work`, or rejects with `signal`'s reason as soon as it aborts, whatever `work`
  * does. undici does not give up a connection attempt in progress when its signal aborts: against
  * an instance whose accept queue is full (a frozen process) the request waited for undici's own
- * 10 s connect timeout, whatever the endpoint's `timeoutMs` (BENCHMARKS.md, section 9).
+ * 10 s connect timeout, whatever the endpoint's `timeoutMs` (the `routing` benchmark).
  */
 export function withinDeadline<T>(work: Promise<T>, signal: RequestAbortSignal): Promise<T> {
   if (signal.aborted) {

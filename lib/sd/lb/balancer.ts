@@ -1,4 +1,4 @@
-import type { EndpointSource } from '../endpoint-source.js';
+import type { EndpointSource } from '../endpointer/endpoint-source.js';
 
 /**
  * Picks one endpoint for the next call (go-kit's `lb.Balancer`). `pick` is O(1) and throws

@@ -1,4 +1,4 @@
-import type { EndpointSource } from '../endpoint-source.js';
+import type { EndpointSource } from '../endpointer/endpoint-source.js';
 import type { ServiceInstance } from '../service-instance.js';
 
 /**

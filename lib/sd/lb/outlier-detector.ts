@@ -1,7 +1,7 @@
 import { messageOf } from '../../client/error-message.js';
 import type { Unsubscribe } from '../../client/listeners.js';
 import type { ZkLogger } from '../../client/zk-logger.js';
-import type { EndpointSource } from '../endpoint-source.js';
+import type { EndpointSource } from '../endpointer/endpoint-source.js';
 import type { ServiceInstance } from '../service-instance.js';
 import type { CallObserver } from './call-observer.js';
 import type { ResolvedOutlierDetection } from './outlier-detection.options.js';

@@ -1,7 +1,7 @@
 import { NoEndpointsError } from '../errors/no-endpoints.error.js';
 import { RetryError, type RetryStopReason } from '../errors/retry.error.js';
 import { MAX_TIMER_MS } from '../timer-limits.js';
-import { type BackoffFunction, type BackoffOptions, exponentialBackoff } from './backoff.js';
+import { type BackoffFunction, type BackoffOptions, exponentialBackoff } from '../backoff.js';
 import type { Balancer } from './balancer.js';
 import type { CallObserver } from './call-observer.js';
 

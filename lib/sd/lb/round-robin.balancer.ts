@@ -1,4 +1,4 @@
-import type { EndpointSource } from '../endpoint-source.js';
+import type { EndpointSource } from '../endpointer/endpoint-source.js';
 import { NoEndpointsError } from '../errors/no-endpoints.error.js';
 import type { Balancer } from './balancer.js';
 import { EndpointWeights } from './endpoint-weights.js';

@@ -1,5 +1,5 @@
 import type { ZkLogger } from '../../client/zk-logger.js';
-import type { EndpointSource } from '../endpoint-source.js';
+import type { EndpointSource } from '../endpointer/endpoint-source.js';
 import type { ServiceInstance } from '../service-instance.js';
 
 /** A source that gives the instances behind its endpoints. */

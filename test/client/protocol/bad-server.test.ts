@@ -7,7 +7,7 @@ import { JuteWriter } from '../../../lib/client/protocol/jute-writer.js';
 import {
   DEFAULT_MAX_FRAME_BYTES,
   OpCode,
-} from '../../../lib/client/protocol/zk-protocol.constants.js';
+} from '../../../lib/client/protocol/protocol.constants.js';
 import { ZkClient } from '../../../lib/client/zk-client.js';
 import { FuzzRandom } from '../../support/protocol-fuzz.js';
 import { waitFor } from '../../support/wait-for.js';

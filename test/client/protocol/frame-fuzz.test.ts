@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ZkProtocolError } from '../../../lib/client/errors/zk-protocol.error.js';
 import { FrameDecoder } from '../../../lib/client/protocol/frame-decoder.js';
 import { JuteReader } from '../../../lib/client/protocol/jute-reader.js';
-import { DEFAULT_MAX_FRAME_BYTES } from '../../../lib/client/protocol/zk-protocol.constants.js';
-import { readReplyHeader, readString } from '../../../lib/client/protocol/zk-records.js';
+import { DEFAULT_MAX_FRAME_BYTES } from '../../../lib/client/protocol/protocol.constants.js';
+import { readReplyHeader, readString } from '../../../lib/client/protocol/records.js';
 import {
   type FuzzSummary,
   fuzz,

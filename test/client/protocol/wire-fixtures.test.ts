@@ -4,7 +4,7 @@ import { ProtocolHandle } from '../../../lib/client/protocol/protocol-handle.js'
 import {
   DEFAULT_MAX_FRAME_BYTES,
   EventType,
-} from '../../../lib/client/protocol/zk-protocol.constants.js';
+} from '../../../lib/client/protocol/protocol.constants.js';
 import {
   type MultiResult,
   readAcl,
@@ -15,7 +15,7 @@ import {
   readStat,
   readString,
   readWatcherEvent,
-} from '../../../lib/client/protocol/zk-records.js';
+} from '../../../lib/client/protocol/records.js';
 import { ZkAcls } from '../../../lib/client/zk-acls.js';
 import type { ZkMultiOp } from '../../../lib/client/zk-client.types.js';
 import {
@@ -25,7 +25,7 @@ import {
   ZkSessionStates,
   type ZkStat,
 } from '../../../lib/client/zk-codes.js';
-import { createFlags } from '../../../lib/client/zk-create-flags.js';
+import { createFlags } from '../../../lib/client/create-flags.js';
 import type { Complete, ZkHandleEvents, ZkNodeEvent } from '../../../lib/client/zk-handle.js';
 import type { ZkLogger } from '../../../lib/client/zk-logger.js';
 import { fromMultiResults, toMultiOps, ZkMultiError } from '../../../lib/client/zk-multi.js';

@@ -1,7 +1,7 @@
-import type { ZkLogger } from '../client/zk-logger.js';
+import type { ZkLogger } from '../../client/zk-logger.js';
 import { compareInstanceIds } from './by-instance-id.js';
 import type { EndpointEntry } from './endpoint-plan.js';
-import { MAX_TIMER_MS } from './timer-limits.js';
+import { MAX_TIMER_MS } from '../timer-limits.js';
 
 /**
  * Empty-set protection (Dubbo's `enable-empty-protection`), opt-in: when every instance of a path

@@ -1,6 +1,6 @@
-import type { ZkLogger } from '../client/zk-logger.js';
+import type { ZkLogger } from '../../client/zk-logger.js';
 import type { EmptySetProtectionOptions } from './empty-set-guard.js';
-import { MAX_TIMER_MS } from './timer-limits.js';
+import { MAX_TIMER_MS } from '../timer-limits.js';
 
 /** Options of an `Endpointer`. */
 export interface EndpointerOptions {

@@ -1,21 +1,21 @@
-import { ZkNoNodeError } from '../client/errors/zk-operation.errors.js';
-import { ObservedValue, type Unsubscribe } from '../client/listeners.js';
-import { ZkAcls } from '../client/zk-acls.js';
-import type { ZkClient } from '../client/zk-client.js';
-import type { ZkAclEntry } from '../client/zk-codes.js';
-import { consoleLogger, type ZkLogger } from '../client/zk-logger.js';
-import { childPath } from '../client/zk-paths.js';
-import { goKitNodeFormat } from './formats/gokit.format.js';
-import { instanceDecoder } from './formats/instance-decoder.js';
-import type { InstanceNodeFormat } from './formats/instance-node-format.js';
+import { ZkNoNodeError } from '../../client/errors/zk-operation.errors.js';
+import { ObservedValue, type Unsubscribe } from '../../client/listeners.js';
+import { ZkAcls } from '../../client/zk-acls.js';
+import type { ZkClient } from '../../client/zk-client.js';
+import type { ZkAclEntry } from '../../client/zk-codes.js';
+import { consoleLogger, type ZkLogger } from '../../client/zk-logger.js';
+import { childPath } from '../../client/znode-paths.js';
+import { goKitNodeFormat } from '../formats/gokit.format.js';
+import { instanceDecoder } from '../formats/instance-decoder.js';
+import type { InstanceNodeFormat } from '../formats/instance-node-format.js';
 import { replaceInstanceNode } from './instance-node-replacement.js';
 import {
   type BackoffFunction,
   type BackoffOptions,
   exponentialBackoff,
   REREGISTER_BACKOFF,
-} from './lb/backoff.js';
-import { validateNodeData, validateServiceName, validateZnodePath } from './service-validation.js';
+} from '../backoff.js';
+import { validateNodeData, validateServiceName, validateZnodePath } from '../service-validation.js';
 
 /** go-kit's `zk.Service`: instances of `name` live under `path/name`. */
 export interface ServiceRegistration {

@@ -1,6 +1,6 @@
-import { messageOf } from '../client/error-message.js';
-import { Listeners, type Unsubscribe } from '../client/listeners.js';
-import { consoleLogger, type ZkLogger } from '../client/zk-logger.js';
+import { messageOf } from '../../client/error-message.js';
+import { Listeners, type Unsubscribe } from '../../client/listeners.js';
+import { consoleLogger, type ZkLogger } from '../../client/zk-logger.js';
 import { EmptySetGuard, type HeldSet } from './empty-set-guard.js';
 import type { EndpointFactory } from './endpoint-factory.js';
 import {
@@ -10,13 +10,13 @@ import {
   spliceChange,
 } from './endpoint-plan.js';
 import { type EndpointerOptions, validateInvalidateMs } from './endpointer.options.js';
-import { changeBetween } from './instances-change.js';
+import { changeBetween } from '../instancer/instances-change.js';
 
 export type { EndpointFactory, EndpointHandle } from './endpoint-factory.js';
 export type { EndpointerOptions } from './endpointer.options.js';
 
 import type { EndpointSource } from './endpoint-source.js';
-import type { InstancerSnapshot, InstanceSource, ServiceInstance } from './service-instance.js';
+import type { InstancerSnapshot, InstanceSource, ServiceInstance } from '../service-instance.js';
 
 type Entry<E> = EndpointEntry<E>;
 
@@ -216,7 +216,7 @@ export class Endpointer<E> implements EndpointSource<E> {
    * publish their instances sorted by id (an `Instancer` does, and keeps the objects of unchanged
    * instances), so this is one merge of two sorted lists, comparing object identity first: O(n)
    * pointer comparisons and O(changes) factory calls and closes, where a re-sort and a byte
-   * comparison of every instance cost 10 ms per change at 10,000 instances (BENCHMARKS.md).
+   * comparison of every instance cost 10 ms per change at 10,000 instances (the `growth` benchmark).
    * Unsorted input is sorted first. A list its source recorded as a few changes to the last one
    * applied is spliced instead (`spliceChange`), when every instance of that one has its entry.
    */

@@ -1,4 +1,4 @@
-import { zookeeperSockets } from './zk-owned-sockets.js';
+import { zookeeperSockets } from './owned-sockets.js';
 
 /** How often to look, and how many idle looks in a row mean idle (no transient gaps). */
 const LOOK_EVERY_MS = 500;

@@ -1,4 +1,4 @@
-import type { ServiceInstance } from './service-instance.js';
+import type { ServiceInstance } from '../service-instance.js';
 
 /** What an endpoint factory makes of one instance. */
 export interface EndpointHandle<E> {

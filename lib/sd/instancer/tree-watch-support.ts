@@ -1,6 +1,6 @@
-import type { ZkClient } from '../client/zk-client.js';
-import { ZkCodes } from '../client/zk-codes.js';
-import type { ZkLogger } from '../client/zk-logger.js';
+import type { ZkClient } from '../../client/zk-client.js';
+import { ZkCodes } from '../../client/zk-codes.js';
+import type { ZkLogger } from '../../client/zk-logger.js';
 
 /**
  * Whether a client's persistent recursive watches work (ZooKeeper 3.6+ on the protocol

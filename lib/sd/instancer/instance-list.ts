@@ -3,9 +3,9 @@ import {
   indexOfSorted,
   insertionIndex,
   mergeSorted,
-} from './by-instance-id.js';
+} from '../endpointer/by-instance-id.js';
 import { recordChange, SPLICE_LIMIT } from './instances-change.js';
-import type { ServiceInstance } from './service-instance.js';
+import type { ServiceInstance } from '../service-instance.js';
 
 /** Something listed for its decoded instance (an instancer's child entry). */
 export interface Listable {

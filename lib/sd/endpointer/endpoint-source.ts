@@ -1,4 +1,4 @@
-import type { ServiceInstance } from './service-instance.js';
+import type { ServiceInstance } from '../service-instance.js';
 
 /** What balancers read: the current endpoints. `Endpointer` is the live implementation. */
 export interface EndpointSource<E> {

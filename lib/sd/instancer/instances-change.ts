@@ -1,4 +1,4 @@
-import type { ServiceInstance } from './service-instance.js';
+import type { ServiceInstance } from '../service-instance.js';
 
 /**
  * Up to this many changes at once are spliced into copies of a list (the instancer's, the
@@ -23,7 +23,7 @@ interface Lineage {
  * Snapshots carry the whole list, never a delta (a consumer that missed one loses nothing). A
  * consumer applying a list that differs from the one it applied last by a few instances can
  * still ask what changed instead of comparing every instance: O(changes) at 10,000 instances
- * instead of O(n) (BENCHMARKS.md, section 2). The answer is kept beside each list, keyed by the
+ * instead of O(n) (the `growth` benchmark). The answer is kept beside each list, keyed by the
  * array itself, and refers to the previous list by a version number, so that no list keeps the
  * ones before it alive.
  */

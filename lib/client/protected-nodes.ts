@@ -9,7 +9,7 @@ import {
 import type { ZkCreateOptions } from './zk-client.types.js';
 import type { ZkAclEntry, ZkStat } from './zk-codes.js';
 import type { ZkLogger } from './zk-logger.js';
-import { childPath } from './zk-paths.js';
+import { childPath } from './znode-paths.js';
 
 /** Prefix of protected nodes, shared with go-zookeeper (go-kit) and Curator. */
 export const PROTECTED_PREFIX = '_c_';
@@ -91,7 +91,7 @@ export interface SecuredCreate {
 /**
  * The binding creates every node with an open ACL, and ours follows in a second request: in
  * between anyone may write the node (an unauthenticated client overwrote an instance's URL that
- * way, issue 16). So after the create, our ACL is set expecting ACL version 0, and the data
+ * way; test/resilience/security.test.ts covers the window). So after the create, our ACL is set expecting ACL version 0, and the data
  * written again expecting data version 0: any change in the window shows as a version mismatch
  * (or a refusal), and the node is deleted and created again (three times at most, then the last
  * error). The data is there from the create, so consumers never see an instance node without its

@@ -159,7 +159,7 @@ export class NativeHandle implements ZkHandle {
 /**
  * The binding's calls behind the transport-neutral ops. Reads and writes go straight to the
  * binding's `native` object: the package's wrapper class formats every call's arguments with
- * util.inspect for its logger, logger or not (4 µs a call; BENCHMARKS.md). `a_set_acl` (the
+ * util.inspect for its logger, logger or not (4 µs a call, the `hot-path` benchmark). `a_set_acl` (the
  * wrapper converts the ACL entries) and `add_auth` (rare) go through the wrapper.
  */
 function nativeOps(zk: NativeZooKeeper): ZkHandleOps {

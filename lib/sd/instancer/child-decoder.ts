@@ -1,6 +1,6 @@
-import type { ZkLogger } from '../client/zk-logger.js';
-import type { InstanceDecoder } from './formats/instance-decoder.js';
-import type { ServiceInstance } from './service-instance.js';
+import type { ZkLogger } from '../../client/zk-logger.js';
+import type { InstanceDecoder } from '../formats/instance-decoder.js';
+import type { ServiceInstance } from '../service-instance.js';
 
 /** No data: what a child decoded from its name alone is given. */
 export const NO_DATA: Buffer = Buffer.alloc(0);

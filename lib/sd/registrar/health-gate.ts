@@ -1,6 +1,6 @@
-import { messageOf } from '../client/error-message.js';
-import type { ZkLogger } from '../client/zk-logger.js';
-import { MAX_TIMER_MS } from './timer-limits.js';
+import { messageOf } from '../../client/error-message.js';
+import type { ZkLogger } from '../../client/zk-logger.js';
+import { MAX_TIMER_MS } from '../timer-limits.js';
 
 /**
  * Health-gated registration: the app runs its own check at an interval and leaves discovery while

@@ -3,7 +3,7 @@ import type { ZkClientInfo } from '../zk-client.types.js';
 import type { ZkAclEntry, ZkStat } from '../zk-codes.js';
 import type { JuteReader } from './jute-reader.js';
 import type { JuteWriter } from './jute-writer.js';
-import { OpCode } from './zk-protocol.constants.js';
+import { OpCode } from './protocol.constants.js';
 
 /**
  * The records of ZooKeeper's protocol (`zookeeper.jute`) that this client writes and reads, each as

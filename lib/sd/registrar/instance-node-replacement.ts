@@ -2,10 +2,10 @@ import {
   ZkConnectionLossError,
   ZkNoNodeError,
   ZkTimeoutError,
-} from '../client/errors/zk-operation.errors.js';
-import type { ZkClient } from '../client/zk-client.js';
-import { ZkMultiError } from '../client/zk-multi.js';
-import type { InstanceNodeAcls, InstanceNodeFormat } from './formats/instance-node-format.js';
+} from '../../client/errors/zk-operation.errors.js';
+import type { ZkClient } from '../../client/zk-client.js';
+import { ZkMultiError } from '../../client/zk-multi.js';
+import type { InstanceNodeAcls, InstanceNodeFormat } from '../formats/instance-node-format.js';
 
 /** Where our previous instance node was, and how to write the new one. */
 export interface InstanceNodeToReplace {

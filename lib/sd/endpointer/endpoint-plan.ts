@@ -1,6 +1,6 @@
 import { compareInstanceIds, indexOfSorted, insertionIndex } from './by-instance-id.js';
-import { type InstancesChange, SPLICE_LIMIT } from './instances-change.js';
-import type { ServiceInstance } from './service-instance.js';
+import { type InstancesChange, SPLICE_LIMIT } from '../instancer/instances-change.js';
+import type { ServiceInstance } from '../service-instance.js';
 
 /** One live endpoint and the instance it was made from. */
 export interface EndpointEntry<E> {
@@ -88,7 +88,7 @@ export interface EntryLists<E> {
 /**
  * Applies a source's own account of a few changes (`InstancesChange`) to copies of the lists:
  * O(changes × log n) searches and native array copies, where a plan is an O(n) pass in
- * JavaScript (about 1 ms per change at 10,000 instances, BENCHMARKS.md section 2). An instance
+ * JavaScript (about 1 ms per change at 10,000 instances, the `growth` benchmark). An instance
  * removed and added again with the same bytes keeps its entry. `create` makes the entry of an
  * added instance, or undefined when its factory failed (it is left out, as a plan does).
  * Undefined when there are too many changes, or a removed instance is not held: plan instead.

@@ -1,6 +1,6 @@
-import { Listeners, type Unsubscribe } from '../client/listeners.js';
-import type { ZkLogger } from '../client/zk-logger.js';
-import type { InstancerSnapshot, ServiceInstance } from './service-instance.js';
+import { Listeners, type Unsubscribe } from '../../client/listeners.js';
+import type { ZkLogger } from '../../client/zk-logger.js';
+import type { InstancerSnapshot, ServiceInstance } from '../service-instance.js';
 
 /**
  * The publishing half of an instancer: holds the current snapshot of one path, gives it to each
