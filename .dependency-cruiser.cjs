@@ -1,6 +1,8 @@
 // The layers of lib/ (see README, Project layout), checked by `npm run layers` in `npm test`:
 //   client  → nothing of ours        (the only code importing `zookeeper`)
-//   sd      → client                 (framework-free discovery core)
+//   sd      → client                 (framework-free discovery core), inside it:
+//     formats, instancer, registrar → the model (service-instance, service-validation, backoff)
+//     endpointer → instancer; lb → endpointer; zk-endpointer.ts composes them all
 // client, sd, core, cli and testing load neither Nest nor rxjs.
 //   core    → client, sd             (the `nestjs-zk-discovery/core` entry)
 //   cli     → client, sd
@@ -29,6 +31,40 @@ module.exports = {
       severity: 'error',
       from: { path: ours('sd') },
       to: { path: ours('core', 'cli', 'testing', 'nest') },
+    },
+    {
+      name: 'sd-lb-sits-above-the-rest-of-sd',
+      comment:
+        'As in go-kit, lb depends on sd and never the reverse: the instancer, endpointer, ' +
+        'registrar, formats and the model know nothing of balancers and retry. Only the ' +
+        'composition at the top of sd (zk-endpointer.ts, index.ts) and the HTTP endpoint use lb.',
+      severity: 'error',
+      from: {
+        path: '^lib/sd/',
+        pathNot: ['^lib/sd/lb/', '^lib/sd/zk-endpointer\\.ts$', '^lib/sd/index\\.ts$'],
+      },
+      to: { path: '^lib/sd/lb/' },
+    },
+    {
+      name: 'sd-parts-below-the-endpointer',
+      comment:
+        'The instancer (who is there), the registrar (this instance) and the formats (what a node ' +
+        'says) do not know how instances are called.',
+      severity: 'error',
+      from: { path: '^lib/sd/(instancer|registrar|formats|errors)/' },
+      to: { path: '^lib/sd/(endpointer|lb|http)/|^lib/sd/zk-endpointer\\.ts$' },
+    },
+    {
+      name: 'sd-instancer-and-registrar-are-apart',
+      severity: 'error',
+      from: { path: '^lib/sd/instancer/' },
+      to: { path: '^lib/sd/registrar/' },
+    },
+    {
+      name: 'sd-registrar-and-instancer-are-apart',
+      severity: 'error',
+      from: { path: '^lib/sd/registrar/' },
+      to: { path: '^lib/sd/instancer/' },
     },
     {
       name: 'core-is-client-and-sd',

@@ -1,4 +1,4 @@
-import { indexOfSorted } from '../../lib/sd/endpointer/by-instance-id.js';
+import { indexOfSorted } from '../../lib/sd/instancer/by-instance-id.js';
 
 /**
  * Waits for something to hold (or stop holding) a given id, and tells when that happened: the

@@ -1,5 +1,5 @@
 import type { ZkLogger } from '../../client/zk-logger.js';
-import { compareInstanceIds } from './by-instance-id.js';
+import { compareInstanceIds } from '../instancer/by-instance-id.js';
 import type { EndpointEntry } from './endpoint-plan.js';
 import { MAX_TIMER_MS } from '../timer-limits.js';
 

@@ -1,4 +1,4 @@
-import { compareInstanceIds, indexOfSorted, insertionIndex } from './by-instance-id.js';
+import { compareInstanceIds, indexOfSorted, insertionIndex } from '../instancer/by-instance-id.js';
 import { type InstancesChange, SPLICE_LIMIT } from '../instancer/instances-change.js';
 import type { ServiceInstance } from '../service-instance.js';
 

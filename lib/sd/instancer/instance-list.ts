@@ -3,7 +3,7 @@ import {
   indexOfSorted,
   insertionIndex,
   mergeSorted,
-} from '../endpointer/by-instance-id.js';
+} from './by-instance-id.js';
 import { recordChange, SPLICE_LIMIT } from './instances-change.js';
 import type { ServiceInstance } from '../service-instance.js';
 
