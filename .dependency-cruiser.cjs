@@ -41,7 +41,7 @@ module.exports = {
       severity: 'error',
       from: {
         path: '^lib/sd/',
-        pathNot: ['^lib/sd/lb/', '^lib/sd/zk-endpointer\\.ts$', '^lib/sd/index\\.ts$'],
+        pathNot: ['^lib/sd/lb/', '^lib/sd/zk-endpointer(\\.options)?\\.ts$', '^lib/sd/index\\.ts$'],
       },
       to: { path: '^lib/sd/lb/' },
     },

@@ -8,7 +8,9 @@ export {
 export * from './errors/zk-operation.errors.js';
 export { ZkProtocolError } from './errors/zk-protocol.error.js';
 export type { Unsubscribe } from './listeners.js';
+export { PROTECTED_PREFIX } from './protected-nodes.js';
 export { ZkAcls } from './zk-acls.js';
+export { consoleLogger, silentLogger } from './zk-logger.js';
 export { ZkClient } from './zk-client.js';
 export {
   ZK_CLIENT_DEFAULTS,
@@ -23,5 +25,4 @@ export type * from './zk-client.types.js';
 export { type ZkAclEntry, ZkPerm, type ZkStat } from './zk-codes.js';
 export type { ZkCreated } from './zk-handle.js';
 export { ZkMultiError } from './zk-multi.js';
-export { PROTECTED_PREFIX } from './protected-nodes.js';
 export type { ZkServerDiagnosis, ZkServerProblem } from './zk-server-diagnosis.js';

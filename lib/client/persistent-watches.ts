@@ -1,6 +1,6 @@
+import { watchEventTypes } from './watch-registry.js';
 import type { ZkAddWatchMode, ZkWatchEvent, ZkWatcher } from './zk-client.types.js';
 import type { ZkNodeEvent } from './zk-handle.js';
-import { watchEventTypes } from './watch-registry.js';
 
 /**
  * The watchers of persistent watches (`addWatch`, ZooKeeper 3.6+): unlike one-shot watches they

@@ -1,12 +1,8 @@
 import { JuteReader } from './protocol/jute-reader.js';
 import { JuteWriter } from './protocol/jute-writer.js';
-import { ZkConnection } from './protocol/zk-connection.js';
 import { DEFAULT_MAX_FRAME_BYTES, NO_PASSWORD, OpCode } from './protocol/protocol.constants.js';
-import {
-  readConnectResponse,
-  readReplyHeader,
-  writeConnectRequest,
-} from './protocol/records.js';
+import { readConnectResponse, readReplyHeader, writeConnectRequest } from './protocol/records.js';
+import { ZkConnection } from './protocol/zk-connection.js';
 import type { ZkTlsOptions } from './zk-client.options.js';
 import type { ZkServerAddress } from './zk-server-address.js';
 

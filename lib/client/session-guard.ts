@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
+import { openAndCloseSession } from './serving-probe.js';
 import type { ZkClientState } from './zk-client.types.js';
 import type { ZkServerAddress } from './zk-server-address.js';
-import { openAndCloseSession } from './serving-probe.js';
 
 /** What the guard needs of the client it watches over. */
 export interface SessionGuardHost {

@@ -1,8 +1,8 @@
-import { ProtocolHandle } from './protocol/protocol-handle.js';
+import { NativeHandle } from './native-handle.js';
 import { DEFAULT_MAX_FRAME_BYTES } from './protocol/protocol.constants.js';
+import { ProtocolHandle } from './protocol/protocol-handle.js';
 import type { ResolvedZkClientOptions } from './zk-client.options.js';
 import type { ZkHandle, ZkHandleEvents } from './zk-handle.js';
-import { NativeHandle } from './native-handle.js';
 import type { ZkServerAddress } from './zk-server-address.js';
 
 /**

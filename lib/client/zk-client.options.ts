@@ -1,5 +1,6 @@
+import { checkTimerMs } from './option-checks.js';
 import type { ZkAclEntry } from './zk-codes.js';
-import { consoleLogger, type ZkLogger } from './zk-logger.js';
+import { consoleLogger, silentLogger, type ZkLogger } from './zk-logger.js';
 
 export type { ZkLogger };
 
@@ -48,8 +49,11 @@ export interface ZkClientOptions {
    * see `ZkAcls.creatorAllWorldRead()` for nodes only their owner may change.
    */
   acl?: readonly ZkAclEntry[];
-  /** Logger for state changes and warnings. @default a logger printing warnings and errors to the console */
-  logger?: ZkLogger;
+  /**
+   * Logger for state changes and warnings: `{ log, warn, error, debug? }`, or `false` for none.
+   * @default a logger printing warnings and errors to the console
+   */
+  logger?: ZkLogger | false;
   /**
    * Whether the open session alone keeps the process alive. With `false`, the client acts like an
    * unref'd socket: once nothing else keeps the event loop alive (no server, socket, timer...),
@@ -111,7 +115,7 @@ export function resolveZkClientOptions(options: ZkClientOptions): ResolvedZkClie
     operationTimeoutMs: positiveMs(options, 'operationTimeoutMs'),
     auth: validateAuth(options.auth ?? []),
     acl: options.acl && options.acl.length > 0 ? options.acl : undefined,
-    logger: options.logger ?? consoleLogger('ZkClient'),
+    logger: checkedLogger(options.logger),
     keepProcessAlive: options.keepProcessAlive === true,
     ...transportOptions(options),
   };
@@ -184,13 +188,23 @@ function isHostPort(entry: string): boolean {
 function positiveMs(options: ZkClientOptions, key: keyof typeof ZK_CLIENT_DEFAULTS): number {
   const value = options[key];
   if (value === undefined) return ZK_CLIENT_DEFAULTS[key];
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+  return Math.round(checkTimerMs(key, value, { defaultValue: ZK_CLIENT_DEFAULTS[key] }));
+}
+
+function checkedLogger(logger: ZkLogger | false | undefined): ZkLogger {
+  if (logger === undefined) return consoleLogger('ZkClient');
+  if (logger === false) return silentLogger;
+  const missing = (['log', 'warn', 'error'] as const).filter(
+    (level) => typeof logger?.[level] !== 'function',
+  );
+  if (missing.length > 0) {
     throw new TypeError(
-      `Invalid ZooKeeper option \`${key}\`: ${String(value)}. Give a positive number of milliseconds ` +
-        `(default ${ZK_CLIENT_DEFAULTS[key]}).`,
+      `Invalid ZooKeeper option \`logger\`: it has no ${missing.join(', ')} function. Give an ` +
+        'object with log, warn and error (and optionally debug) functions, such as ' +
+        "consoleLogger('ZkClient'), or false (silentLogger) for none.",
     );
   }
-  return Math.round(value);
+  return logger;
 }
 
 function validateAuth(auth: readonly ZkAuth[]): readonly ZkAuth[] {

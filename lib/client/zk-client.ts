@@ -1,7 +1,17 @@
+import { createFlags, ttlFor } from './create-flags.js';
 import type { ZkOperation } from './errors/zk.error.js';
 import { ZkUnsupportedError } from './errors/zk-operation.errors.js';
+import { type ConnectingClient, reportSlowConnect, waitForSession } from './first-session.js';
 import type { Unsubscribe } from './listeners.js';
+import { PersistentWatches } from './persistent-watches.js';
+import { whenOnlyZooKeeperRemains } from './process-idle.js';
+import {
+  createProtectedEphemeralSequential,
+  createSecured,
+  ensurePath,
+} from './protected-nodes.js';
 import type { MultiResult } from './protocol/records.js';
+import { type WatchKind, WatchRegistry } from './watch-registry.js';
 import {
   type ResolvedZkClientOptions,
   resolveZkClientOptions,
@@ -20,17 +30,11 @@ import type {
   ZkWatcher,
 } from './zk-client.types.js';
 import { type ZkAclEntry, ZkCodes, type ZkStat } from './zk-codes.js';
-import { createFlags, ttlFor } from './create-flags.js';
-import { type ConnectingClient, reportSlowConnect, waitForSession } from './first-session.js';
 import type { Complete, ZkCreated, ZkHandleOps, ZkWatchRemoval } from './zk-handle.js';
 import { fromMultiResults, toBuffer, toMultiOps } from './zk-multi.js';
-import { PersistentWatches } from './persistent-watches.js';
-import { whenOnlyZooKeeperRemains } from './process-idle.js';
-import { createProtectedEphemeralSequential, createSecured, ensurePath } from './protected-nodes.js';
 import { ZkRequests } from './zk-requests.js';
 import { serverAddresses, type ZkServerAddress } from './zk-server-address.js';
 import { ZkSession } from './zk-session.js';
-import { type WatchKind, WatchRegistry } from './watch-registry.js';
 
 const EMPTY = Buffer.alloc(0);
 

@@ -1,4 +1,5 @@
 import { DeadlineQueue } from './deadline-queue.js';
+import { errorFromCode } from './error-codes.js';
 import type { ZkError, ZkOperation } from './errors/zk.error.js';
 import {
   ZkClosedError,
@@ -7,7 +8,6 @@ import {
 } from './errors/zk-operation.errors.js';
 import type { ZkRequestCounts } from './zk-client.types.js';
 import { ZkCodes } from './zk-codes.js';
-import { errorFromCode } from './error-codes.js';
 import type { Complete, ZkHandle, ZkHandleOps } from './zk-handle.js';
 
 /** The error an operation gets when its handle is left under it. */

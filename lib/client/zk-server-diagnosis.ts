@@ -1,8 +1,8 @@
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
+import { openAndCloseSession } from './serving-probe.js';
 import type { ZkTlsOptions } from './zk-client.options.js';
 import type { ZkServerAddress } from './zk-server-address.js';
-import { openAndCloseSession } from './serving-probe.js';
 
 /** What stands between this process and one server. */
 export type ZkServerProblem =

@@ -1,15 +1,15 @@
 import { ZkClosedError, ZkSessionExpiredError } from './errors/zk-operation.errors.js';
 import { Listeners, ObservedValue, type Unsubscribe } from './listeners.js';
+import { warnOnceIfInheritable } from './native-cloexec.js';
+import { openAndCloseSession } from './serving-probe.js';
+import { SessionGuard } from './session-guard.js';
+import { openTransportHandle } from './transport-handle.js';
 import type { ResolvedZkClientOptions, ZkAuth } from './zk-client.options.js';
 import type { ZkClientState, ZkSessionEvent } from './zk-client.types.js';
 import { ZkCodes, ZkSessionStates } from './zk-codes.js';
 import type { ZkHandle, ZkNodeEvent } from './zk-handle.js';
-import { warnOnceIfInheritable } from './native-cloexec.js';
 import type { HandleDropped } from './zk-requests.js';
 import type { ZkServerAddress } from './zk-server-address.js';
-import { openAndCloseSession } from './serving-probe.js';
-import { SessionGuard } from './session-guard.js';
-import { openTransportHandle } from './transport-handle.js';
 
 const AUTH_RETRY_FIRST_MS = 500;
 const AUTH_RETRY_MAX_MS = 30_000;

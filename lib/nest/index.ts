@@ -1,11 +1,6 @@
 // The Nest layer: the module, its options, decorators and service; Prometheus metrics.
 export * from './metrics/index.js';
-export {
-  getEndpointerToken,
-  getZkClientToken,
-  InjectEndpointer,
-  InjectZkClient,
-} from './zk-discovery.decorators.js';
+export { getZkClientToken, InjectZkClient } from './zk-discovery.decorators.js';
 export { ZkDiscoveryExceptionFilter } from './zk-discovery.exception-filter.js';
 export { ZkDiscoveryModule } from './zk-discovery.module.js';
 export type {
@@ -18,4 +13,5 @@ export type {
   ZkRegistrationOptions,
 } from './zk-discovery.options.js';
 export { ZkDiscoveryService, type ZkSessionStatus } from './zk-discovery.service.js';
+export { getEndpointerToken, InjectEndpointer } from './zk-inject-endpointer.js';
 export type { AppRegistrationState, OutOfService } from './zk-registration-availability.js';

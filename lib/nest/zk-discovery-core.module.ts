@@ -1,22 +1,49 @@
-import { type DynamicModule, Global, Module, type Provider, type Type } from '@nestjs/common';
+import {
+  type DynamicModule,
+  type FactoryProvider,
+  Global,
+  Inject,
+  Module,
+  type OnApplicationShutdown,
+  type Provider,
+  type Type,
+} from '@nestjs/common';
+import { ModulesContainer } from '@nestjs/core';
+import { ZkClient } from '../client/zk-client.js';
 import { ZkDiscoveryMetrics } from './metrics/zk-discovery.metrics.js';
+import { ZkAppRegistration } from './zk-app-registration.js';
 import { ZK_CLIENT, ZK_DISCOVERY_OPTIONS } from './zk-discovery.constants.js';
-import { namedEndpointerPaths } from './zk-discovery.declarations.js';
-import { getEndpointerToken } from './zk-discovery.decorators.js';
+import { forRootTwice } from './zk-discovery.messages.js';
 import type {
   ZkDiscoveryModuleAsyncOptions,
   ZkDiscoveryModuleOptions,
   ZkDiscoveryOptionsFactory,
 } from './zk-discovery.options.js';
-import { resolveZkDiscoveryOptions } from './zk-discovery.options-resolver.js';
-import { createEndpointerProvider, createZkClientProvider } from './zk-discovery.providers.js';
+import {
+  type ResolvedZkDiscoveryOptions,
+  resolveZkDiscoveryOptions,
+} from './zk-discovery.options-resolver.js';
 import { ZkDiscoveryService } from './zk-discovery.service.js';
+import { endpointerProvider, ZkEndpointers } from './zk-endpointers.js';
+import { getEndpointerToken, namedEndpointerPaths } from './zk-inject-endpointer.js';
 import { ZkRegistrationLifecycle } from './zk-registration.lifecycle.js';
+import { ZkSessionStatuses } from './zk-session-status.js';
 
-/** Owns the session, the registration and the endpointers; global so its tokens resolve everywhere. */
+/**
+ * Owns the client, as @nestjs/typeorm's core module owns its DataSource: connects it before
+ * anything else starts and closes it last, after its providers closed the endpointers and the
+ * registration (Nest calls a module's own shutdown hook after its providers'). Global, so that
+ * its tokens resolve everywhere.
+ */
 @Global()
 @Module({})
-export class ZkDiscoveryCoreModule {
+export class ZkDiscoveryCoreModule implements OnApplicationShutdown {
+  constructor(@Inject(ZK_CLIENT) private readonly client: ZkClient) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.client.close();
+  }
+
   static forRoot(options: ZkDiscoveryModuleOptions): DynamicModule {
     return ZkDiscoveryCoreModule.withOptionsProvider({
       provide: ZK_DISCOVERY_OPTIONS,
@@ -40,7 +67,10 @@ export class ZkDiscoveryCoreModule {
     const fixedProviders: Provider[] = [
       optionsProvider,
       ...extraProviders,
-      createZkClientProvider(ZkDiscoveryCoreModule),
+      clientProvider,
+      ZkEndpointers,
+      ZkAppRegistration,
+      ZkSessionStatuses,
       ZkDiscoveryService,
       ZkRegistrationLifecycle,
       ZkDiscoveryMetrics,
@@ -53,7 +83,7 @@ export class ZkDiscoveryCoreModule {
       get providers(): Provider[] {
         return [
           ...fixedProviders,
-          ...namedEndpointerPaths().map((path) => createEndpointerProvider(path)),
+          ...namedEndpointerPaths().map((path) => endpointerProvider(path)),
         ];
       },
       get exports(): NonNullable<DynamicModule['exports']> {
@@ -62,6 +92,27 @@ export class ZkDiscoveryCoreModule {
     };
   }
 }
+
+/**
+ * The client, connected before anything else starts. With `registration.failFast` (the default)
+ * startup fails when no server answers within `connectTimeoutMs`; otherwise it connects in the
+ * background. Also where a second `forRoot()` in one application is caught, before any session.
+ */
+const clientProvider: FactoryProvider<ZkClient> = {
+  provide: ZK_CLIENT,
+  inject: [ZK_DISCOVERY_OPTIONS, ModulesContainer],
+  useFactory: async (options: ResolvedZkDiscoveryOptions, modules: ModulesContainer) => {
+    const copies = [...modules.values()].filter(
+      (module) => module.metatype === ZkDiscoveryCoreModule,
+    ).length;
+    if (copies > 1) throw new Error(forRootTwice());
+    const clientOptions = { ...options.client, logger: options.logger };
+    if (options.registration?.failFast) return ZkClient.connect(clientOptions);
+    const client = new ZkClient(clientOptions);
+    client.start();
+    return client;
+  },
+};
 
 function asyncOptionsProvider(options: ZkDiscoveryModuleAsyncOptions): Provider {
   if (options.useFactory) {

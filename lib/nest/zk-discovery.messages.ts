@@ -59,3 +59,10 @@ export function shutdownHooksMissing(path: string, sessionTimeoutMs: number): st
     '(the session timeout) after the process is stopped.'
   );
 }
+
+export function noRegistrationOption(): string {
+  return (
+    'ZkDiscoveryService.register(): no `registration` option was given to ' +
+    'ZkDiscoveryModule.forRoot(). Add registration: { path, name } to register this app.'
+  );
+}

@@ -1,12 +1,11 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { normalizeEndpointerPath } from './zk-discovery.declarations.js';
-import { getEndpointerToken } from './zk-discovery.decorators.js';
 import type {
   ZkDiscoveryModuleAsyncOptions,
   ZkDiscoveryModuleOptions,
 } from './zk-discovery.options.js';
-import { createEndpointerProviders } from './zk-discovery.providers.js';
 import { ZkDiscoveryCoreModule } from './zk-discovery-core.module.js';
+import { endpointerProvider } from './zk-endpointers.js';
+import { getEndpointerToken, normalizeEndpointerPath } from './zk-inject-endpointer.js';
 
 /**
  * ZooKeeper service discovery for Nest. Import `forRoot()`/`forRootAsync()` once in the root
@@ -27,7 +26,7 @@ export class ZkDiscoveryModule {
     const normalized = [...new Set(paths.map(normalizeEndpointerPath))];
     return {
       module: ZkDiscoveryModule,
-      providers: createEndpointerProviders(normalized),
+      providers: normalized.map((path) => endpointerProvider(path, true)),
       exports: normalized.map(getEndpointerToken),
     };
   }

@@ -1,9 +1,13 @@
 import { Logger, type LoggerService } from '@nestjs/common';
+import { checkTimerMs } from '../client/option-checks.js';
 import type { ZkClientOptions } from '../client/zk-client.options.js';
 import { silentLogger, type ZkLogger } from '../client/zk-logger.js';
-import { type RegistrationHealthOptions, resolveRegistrationHealth } from '../sd/registrar/health-gate.js';
+import {
+  type RegistrationHealthOptions,
+  resolveRegistrationHealth,
+} from '../sd/registrar/health-gate.js';
 import { validateServiceName, validateZnodePath } from '../sd/service-validation.js';
-import type { BalancerName } from '../sd/zk-endpointer.js';
+import { checkZkEndpointerConfig } from '../sd/zk-endpointer.options.js';
 import {
   type ResolvedZkDiscoveryMetricsOptions,
   resolveMetricsOptions,
@@ -40,11 +44,14 @@ export interface ResolvedRegistration
 export interface ResolvedZkDiscoveryOptions {
   client: ZkClientOptions;
   registration: ResolvedRegistration | undefined;
-  endpointer: ZkEndpointerOptions;
+  endpointer: ZkEndpointerOptions & { startupWaitMs: number };
   logger: ZkLogger;
   /** Prometheus metrics, or undefined when off. */
   metrics: ResolvedZkDiscoveryMetricsOptions | undefined;
 }
+
+/** How long startup waits for an endpointer's first read, unless `startupWaitMs` says. */
+const ENDPOINTER_STARTUP_WAIT_MS = 5000;
 
 export const REGISTRATION_DEFAULTS = {
   scheme: 'http',
@@ -107,7 +114,6 @@ const endpointerKeys = Object.keys({
   port: true,
 } satisfies Record<keyof ZkEndpointerOptions, true>);
 const modes: readonly RegistrationMode[] = ['listen', 'bootstrap', 'manual'];
-const balancerNames: readonly BalancerName[] = ['roundRobin', 'random', 'leastLoaded'];
 const wildcardHosts = new Set(['', '0.0.0.0', '::', '[::]', '*']);
 
 /**
@@ -212,52 +218,36 @@ function checkedHealth(health: RegistrationHealthOptions): RegistrationHealthOpt
 function resolveEndpointer(
   endpointer: ZkEndpointerOptions,
   appZone: string | undefined,
-): ZkEndpointerOptions {
+): ZkEndpointerOptions & { startupWaitMs: number } {
   rejectUnknownKeys(endpointer, endpointerKeys, 'endpointer.');
-  if (
-    endpointer.port !== undefined &&
-    (typeof endpointer.port !== 'string' || endpointer.port === '')
-  ) {
-    throw new TypeError(
-      invalidOption(
-        'endpointer.port',
-        endpointer.port,
-        'Name a port of registration.ports, e.g. "grpc".',
-      ),
-    );
+  const startupWaitMs = checkEndpointerOptions(endpointer, 'endpointer');
+  const zone = endpointer.zone === undefined ? appZone : endpointer.zone;
+  return { ...endpointer, zone, startupWaitMs };
+}
+
+/**
+ * Checks one set of endpointer options (the module's defaults, or one `@InjectEndpointer`'s) the
+ * way the endpointer will, and returns its startup wait. `where` prefixes the error's message.
+ */
+export function checkEndpointerOptions(options: ZkEndpointerOptions, where: string): number {
+  try {
+    const { startupWaitMs, zone, ...config } = options;
+    checkZkEndpointerConfig({ ...config, zone: zone === false ? undefined : zone });
+    return checkTimerMs('startupWaitMs', startupWaitMs ?? ENDPOINTER_STARTUP_WAIT_MS, {
+      zero: true,
+      defaultValue: ENDPOINTER_STARTUP_WAIT_MS,
+    });
+  } catch (error) {
+    if (error instanceof TypeError || error instanceof RangeError) {
+      error.message = `ZkDiscoveryModule ${where}: ${error.message}`;
+    }
+    throw error;
   }
-  if (endpointer.balancer !== undefined && !balancerNames.includes(endpointer.balancer)) {
-    throw new TypeError(
-      invalidOption(
-        'endpointer.balancer',
-        endpointer.balancer,
-        'Use "roundRobin", "random" or "leastLoaded".',
-      ),
-    );
-  }
-  if (endpointer.factory !== undefined && typeof endpointer.factory !== 'function') {
-    throw new TypeError(
-      invalidOption(
-        'endpointer.factory',
-        typeof endpointer.factory,
-        'Give a function (instance) => ({ endpoint }).',
-      ),
-    );
-  }
-  if (endpointer.zone === undefined && appZone !== undefined) {
-    return { ...endpointer, zone: appZone };
-  }
-  return endpointer;
 }
 
 function nonNegative(value: number | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new TypeError(
-      invalidOption(name, value, `Give a number of milliseconds ≥ 0 (default ${fallback}).`),
-    );
-  }
-  return value;
+  return checkTimerMs(name, value, { zero: true, defaultValue: fallback });
 }
 
 function rejectUnknownKeys(object: object, known: readonly string[], where: string): void {

@@ -6,15 +6,10 @@ import type {
   Type,
 } from '@nestjs/common';
 import type { ZkClientOptions } from '../client/zk-client.options.js';
-import type { EmptySetProtectionOptions } from '../sd/endpointer/empty-set-guard.js';
-import type { EndpointFactory } from '../sd/endpointer/endpoint-factory.js';
 import type { InstanceFormat } from '../sd/formats/instance-format.js';
 import type { AdvertisedAddress } from '../sd/formats/registration-in-format.js';
 import type { RegistrationHealthOptions } from '../sd/registrar/health-gate.js';
-import type { OutlierDetectionOptions } from '../sd/lb/outlier-detection.options.js';
-import type { RetryOptions } from '../sd/lb/retry.js';
-import type { ZonePreferenceOptions } from '../sd/lb/zone-preference.js';
-import type { BalancerName } from '../sd/zk-endpointer.js';
+import type { ZkEndpointerConfig } from '../sd/zk-endpointer.options.js';
 import type { ZkDiscoveryMetricsOptions } from './metrics/zk-discovery-metrics.options.js';
 
 /** When the app registers itself. */
@@ -112,47 +107,21 @@ export interface ZkRegistrationOptions {
   health?: RegistrationHealthOptions;
 }
 
-/** Defaults for every endpointer the module creates; `@InjectEndpointer(path, options)` overrides. */
-export interface ZkEndpointerOptions<E = unknown> {
-  /** Turns an instance into something callable. @default `httpEndpointFactory()` (fetch on the instance's URL) */
-  factory?: EndpointFactory<E>;
-  /**
-   * `'roundRobin'`, `'random'`, or `'leastLoaded'` (power of two choices over each instance's
-   * latency and calls in flight). @default 'roundRobin'
-   */
-  balancer?: BalancerName;
-  /** Retry policy of `endpointer.call()`. @default `{ attempts: 3, timeoutMs: 10000 }` with backoff */
-  retry?: RetryOptions;
-  /**
-   * During a discovery outage keep the last endpoints this long, then empty them.
-   * @default undefined: keep them until discovery recovers (go-kit's default)
-   */
-  invalidateOnErrorMs?: number;
-  /**
-   * Outlier ejection: an instance whose calls through `call()` fail twice in a row is left out
-   * of the picks for 10 s (longer if it keeps failing), then gets one probe call. `false` turns
-   * it off. @default on, with `OUTLIER_DETECTION_DEFAULTS` (see the README)
-   */
-  outlierDetection?: OutlierDetectionOptions | false;
-  /**
-   * Empty-set protection: when every instance of the path disappears at once, keep calling the
-   * last ones until instances return or `maxHoldMs` (default 300000) passes. @default false
-   */
-  emptySetProtection?: EmptySetProtectionOptions | boolean;
+/**
+ * Defaults for every endpointer the module creates (the module's `endpointer` option), or one
+ * path's options (`@InjectEndpointer(path, options)`, which override them): a `ZkEndpointer`'s
+ * options (see `ZkEndpointerConfig`), with `factory` defaulting to `httpEndpointFactory()` (fetch
+ * on the instance's URL), plus the two below.
+ */
+export interface ZkEndpointerOptions<E = unknown>
+  extends Omit<Partial<ZkEndpointerConfig<E>>, 'decode' | 'logger' | 'zone'> {
   /** How long app startup waits for the first read of the path. @default 5000 */
   startupWaitMs?: number;
   /**
-   * Zone-aware picks: the caller's zone, or `{ zone, minHealthyShare }`. Calls stay in that zone
-   * while at least `minHealthyShare` (default 0.5) of its instances may be called, else go to
-   * every zone. `false`: no preference. @default `registration.zone` when set, else none
+   * Zone-aware picks (see `ZkEndpointerConfig.zone`); `false`: no preference.
+   * @default `registration.zone` when set, else none
    */
-  zone?: string | ZonePreferenceOptions | false;
-  /**
-   * Call the instances on their port of this name (`registration.ports`, metadata `port.<name>`,
-   * Finagle's additional endpoints) instead of their main address; instances without it are
-   * skipped. @default undefined: the main address
-   */
-  port?: string;
+  zone?: ZkEndpointerConfig<E>['zone'] | false;
 }
 
 export interface ZkDiscoveryModuleOptions extends Omit<ZkClientOptions, 'logger'> {

@@ -7,11 +7,13 @@ import {
   Optional,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import type { ZkClient } from '../client/zk-client.js';
 import { advertisedAddress } from './zk-advertised-address.js';
-import { ZK_DISCOVERY_OPTIONS } from './zk-discovery.constants.js';
+import { ZkAppRegistration } from './zk-app-registration.js';
+import { ZK_CLIENT, ZK_DISCOVERY_OPTIONS } from './zk-discovery.constants.js';
 import { listenFailed, noHttpServer, shutdownHooksMissing } from './zk-discovery.messages.js';
 import type { ResolvedZkDiscoveryOptions } from './zk-discovery.options-resolver.js';
-import { ZkDiscoveryService } from './zk-discovery.service.js';
+import { ZkEndpointers } from './zk-endpointers.js';
 
 /**
  * Ties registration to Nest's lifecycle: register once the HTTP server is really listening (or at
@@ -33,12 +35,14 @@ export class ZkRegistrationLifecycle implements OnApplicationBootstrap, BeforeAp
     this.server?.off('error', this.onListenError);
     const registration = this.options.registration!;
     this.options.logger.error(listenFailed(`${registration.path}/${registration.name}`, error));
-    void this.discovery.onApplicationShutdown();
+    void this.closeAll();
   };
 
   constructor(
     @Inject(ZK_DISCOVERY_OPTIONS) private readonly options: ResolvedZkDiscoveryOptions,
-    private readonly discovery: ZkDiscoveryService,
+    @Inject(ZK_CLIENT) private readonly client: ZkClient,
+    private readonly registration: ZkAppRegistration,
+    private readonly endpointers: ZkEndpointers,
     @Optional() private readonly adapterHost?: HttpAdapterHost,
   ) {}
 
@@ -47,7 +51,7 @@ export class ZkRegistrationLifecycle implements OnApplicationBootstrap, BeforeAp
       await this.startRegistration();
     } catch (error) {
       // Nest runs no shutdown hook after a failed bootstrap: close the session here.
-      await this.discovery.onApplicationShutdown();
+      await this.closeAll();
       throw error;
     }
   }
@@ -80,8 +84,8 @@ export class ZkRegistrationLifecycle implements OnApplicationBootstrap, BeforeAp
     this.server?.off('listening', this.onListening);
     this.server?.off('error', this.onListenError);
     const registration = this.options.registration;
-    const wasRegistered = this.discovery.registrationState === 'registered';
-    await this.discovery.deregister();
+    const wasRegistered = this.registration.state === 'registered';
+    await this.registration.deregister();
     if (registration && wasRegistered && registration.drainDelayMs > 0) {
       await new Promise((resolve) => setTimeout(resolve, registration.drainDelayMs));
     }
@@ -93,11 +97,11 @@ export class ZkRegistrationLifecycle implements OnApplicationBootstrap, BeforeAp
    * bootstrap, so that `app.enableShutdownHooks()` called right after `listen()` counts too.
    */
   private checkShutdownHooksOnceRegistered(path: string): void {
-    const subscription = this.discovery.registration$.subscribe((state) => {
+    const subscription = this.registration.state$.subscribe((state) => {
       if (state !== 'registered') return;
       queueMicrotask(() => subscription.unsubscribe());
       if (process.listenerCount('SIGTERM') > 0) return;
-      this.options.logger.warn(shutdownHooksMissing(path, this.discovery.client.sessionTimeoutMs));
+      this.options.logger.warn(shutdownHooksMissing(path, this.client.sessionTimeoutMs));
     });
     this.stopShutdownHookCheck = () => subscription.unsubscribe();
   }
@@ -106,10 +110,17 @@ export class ZkRegistrationLifecycle implements OnApplicationBootstrap, BeforeAp
     const registration = this.options.registration!;
     const address = advertisedAddress(registration, this.server?.address());
     if (registration.failFast && registration.mode === 'bootstrap') {
-      await this.discovery.register(address);
+      await this.registration.register(address);
     } else {
       // After listen() there is no caller left to fail: keep trying in the background.
-      this.discovery.registerInBackground(address);
+      this.registration.registerInBackground(address);
     }
+  }
+
+  /** Where Nest runs no shutdown hook (a failed bootstrap or listen): close what the module holds. */
+  private async closeAll(): Promise<void> {
+    this.registration.onApplicationShutdown();
+    await this.endpointers.onApplicationShutdown();
+    await this.client.close();
   }
 }

@@ -1,3 +1,5 @@
+import { checkNumber, checkTimerMs } from '../client/option-checks.js';
+
 /** Exponential backoff between retry attempts. */
 export interface BackoffOptions {
   /** Wait after the first failed attempt, before jitter. @default 20 */
@@ -50,17 +52,9 @@ export function exponentialBackoff(options: BackoffOptions = {}): BackoffFunctio
   const maxMs = options.maxMs ?? Math.max(BACKOFF_DEFAULTS.maxMs, initialMs);
   const factor = options.factor ?? BACKOFF_DEFAULTS.factor;
   const jitter = options.jitter ?? BACKOFF_DEFAULTS.jitter;
-  if (!(initialMs >= 0 && Number.isFinite(initialMs))) {
-    throw new RangeError(`backoff.initialMs must be a finite number >= 0; got ${initialMs}`);
-  }
-  if (!(maxMs >= initialMs && Number.isFinite(maxMs))) {
-    throw new RangeError(
-      `backoff.maxMs must be finite and >= initialMs (${initialMs}); got ${maxMs}`,
-    );
-  }
-  if (!(factor >= 1 && Number.isFinite(factor))) {
-    throw new RangeError(`backoff.factor must be a finite number >= 1; got ${factor}`);
-  }
+  checkTimerMs('backoff.initialMs', initialMs, { zero: true });
+  checkTimerMs('backoff.maxMs', maxMs, { min: initialMs });
+  checkNumber('backoff.factor', factor, { min: 1, defaultValue: BACKOFF_DEFAULTS.factor });
   return (attempt) => {
     const wait = Math.min(maxMs, initialMs * factor ** Math.max(0, attempt - 1));
     return jitter ? wait / 2 + (Math.random() * wait) / 2 : wait;

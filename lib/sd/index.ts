@@ -1,11 +1,22 @@
 export {
+  BACKOFF_DEFAULTS,
+  type BackoffFunction,
+  type BackoffOptions,
+  exponentialBackoff,
+} from './backoff.js';
+export {
   EMPTY_SET_PROTECTION_DEFAULTS,
   type EmptySetProtectionOptions,
   type HeldSet,
 } from './endpointer/empty-set-guard.js';
 export type { EndpointFactory, EndpointHandle } from './endpointer/endpoint-factory.js';
 export type { EndpointSource } from './endpointer/endpoint-source.js';
-export { Endpointer, type EndpointerOptions, type EndpointsListener } from './endpointer/endpointer.js';
+export {
+  Endpointer,
+  type EndpointerOptions,
+  type EndpointsListener,
+} from './endpointer/endpointer.js';
+export { instanceOnPort, onNamedPort } from './endpointer/named-port.js';
 export { InstanceDecodeError } from './errors/instance-decode.error.js';
 export { InvalidInstanceError } from './errors/invalid-instance.error.js';
 export { InvalidServiceError } from './errors/invalid-service.error.js';
@@ -20,11 +31,6 @@ export {
   type InstanceNode,
   instanceDecoder,
 } from './formats/instance-decoder.js';
-export {
-  HealthGate,
-  REGISTRATION_HEALTH_DEFAULTS,
-  type RegistrationHealthOptions,
-} from './registrar/health-gate.js';
 export { type DiscoveryHttpAnswer, discoveryHttpAnswer } from './http/discovery-http-answer.js';
 export { HttpEndpointError } from './http/http-endpoint.error.js';
 export {
@@ -35,12 +41,6 @@ export {
 } from './http/http-endpoint.factory.js';
 export { Instancer, type InstancerOptions } from './instancer/instancer.js';
 export { InstancerLease, leaseInstancer } from './instancer/instancer-registry.js';
-export {
-  BACKOFF_DEFAULTS,
-  type BackoffFunction,
-  type BackoffOptions,
-  exponentialBackoff,
-} from './backoff.js';
 export type { Balancer } from './lb/balancer.js';
 export type { CallObserver } from './lb/call-observer.js';
 export { KeyAffinity } from './lb/key-affinity.js';
@@ -73,7 +73,11 @@ export {
   type ZonePreferenceOptions,
   type ZoneRouting,
 } from './lb/zone-preference.js';
-export { instanceOnPort, onNamedPort } from './endpointer/named-port.js';
+export {
+  HealthGate,
+  REGISTRATION_HEALTH_DEFAULTS,
+  type RegistrationHealthOptions,
+} from './registrar/health-gate.js';
 export {
   Registrar,
   type RegistrarOptions,

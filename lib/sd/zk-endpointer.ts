@@ -1,65 +1,25 @@
 import type { Unsubscribe } from '../client/listeners.js';
 import type { ZkClient } from '../client/zk-client.js';
-import { consoleLogger, type ZkLogger } from '../client/zk-logger.js';
-import type { EmptySetProtectionOptions, HeldSet } from './endpointer/empty-set-guard.js';
-import type { EndpointFactory } from './endpointer/endpoint-factory.js';
+import { consoleLogger } from '../client/zk-logger.js';
+import type { HeldSet } from './endpointer/empty-set-guard.js';
 import { Endpointer } from './endpointer/endpointer.js';
-import type { InstanceDecoder } from './formats/instance-decoder.js';
+import { onNamedPort } from './endpointer/named-port.js';
 import { type InstancerLease, leaseInstancer } from './instancer/instancer-registry.js';
 import type { Balancer } from './lb/balancer.js';
 import { observeAll } from './lb/call-observer.js';
 import { KeyAffinity } from './lb/key-affinity.js';
 import { leastLoaded } from './lb/least-loaded.balancer.js';
-import type { OutlierDetectionOptions } from './lb/outlier-detection.options.js';
 import { resolveOutlierDetection } from './lb/outlier-detection.options.js';
 import { type EjectedInstance, OutlierDetector } from './lb/outlier-detector.js';
 import { random } from './lb/random.balancer.js';
-import { defaultShouldRetry, type RetryCallOptions, type RetryOptions, retry } from './lb/retry.js';
+import { defaultShouldRetry, type RetryCallOptions, retry } from './lb/retry.js';
 import { roundRobin } from './lb/round-robin.balancer.js';
-import {
-  ZonePreference,
-  type ZonePreferenceOptions,
-  type ZoneRouting,
-} from './lb/zone-preference.js';
-import { onNamedPort } from './endpointer/named-port.js';
+import { ZonePreference, type ZoneRouting } from './lb/zone-preference.js';
+import { checkZkEndpointerConfig, type ZkEndpointerConfig } from './zk-endpointer.options.js';
+
+export type { BalancerName, ZkEndpointerConfig } from './zk-endpointer.options.js';
+
 import type { InstancerSnapshot, ServiceInstance } from './service-instance.js';
-
-/** The balancers a `ZkEndpointer` (and `@InjectEndpointer`) can be given by name. */
-export type BalancerName = 'roundRobin' | 'random' | 'leastLoaded';
-
-export interface ZkEndpointerConfig<E> {
-  factory: EndpointFactory<E>;
-  /**
-   * `'roundRobin'`, `'random'`, or `'leastLoaded'` (power of two choices over each instance's
-   * latency and calls in flight). @default 'roundRobin'
-   */
-  balancer?: BalancerName;
-  retry?: Omit<RetryOptions, 'observer'>;
-  /**
-   * Outlier ejection: instances whose calls keep failing are left out of the picks for a while.
-   * `false` turns it off. @default on, with `OUTLIER_DETECTION_DEFAULTS`
-   */
-  outlierDetection?: OutlierDetectionOptions | false;
-  /**
-   * Empty-set protection (opt-in): when every instance disappears at once, keep calling the last
-   * ones until instances return or `maxHoldMs` passes. @default false
-   */
-  emptySetProtection?: EmptySetProtectionOptions | boolean;
-  /**
-   * Zone-aware picks: the caller's zone (or `{ zone, minHealthyShare }`). Calls go to the
-   * instances of that zone while at least `minHealthyShare` (default 0.5) of them may be called,
-   * else to every zone. @default undefined: no zone preference
-   */
-  zone?: string | ZonePreferenceOptions;
-  /**
-   * Call each instance on its port of this name (`grpc`, `admin`: metadata `port.<name>`) rather
-   * than its main address; instances without it are skipped. @default undefined: the main address
-   */
-  port?: string;
-  invalidateOnErrorMs?: number;
-  decode?: InstanceDecoder;
-  logger?: ZkLogger;
-}
 
 /** Per-call context handed to `call()`'s function. */
 export interface CallContext {
@@ -88,6 +48,7 @@ export class ZkEndpointer<E> {
     path: string,
     private readonly config: ZkEndpointerConfig<E>,
   ) {
+    checkZkEndpointerConfig(config);
     const detection =
       config.outlierDetection === false
         ? undefined

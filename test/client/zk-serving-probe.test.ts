@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { describe, expect, inject, it } from 'vitest';
-import { serverAddresses } from '../../lib/client/zk-server-address.js';
 import { openAndCloseSession } from '../../lib/client/serving-probe.js';
+import { serverAddresses } from '../../lib/client/zk-server-address.js';
 import { freePort } from '../../lib/testing/index.js';
 
 describe('the serving probe (a new session asked for by hand)', () => {

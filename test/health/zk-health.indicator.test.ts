@@ -137,7 +137,7 @@ describe('ZkHealthIndicator (terminus HealthIndicatorService, real ZooKeeper)', 
     const { app, indicator } = await startHealthApp({});
     apps.push(app);
     await expect(indicator.hasInstances('svc', `${root}/x`, -1)).rejects.toThrow(
-      /min must be an integer ≥ 0/,
+      /Invalid option `ZkHealthIndicator.hasInstances\('svc', '.*', min\)`: -1. Give a whole number from 0./,
     );
   });
 });

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { ZkRegistrationOptions } from '../../lib/nest/zk-discovery.options.js';
 import { resolveZkDiscoveryOptions } from '../../lib/nest/zk-discovery.options-resolver.js';
+import { instanceOnPort } from '../../lib/sd/endpointer/named-port.js';
 import { InvalidInstanceError } from '../../lib/sd/errors/invalid-instance.error.js';
 import { InvalidServiceError } from '../../lib/sd/errors/invalid-service.error.js';
 import { curatorRegistration } from '../../lib/sd/formats/curator-registration.js';
 import { decodeInstance } from '../../lib/sd/formats/instance-decoder.js';
 import { registrationInFormat } from '../../lib/sd/formats/registration-in-format.js';
-import { instanceOnPort } from '../../lib/sd/endpointer/named-port.js';
 
 const spring = (extra: Record<string, unknown>) =>
   curatorRegistration({

@@ -1,7 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ZkClient, type ZkRequestCounts } from '../../lib/client/index.js';
 import { Instancer } from '../../lib/sd/instancer/instancer.js';
-import { isTreeWatchUnsupported, treeWatchesUnsupported } from '../../lib/sd/instancer/tree-watch-support.js';
+import {
+  isTreeWatchUnsupported,
+  treeWatchesUnsupported,
+} from '../../lib/sd/instancer/tree-watch-support.js';
 import { FaultProxy } from '../../lib/testing/index.js';
 import { dubboNodeName, providerUrl } from '../interop/dubbo-names.js';
 import { uniqueRoot } from '../support/unique-root.js';

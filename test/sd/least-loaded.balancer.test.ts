@@ -98,7 +98,7 @@ describe('leastLoaded (power of two choices over peak EWMA)', () => {
 
   it('rejects a decay out of range', () => {
     expect(() => leastLoaded(settableEndpoints(['a']), { decayMs: 0 })).toThrow(
-      /leastLoaded decayMs must be in \(0, \d+\]; got 0/,
+      /Invalid option `leastLoaded decayMs`: 0. Give a number of milliseconds above 0 to 2147483647/,
     );
   });
 });

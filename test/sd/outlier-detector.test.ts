@@ -200,13 +200,13 @@ describe('OutlierDetector', () => {
     const resolve = (options: OutlierDetectionOptions) =>
       resolveOutlierDetection(options, defaultShouldRetry);
     expect(() => resolve({ consecutiveFailures: 0 })).toThrow(
-      'outlierDetection.consecutiveFailures must be an integer >= 1; got 0',
+      'Invalid option `outlierDetection.consecutiveFailures`: 0. Give a whole number from 1 (default 2).',
     );
     expect(() => resolve({ baseEjectionMs: 20_000, maxEjectionMs: 10_000 })).toThrow(
-      /outlierDetection\.maxEjectionMs must be in \[baseEjectionMs, \d+\]; got 10000/,
+      'Invalid option `outlierDetection.maxEjectionMs`: 10000. Give a number of milliseconds from 20000 to 2147483647 (default 300000).',
     );
     expect(() => resolve({ panicThreshold: 2 })).toThrow(
-      'outlierDetection.panicThreshold must be in [0, 1]; got 2',
+      /Invalid option `outlierDetection.panicThreshold`: 2. Give a number from 0 to 1/,
     );
   });
 });

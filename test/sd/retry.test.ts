@@ -1,9 +1,9 @@
 import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { exponentialBackoff } from '../../lib/sd/backoff.js';
 import type { EndpointSource } from '../../lib/sd/endpointer/endpoint-source.js';
 import { NoEndpointsError } from '../../lib/sd/errors/no-endpoints.error.js';
 import { RetryError } from '../../lib/sd/errors/retry.error.js';
-import { exponentialBackoff } from '../../lib/sd/backoff.js';
 import type { Balancer } from '../../lib/sd/lb/balancer.js';
 import { random } from '../../lib/sd/lb/random.balancer.js';
 import { defaultShouldRetry, retry } from '../../lib/sd/lb/retry.js';

@@ -150,9 +150,9 @@ describe('zone preference', () => {
     const paths = fleet(specs);
     const make = (options: { zone: string; minHealthyShare?: number }) => () =>
       new ZonePreference(paths.all, paths.eligible, options, new RecordingLogger());
-    expect(make({ zone: ' ' })).toThrow(/zone must name the caller's zone, e.g. "eu-1a"; got " "/);
+    expect(make({ zone: ' ' })).toThrow(/Invalid option `zone`: " ". Name the caller's zone, e.g. "eu-1a"/);
     expect(make({ zone: 'eu-1', minHealthyShare: 1.5 })).toThrow(
-      'zone minHealthyShare must be within [0, 1]; got 1.5',
+      'Invalid option `zone.minHealthyShare`: 1.5. Give a number from 0 to 1 (default 0.5).',
     );
   });
 });

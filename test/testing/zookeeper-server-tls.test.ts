@@ -3,8 +3,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ZkTlsOptions } from '../../lib/client/zk-client.options.js';
 import { openAndCloseSession } from '../../lib/client/serving-probe.js';
+import type { ZkTlsOptions } from '../../lib/client/zk-client.options.js';
 import {
   createTestCertificates,
   findZooKeeperInstall,

@@ -6,10 +6,8 @@ import type { ZkLogger } from '../zk-logger.js';
 import type { ZkServerAddress } from '../zk-server-address.js';
 import { JuteReader } from './jute-reader.js';
 import { JuteWriter } from './jute-writer.js';
-import { protocolOps, type RequestSender } from './protocol-ops.js';
-import { ServerWatches } from './server-watches.js';
-import { ZkConnection } from './zk-connection.js';
 import { EventType, NO_PASSWORD, OpCode, Xid } from './protocol.constants.js';
+import { protocolOps, type RequestSender } from './protocol-ops.js';
 import {
   type ConnectResponse,
   hexId,
@@ -18,6 +16,8 @@ import {
   readWatcherEvent,
   writeConnectRequest,
 } from './records.js';
+import { ServerWatches } from './server-watches.js';
+import { ZkConnection } from './zk-connection.js';
 
 export interface ProtocolHandleOptions {
   servers: readonly ZkServerAddress[];

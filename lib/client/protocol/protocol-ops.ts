@@ -3,7 +3,6 @@ import { type ZkAclEntry, ZkCodes, ZkFlags, ZkPerm } from '../zk-codes.js';
 import type { Complete, ZkHandleOps, ZkWatchRemoval } from '../zk-handle.js';
 import type { JuteReader } from './jute-reader.js';
 import type { JuteWriter } from './jute-writer.js';
-import type { ServerWatches } from './server-watches.js';
 import { AddWatchMode, OpCode, WatcherType } from './protocol.constants.js';
 import {
   createOpCode,
@@ -17,6 +16,7 @@ import {
   writeMultiOp,
   writePathWatch,
 } from './records.js';
+import type { ServerWatches } from './server-watches.js';
 
 /** What the operations need of the session they are sent on. */
 export interface RequestSender {

@@ -1,8 +1,8 @@
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { ZkProtocolError } from '../errors/zk-protocol.error.js';
-import type { ZkTlsOptions } from '../zk-client.options.js';
 import { zookeeperSockets } from '../owned-sockets.js';
+import type { ZkTlsOptions } from '../zk-client.options.js';
 import type { ZkServerAddress } from '../zk-server-address.js';
 import { FrameDecoder } from './frame-decoder.js';
 

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus';
+import { checkNumber } from '../../client/option-checks.js';
 import { ZkDiscoveryService, type ZkSessionStatus } from '../zk-discovery.service.js';
 import { HealthIndicatorServiceToken } from './terminus.js';
 
@@ -102,11 +103,7 @@ export class ZkHealthIndicator {
     min = 1,
     options: ZkInstancesCheckOptions = {},
   ): Promise<HealthIndicatorResult<Key>> {
-    if (!Number.isInteger(min) || min < 0) {
-      throw new RangeError(
-        `ZkHealthIndicator.hasInstances('${key}', '${path}', ${min}): min must be an integer ≥ 0.`,
-      );
-    }
+    checkNumber(`ZkHealthIndicator.hasInstances('${key}', '${path}', min)`, min, { integer: true });
     const indicator = this.healthIndicatorService.check(key);
     const endpointer = this.discovery.getEndpointer(path);
     const snapshot =

@@ -1,7 +1,7 @@
+import { checkTimerMs } from '../../client/option-checks.js';
 import type { ZkLogger } from '../../client/zk-logger.js';
 import { compareInstanceIds } from '../instancer/by-instance-id.js';
 import type { EndpointEntry } from './endpoint-plan.js';
-import { MAX_TIMER_MS } from '../timer-limits.js';
 
 /**
  * Empty-set protection (Dubbo's `enable-empty-protection`), opt-in: when every instance of a path
@@ -23,6 +23,14 @@ export const EMPTY_SET_PROTECTION_DEFAULTS = Object.freeze({ maxHoldMs: 300_000 
  * session closing or expiring deletes its nodes one event at a time.
  */
 const AT_ONCE_MS = 1000;
+
+/** `maxHoldMs` of `options`, checked. */
+export function checkedMaxHoldMs(options: EmptySetProtectionOptions): number {
+  const fallback = EMPTY_SET_PROTECTION_DEFAULTS.maxHoldMs;
+  return checkTimerMs('emptySetProtection.maxHoldMs', options.maxHoldMs ?? fallback, {
+    defaultValue: fallback,
+  });
+}
 
 /** Instances held by empty-set protection. */
 export interface HeldSet {
@@ -57,12 +65,7 @@ export class EmptySetGuard<E> {
     private readonly logger: ZkLogger,
     private readonly release: () => void,
   ) {
-    this.maxHoldMs = options.maxHoldMs ?? EMPTY_SET_PROTECTION_DEFAULTS.maxHoldMs;
-    if (!(this.maxHoldMs > 0 && this.maxHoldMs <= MAX_TIMER_MS)) {
-      throw new RangeError(
-        `emptySetProtection.maxHoldMs must be in (0, ${MAX_TIMER_MS}]; got ${this.maxHoldMs}`,
-      );
-    }
+    this.maxHoldMs = checkedMaxHoldMs(options);
   }
 
   /** What is held now, or undefined. */

@@ -1,6 +1,6 @@
+import { checkTimerMs } from '../../client/option-checks.js';
 import type { ZkLogger } from '../../client/zk-logger.js';
 import type { EmptySetProtectionOptions } from './empty-set-guard.js';
-import { MAX_TIMER_MS } from '../timer-limits.js';
 
 /** Options of an `Endpointer`. */
 export interface EndpointerOptions {
@@ -27,12 +27,6 @@ export interface EndpointerOptions {
 
 /** `invalidateOnErrorMs`, checked. */
 export function validateInvalidateMs(ms: number | undefined): number | undefined {
-  if (ms === undefined || ms === Number.POSITIVE_INFINITY) return ms;
-  if (!(ms >= 0 && ms <= MAX_TIMER_MS)) {
-    throw new RangeError(
-      `invalidateOnErrorMs must be between 0 and ${MAX_TIMER_MS} (or Infinity / undefined to keep ` +
-        `endpoints through any outage); got ${ms}`,
-    );
-  }
-  return ms;
+  if (ms === undefined) return ms;
+  return checkTimerMs('invalidateOnErrorMs', ms, { zero: true, orInfinity: true });
 }

@@ -1,6 +1,7 @@
 import { messageOf } from '../../client/error-message.js';
 import { Listeners, type Unsubscribe } from '../../client/listeners.js';
 import { consoleLogger, type ZkLogger } from '../../client/zk-logger.js';
+import { changeBetween } from '../instancer/instances-change.js';
 import { EmptySetGuard, type HeldSet } from './empty-set-guard.js';
 import type { EndpointFactory } from './endpoint-factory.js';
 import {
@@ -10,13 +11,12 @@ import {
   spliceChange,
 } from './endpoint-plan.js';
 import { type EndpointerOptions, validateInvalidateMs } from './endpointer.options.js';
-import { changeBetween } from '../instancer/instances-change.js';
 
 export type { EndpointFactory, EndpointHandle } from './endpoint-factory.js';
 export type { EndpointerOptions } from './endpointer.options.js';
 
-import type { EndpointSource } from './endpoint-source.js';
 import type { InstancerSnapshot, InstanceSource, ServiceInstance } from '../service-instance.js';
+import type { EndpointSource } from './endpoint-source.js';
 
 type Entry<E> = EndpointEntry<E>;
 

@@ -1,7 +1,7 @@
-import type { EndpointFactory } from './endpoint-factory.js';
 import { InvalidInstanceError } from '../errors/invalid-instance.error.js';
 import { bracketIpv6 } from '../formats/uri-spec.js';
 import type { ServiceInstance } from '../service-instance.js';
+import type { EndpointFactory } from './endpoint-factory.js';
 
 /**
  * A factory that makes each endpoint on the instance's port named `name` (`grpc`, `admin`): the

@@ -1,6 +1,6 @@
 import { ZkNoNodeError } from '../../client/errors/zk-operation.errors.js';
-import { childPath } from '../../client/znode-paths.js';
 import { protectedNodePrefix } from '../../client/protected-nodes.js';
+import { childPath } from '../../client/znode-paths.js';
 import { InstanceDecodeError } from '../errors/instance-decode.error.js';
 import type { ServiceInstance } from '../service-instance.js';
 import type { InstanceNode } from './instance-node.js';

@@ -1,9 +1,9 @@
 import { createRequire } from 'node:module';
 import type { Pool } from 'undici';
+import { checkTimerMs } from '../../client/option-checks.js';
 import type { EndpointFactory } from '../endpointer/endpoint-factory.js';
 import { parsePlainHttpUrl } from '../formats/plain-http-url.js';
 import type { ServiceInstance } from '../service-instance.js';
-import { MAX_TIMER_MS } from '../timer-limits.js';
 import {
   describeNetworkError,
   type Exchange,
@@ -71,12 +71,11 @@ export const HTTP_ENDPOINT_DEFAULTS = Object.freeze({ timeoutMs: 5000 });
 export function httpEndpointFactory(
   options: HttpEndpointFactoryOptions = {},
 ): EndpointFactory<HttpEndpoint> {
-  const timeoutMs = options.timeoutMs ?? HTTP_ENDPOINT_DEFAULTS.timeoutMs;
-  if (!(timeoutMs > 0 && timeoutMs <= MAX_TIMER_MS)) {
-    throw new RangeError(
-      `httpEndpointFactory timeoutMs must be in (0, ${MAX_TIMER_MS}]; got ${timeoutMs}`,
-    );
-  }
+  const timeoutMs = checkTimerMs(
+    'httpEndpointFactory timeoutMs',
+    options.timeoutMs ?? HTTP_ENDPOINT_DEFAULTS.timeoutMs,
+    { defaultValue: HTTP_ENDPOINT_DEFAULTS.timeoutMs },
+  );
   const headers = Object.freeze({ ...options.headers });
   const lowerCaseHeaders = Object.freeze(
     Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value])),

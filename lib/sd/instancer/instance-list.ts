@@ -1,3 +1,4 @@
+import type { ServiceInstance } from '../service-instance.js';
 import {
   compareInstanceIds,
   indexOfSorted,
@@ -5,7 +6,6 @@ import {
   mergeSorted,
 } from './by-instance-id.js';
 import { recordChange, SPLICE_LIMIT } from './instances-change.js';
-import type { ServiceInstance } from '../service-instance.js';
 
 /** Something listed for its decoded instance (an instancer's child entry). */
 export interface Listable {

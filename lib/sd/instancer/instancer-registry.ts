@@ -1,8 +1,8 @@
 import type { Unsubscribe } from '../../client/listeners.js';
 import type { ZkClient } from '../../client/zk-client.js';
-import { Instancer, type InstancerOptions } from './instancer.js';
 import type { InstancerSnapshot, InstanceSource } from '../service-instance.js';
 import { validateZnodePath } from '../service-validation.js';
+import { Instancer, type InstancerOptions } from './instancer.js';
 
 interface SharedEntry {
   instancer: Instancer;

@@ -4,17 +4,17 @@ import type { ZkClient } from '../../client/zk-client.js';
 import type { ZkWatchEvent, ZkWatcher } from '../../client/zk-client.types.js';
 import { consoleLogger, type ZkLogger } from '../../client/zk-logger.js';
 import { childPath } from '../../client/znode-paths.js';
-import { ChildDecoder, NO_DATA } from './child-decoder.js';
-import { type InstanceDecoder, instanceDecoder } from '../formats/instance-decoder.js';
-import { InstanceList } from './instance-list.js';
 import {
   type BackoffFunction,
   type BackoffOptions,
   exponentialBackoff,
   REREAD_BACKOFF,
 } from '../backoff.js';
+import { type InstanceDecoder, instanceDecoder } from '../formats/instance-decoder.js';
 import type { InstancerSnapshot, InstanceSource, ServiceInstance } from '../service-instance.js';
 import { validateZnodePath } from '../service-validation.js';
+import { ChildDecoder, NO_DATA } from './child-decoder.js';
+import { InstanceList } from './instance-list.js';
 import { SnapshotPublisher } from './snapshot-publisher.js';
 import { isTreeWatchUnsupported, treeWatchesUnsupported } from './tree-watch-support.js';
 

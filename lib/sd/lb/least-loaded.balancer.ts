@@ -1,6 +1,6 @@
+import { checkTimerMs } from '../../client/option-checks.js';
 import type { EndpointSource } from '../endpointer/endpoint-source.js';
 import { NoEndpointsError } from '../errors/no-endpoints.error.js';
-import { MAX_TIMER_MS } from '../timer-limits.js';
 import type { Balancer } from './balancer.js';
 import type { CallObserver } from './call-observer.js';
 import { EndpointWeights } from './endpoint-weights.js';
@@ -52,10 +52,11 @@ export function leastLoaded<E>(
   endpointer: EndpointSource<E>,
   options: LeastLoadedOptions = {},
 ): LearningBalancer<E> {
-  const decayMs = options.decayMs ?? LEAST_LOADED_DEFAULTS.decayMs;
-  if (!(decayMs > 0 && decayMs <= MAX_TIMER_MS)) {
-    throw new RangeError(`leastLoaded decayMs must be in (0, ${MAX_TIMER_MS}]; got ${decayMs}`);
-  }
+  const decayMs = checkTimerMs(
+    'leastLoaded decayMs',
+    options.decayMs ?? LEAST_LOADED_DEFAULTS.decayMs,
+    { defaultValue: LEAST_LOADED_DEFAULTS.decayMs },
+  );
   return new LeastLoadedBalancer(endpointer, decayMs, new IntegerDraws(options.seed));
 }
 

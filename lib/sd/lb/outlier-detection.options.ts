@@ -1,4 +1,4 @@
-import { MAX_TIMER_MS } from '../timer-limits.js';
+import { checkNumber, checkTimerMs } from '../../client/option-checks.js';
 
 /**
  * Outlier ejection (passive health checking, as Envoy's outlier detection and Finagle's failure
@@ -59,39 +59,28 @@ export function resolveOutlierDetection(
   countsAsFailure: (error: unknown) => boolean,
 ): ResolvedOutlierDetection {
   const resolved = { ...OUTLIER_DETECTION_DEFAULTS, countsAsFailure, ...options };
-  const check = (name: keyof OutlierDetectionOptions, ok: boolean, range: string) => {
-    if (!ok) {
-      throw new RangeError(
-        `outlierDetection.${name} must be ${range}; got ${String(resolved[name])}`,
-      );
-    }
-  };
-  const { consecutiveFailures, baseEjectionMs, maxEjectionMs } = resolved;
-  check(
-    'consecutiveFailures',
-    Number.isInteger(consecutiveFailures) && consecutiveFailures >= 1,
-    'an integer >= 1',
-  );
-  check(
-    'baseEjectionMs',
-    baseEjectionMs > 0 && baseEjectionMs <= MAX_TIMER_MS,
-    `in (0, ${MAX_TIMER_MS}]`,
-  );
-  check(
-    'maxEjectionMs',
-    maxEjectionMs >= baseEjectionMs && maxEjectionMs <= MAX_TIMER_MS,
-    `in [baseEjectionMs, ${MAX_TIMER_MS}]`,
-  );
-  check(
-    'maxEjectedShare',
-    resolved.maxEjectedShare >= 0 && resolved.maxEjectedShare <= 1,
-    'in [0, 1]',
-  );
-  check(
-    'panicThreshold',
-    resolved.panicThreshold >= 0 && resolved.panicThreshold <= 1,
-    'in [0, 1]',
-  );
-  check('countsAsFailure', typeof resolved.countsAsFailure === 'function', 'a function');
+  const name = (option: keyof OutlierDetectionOptions) => `outlierDetection.${option}`;
+  const defaults = OUTLIER_DETECTION_DEFAULTS;
+  checkNumber(name('consecutiveFailures'), resolved.consecutiveFailures, {
+    min: 1,
+    integer: true,
+    defaultValue: defaults.consecutiveFailures,
+  });
+  checkTimerMs(name('baseEjectionMs'), resolved.baseEjectionMs, {
+    defaultValue: defaults.baseEjectionMs,
+  });
+  checkTimerMs(name('maxEjectionMs'), resolved.maxEjectionMs, {
+    min: resolved.baseEjectionMs,
+    defaultValue: defaults.maxEjectionMs,
+  });
+  for (const share of ['maxEjectedShare', 'panicThreshold'] as const) {
+    checkNumber(name(share), resolved[share], { max: 1, defaultValue: defaults[share] });
+  }
+  if (typeof resolved.countsAsFailure !== 'function') {
+    throw new TypeError(
+      `Invalid option \`${name('countsAsFailure')}\`: ${typeof resolved.countsAsFailure}. ` +
+        'Give a function (error) => boolean.',
+    );
+  }
   return resolved;
 }

@@ -1,7 +1,7 @@
+import { checkNumber, checkTimerMs } from '../../client/option-checks.js';
+import { type BackoffFunction, type BackoffOptions, exponentialBackoff } from '../backoff.js';
 import { NoEndpointsError } from '../errors/no-endpoints.error.js';
 import { RetryError, type RetryStopReason } from '../errors/retry.error.js';
-import { MAX_TIMER_MS } from '../timer-limits.js';
-import { type BackoffFunction, type BackoffOptions, exponentialBackoff } from '../backoff.js';
 import type { Balancer } from './balancer.js';
 import type { CallObserver } from './call-observer.js';
 
@@ -85,25 +85,7 @@ const REPICKS = 3;
  * @throws RangeError on invalid options (at once, not per call).
  */
 export function retry<E>(balancer: Balancer<E>, options: RetryOptions<E> = {}): RetryExecutor<E> {
-  const attempts = options.attempts ?? RETRY_DEFAULTS.attempts;
-  const timeoutMs = options.timeoutMs ?? RETRY_DEFAULTS.timeoutMs;
-  if (!(Number.isInteger(attempts) && attempts >= 1)) {
-    throw new RangeError(`retry attempts must be an integer >= 1; got ${attempts}`);
-  }
-  if (!(timeoutMs > 0 && (timeoutMs <= MAX_TIMER_MS || timeoutMs === Number.POSITIVE_INFINITY))) {
-    throw new RangeError(
-      `retry timeoutMs must be in (0, ${MAX_TIMER_MS}] or Infinity; got ${timeoutMs}`,
-    );
-  }
-  const settings: Settings<E> = {
-    balancer,
-    attempts,
-    timeoutMs,
-    backoff:
-      typeof options.backoff === 'function' ? options.backoff : exponentialBackoff(options.backoff),
-    shouldRetry: options.shouldRetry ?? defaultShouldRetry,
-    observer: options.observer,
-  };
+  const settings: Settings<E> = { balancer, ...resolveRetryOptions(options) };
   return (call, options) => {
     const { signal, key } = options instanceof AbortSignal ? { signal: options } : (options ?? {});
     if (key !== undefined && !balancer.pickFor) {
@@ -115,6 +97,39 @@ export function retry<E>(balancer: Balancer<E>, options: RetryOptions<E> = {}): 
       );
     }
     return execute(settings, call, signal, key);
+  };
+}
+
+/**
+ * `options` with their defaults, checked.
+ * @throws RangeError naming the option, its value and what to give instead.
+ */
+export function resolveRetryOptions<E>(options: RetryOptions<E>): Omit<Settings<E>, 'balancer'> {
+  if (options === null || typeof options !== 'object') {
+    throw new TypeError(
+      `Invalid option \`retry\`: ${String(options)}. Give an object such as { attempts: 3 }.`,
+    );
+  }
+  const { attempts, timeoutMs } = RETRY_DEFAULTS;
+  if (options.shouldRetry !== undefined && typeof options.shouldRetry !== 'function') {
+    throw new TypeError(
+      'Invalid option `retry.shouldRetry`: give a function (error, attempt) => boolean.',
+    );
+  }
+  return {
+    attempts: checkNumber('retry.attempts', options.attempts ?? attempts, {
+      min: 1,
+      integer: true,
+      defaultValue: attempts,
+    }),
+    timeoutMs: checkTimerMs('retry.timeoutMs', options.timeoutMs ?? timeoutMs, {
+      orInfinity: true,
+      defaultValue: timeoutMs,
+    }),
+    backoff:
+      typeof options.backoff === 'function' ? options.backoff : exponentialBackoff(options.backoff),
+    shouldRetry: options.shouldRetry ?? defaultShouldRetry,
+    observer: options.observer,
   };
 }
 

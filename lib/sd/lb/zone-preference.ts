@@ -1,3 +1,4 @@
+import { checkNumber } from '../../client/option-checks.js';
 import type { ZkLogger } from '../../client/zk-logger.js';
 import type { EndpointSource } from '../endpointer/endpoint-source.js';
 import type { ServiceInstance } from '../service-instance.js';
@@ -18,6 +19,25 @@ export interface ZonePreferenceOptions {
 
 /** The defaults of `ZonePreferenceOptions`. */
 export const ZONE_PREFERENCE_DEFAULTS = Object.freeze({ minHealthyShare: 0.5 });
+
+/** `options` with their defaults, checked. */
+export function resolveZonePreference(
+  options: ZonePreferenceOptions,
+): Required<ZonePreferenceOptions> {
+  const zone = options?.zone;
+  if (typeof zone !== 'string' || zone.trim() === '') {
+    throw new TypeError(
+      `Invalid option \`zone\`: ${JSON.stringify(zone)}. Name the caller's zone, e.g. "eu-1a", ` +
+        'or give { zone, minHealthyShare }.',
+    );
+  }
+  const fallback = ZONE_PREFERENCE_DEFAULTS.minHealthyShare;
+  const minHealthyShare = checkNumber('zone.minHealthyShare', options.minHealthyShare ?? fallback, {
+    max: 1,
+    defaultValue: fallback,
+  });
+  return { zone, minHealthyShare };
+}
 
 /** Where calls go now, for `ZkEndpointer.zone()`. */
 export interface ZoneRouting {
@@ -59,17 +79,8 @@ export class ZonePreference<E> implements EndpointSource<E> {
     options: ZonePreferenceOptions,
     private readonly logger: ZkLogger,
   ) {
-    const zone = options.zone;
-    if (typeof zone !== 'string' || zone.trim() === '') {
-      throw new RangeError(
-        `zone must name the caller's zone, e.g. "eu-1a"; got ${JSON.stringify(zone)}`,
-      );
-    }
-    const share = options.minHealthyShare ?? ZONE_PREFERENCE_DEFAULTS.minHealthyShare;
-    if (!(share >= 0 && share <= 1)) {
-      throw new RangeError(`zone minHealthyShare must be within [0, 1]; got ${share}`);
-    }
-    this.minHealthyShare = share;
+    const { zone, minHealthyShare } = resolveZonePreference(options);
+    this.minHealthyShare = minHealthyShare;
     this.name = eligible.name;
     this.state = { zone, healthy: 0, registered: 0, spilling: false };
   }

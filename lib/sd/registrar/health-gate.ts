@@ -1,6 +1,6 @@
 import { messageOf } from '../../client/error-message.js';
+import { checkNumber, checkTimerMs } from '../../client/option-checks.js';
 import type { ZkLogger } from '../../client/zk-logger.js';
-import { MAX_TIMER_MS } from '../timer-limits.js';
 
 /**
  * Health-gated registration: the app runs its own check at an interval and leaves discovery while
@@ -143,18 +143,16 @@ export function resolveRegistrationHealth(options: RegistrationHealthOptions): R
     );
   }
   for (const name of ['intervalMs', 'timeoutMs'] as const) {
-    const value = resolved[name];
-    if (!(value > 0 && value <= MAX_TIMER_MS)) {
-      throw new TypeError(
-        `registration.health.${name} must be in (0, ${MAX_TIMER_MS}]; got ${value}`,
-      );
-    }
+    checkTimerMs(`registration.health.${name}`, resolved[name], {
+      defaultValue: REGISTRATION_HEALTH_DEFAULTS[name],
+    });
   }
   for (const name of ['failuresToLeave', 'passesToReturn'] as const) {
-    const value = resolved[name];
-    if (!(Number.isInteger(value) && value >= 1)) {
-      throw new TypeError(`registration.health.${name} must be an integer >= 1; got ${value}`);
-    }
+    checkNumber(`registration.health.${name}`, resolved[name], {
+      min: 1,
+      integer: true,
+      defaultValue: REGISTRATION_HEALTH_DEFAULTS[name],
+    });
   }
   return resolved;
 }

@@ -5,17 +5,17 @@ import type { ZkClient } from '../../client/zk-client.js';
 import type { ZkAclEntry } from '../../client/zk-codes.js';
 import { consoleLogger, type ZkLogger } from '../../client/zk-logger.js';
 import { childPath } from '../../client/znode-paths.js';
-import { goKitNodeFormat } from '../formats/gokit.format.js';
-import { instanceDecoder } from '../formats/instance-decoder.js';
-import type { InstanceNodeFormat } from '../formats/instance-node-format.js';
-import { replaceInstanceNode } from './instance-node-replacement.js';
 import {
   type BackoffFunction,
   type BackoffOptions,
   exponentialBackoff,
   REREGISTER_BACKOFF,
 } from '../backoff.js';
+import { goKitNodeFormat } from '../formats/gokit.format.js';
+import { instanceDecoder } from '../formats/instance-decoder.js';
+import type { InstanceNodeFormat } from '../formats/instance-node-format.js';
 import { validateNodeData, validateServiceName, validateZnodePath } from '../service-validation.js';
+import { replaceInstanceNode } from './instance-node-replacement.js';
 
 /** go-kit's `zk.Service`: instances of `name` live under `path/name`. */
 export interface ServiceRegistration {

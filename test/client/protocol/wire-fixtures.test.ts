@@ -1,10 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createFlags } from '../../../lib/client/create-flags.js';
 import { JuteReader } from '../../../lib/client/protocol/jute-reader.js';
-import { ProtocolHandle } from '../../../lib/client/protocol/protocol-handle.js';
 import {
   DEFAULT_MAX_FRAME_BYTES,
   EventType,
 } from '../../../lib/client/protocol/protocol.constants.js';
+import { ProtocolHandle } from '../../../lib/client/protocol/protocol-handle.js';
 import {
   type MultiResult,
   readAcl,
@@ -25,7 +26,6 @@ import {
   ZkSessionStates,
   type ZkStat,
 } from '../../../lib/client/zk-codes.js';
-import { createFlags } from '../../../lib/client/create-flags.js';
 import type { Complete, ZkHandleEvents, ZkNodeEvent } from '../../../lib/client/zk-handle.js';
 import type { ZkLogger } from '../../../lib/client/zk-logger.js';
 import { fromMultiResults, toMultiOps, ZkMultiError } from '../../../lib/client/zk-multi.js';
