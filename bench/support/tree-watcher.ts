@@ -3,8 +3,9 @@
  * one persistent recursive watch, with callbacks and nothing on top; the best a consumer of
  * ZooKeeper 3.6+ can do. The benchmarks compare the library with it, in the same run.
  */
-import { ProtocolHandle } from '../../lib/client/protocol/protocol-handle.js';
+
 import { DEFAULT_MAX_FRAME_BYTES } from '../../lib/client/protocol/protocol.constants.js';
+import { ProtocolHandle } from '../../lib/client/protocol/protocol-handle.js';
 import { ZkCodes } from '../../lib/client/zk-codes.js';
 import type { ZkNodeEvent } from '../../lib/client/zk-handle.js';
 import { silentLogger } from '../../lib/client/zk-logger.js';

@@ -10,7 +10,6 @@ export { ZkProtocolError } from './errors/zk-protocol.error.js';
 export type { Unsubscribe } from './listeners.js';
 export { PROTECTED_PREFIX } from './protected-nodes.js';
 export { ZkAcls } from './zk-acls.js';
-export { consoleLogger, silentLogger } from './zk-logger.js';
 export { ZkClient } from './zk-client.js';
 export {
   ZK_CLIENT_DEFAULTS,
@@ -24,5 +23,6 @@ export {
 export type * from './zk-client.types.js';
 export { type ZkAclEntry, ZkPerm, type ZkStat } from './zk-codes.js';
 export type { ZkCreated } from './zk-handle.js';
+export { consoleLogger, silentLogger } from './zk-logger.js';
 export { ZkMultiError } from './zk-multi.js';
 export type { ZkServerDiagnosis, ZkServerProblem } from './zk-server-diagnosis.js';

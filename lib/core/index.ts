@@ -1,7 +1,97 @@
 /**
- * nestjs-zk-discovery/core: the ZooKeeper client and the discovery core (ZkClient, Registrar,
- * Instancer, Endpointer, balancers, retry, instance formats, the HTTP endpoint), usable without
- * Nest: nothing here loads an `@nestjs/*` package.
+ * nestjs-zk-discovery/core: the ZooKeeper client and the discovery core, usable without Nest
+ * (nothing here loads an `@nestjs/*` package). What it exports is the public API of the core; the
+ * barrels it picks from (`lib/client`, `lib/sd`) hold internals too.
  */
-export * from '../client/index.js';
-export * from '../sd/index.js';
+
+// The client.
+// Its errors: one class per ZooKeeper error, all `ZkError`s.
+export {
+  consoleLogger,
+  silentLogger,
+  type Unsubscribe,
+  type ZkAclEntry,
+  ZkAcls,
+  type ZkAuth,
+  ZkBadVersionError,
+  ZkClient,
+  type ZkClientOptions,
+  ZkClosedError,
+  ZkConnectError,
+  ZkConnectionLossError,
+  ZkConnectionRefusedError,
+  ZkError,
+  ZkHostNotFoundError,
+  type ZkLogger,
+  ZkMultiError,
+  ZkNoAuthError,
+  ZkNodeExistsError,
+  ZkNoNodeError,
+  ZkNotEmptyError,
+  type ZkOperation,
+  ZkPerm,
+  ZkProtocolError,
+  ZkSessionExpiredError,
+  type ZkStat,
+  ZkTimeoutError,
+  type ZkTlsOptions,
+  type ZkTransport,
+  ZkUnexpectedError,
+  ZkUnsupportedError,
+} from '../client/index.js';
+export type * from '../client/zk-client.types.js';
+
+// Discovery: register (Registrar), watch (Instancer), call (Endpointer, ZkEndpointer).
+export {
+  type BackoffOptions,
+  type Balancer,
+  type BalancerName,
+  type CallContext,
+  type CuratorRegistrationSpec,
+  curatorRegistration,
+  type DiscoveryHttpAnswer,
+  discoveryHttpAnswer,
+  type EmptySetProtectionOptions,
+  Endpointer,
+  type EndpointerOptions,
+  type EndpointFactory,
+  type EndpointHandle,
+  exponentialBackoff,
+  type HttpEndpoint,
+  HttpEndpointError,
+  type HttpEndpointFactoryOptions,
+  httpEndpointFactory,
+  InstanceDecodeError,
+  type InstanceDecoder,
+  type InstanceFormat,
+  type InstanceNodeFormat,
+  Instancer,
+  type InstancerOptions,
+  type InstancerSnapshot,
+  InvalidInstanceError,
+  InvalidServiceError,
+  instanceDecoder,
+  instanceStatus,
+  isTakingTraffic,
+  type LeastLoadedOptions,
+  leastLoaded,
+  NoEndpointsError,
+  type OutlierDetectionOptions,
+  Registrar,
+  type RegistrarOptions,
+  type RegistrationHealthOptions,
+  type RegistrationState,
+  type RetryCallOptions,
+  type RetryContext,
+  RetryError,
+  type RetryErrorDetails,
+  type RetryOptions,
+  random,
+  retry,
+  roundRobin,
+  type ServiceInstance,
+  type ServiceRegistration,
+  ZkEndpointer,
+  type ZkEndpointerConfig,
+  type ZonePreferenceOptions,
+} from '../sd/index.js';

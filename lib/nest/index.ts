@@ -1,5 +1,6 @@
 // The Nest layer: the module, its options, decorators and service; Prometheus metrics.
-export * from './metrics/index.js';
+export { ZkDiscoveryMetrics } from './metrics/zk-discovery.metrics.js';
+export type { ZkDiscoveryMetricsOptions } from './metrics/zk-discovery-metrics.options.js';
 export { getZkClientToken, InjectZkClient } from './zk-discovery.decorators.js';
 export { ZkDiscoveryExceptionFilter } from './zk-discovery.exception-filter.js';
 export { ZkDiscoveryModule } from './zk-discovery.module.js';

@@ -5,7 +5,7 @@
  * after a full GC; throughput in cycles/s. Needs `node --expose-gc`.
  */
 import { ZkClient } from '../../lib/client/index.js';
-import { httpEndpointFactory, Registrar, ZkEndpointer } from '../../lib/index.js';
+import { httpEndpointFactory, Registrar, ZkEndpointer } from '../../lib/core/index.js';
 import { ZooKeeperServer } from '../../lib/testing/index.js';
 import { uniqueRoot } from '../../test/support/unique-root.js';
 import { waitFor } from '../../test/support/wait-for.js';

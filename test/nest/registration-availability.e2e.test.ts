@@ -152,7 +152,9 @@ describe('registration.health, bad input', () => {
         registration: { health: { check: () => true, failuresToLeave: 0 } },
         waitForRegistration: false,
       }),
-    ).rejects.toThrow('Invalid option `registration.health.failuresToLeave`: 0. Give a whole number from 1 (default 3).');
+    ).rejects.toThrow(
+      'Invalid option `registration.health.failuresToLeave`: 0. Give a whole number from 1 (default 3).',
+    );
   });
 });
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZkClient } from '../../lib/client/index.js';
-import { httpEndpointFactory, Registrar, ZkEndpointer } from '../../lib/index.js';
+import { httpEndpointFactory, Registrar, ZkEndpointer } from '../../lib/core/index.js';
 import { ZooKeeperServer } from '../../lib/testing/index.js';
 import { uniqueRoot } from '../support/unique-root.js';
 import { waitFor } from '../support/wait-for.js';

@@ -94,7 +94,9 @@ describe('empty-set protection', () => {
           factory: httpEndpointFactory(),
           emptySetProtection: { maxHoldMs: 0 },
         }),
-    ).toThrow('Invalid option `emptySetProtection.maxHoldMs`: 0. Give a number of milliseconds above 0 to 2147483647 (default 300000).');
+    ).toThrow(
+      'Invalid option `emptySetProtection.maxHoldMs`: 0. Give a number of milliseconds above 0 to 2147483647 (default 300000).',
+    );
     // The instancer leased for the path was given back and closed.
     expect(consumer.subscriberCount).toBe(followers);
   });

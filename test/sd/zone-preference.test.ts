@@ -150,7 +150,9 @@ describe('zone preference', () => {
     const paths = fleet(specs);
     const make = (options: { zone: string; minHealthyShare?: number }) => () =>
       new ZonePreference(paths.all, paths.eligible, options, new RecordingLogger());
-    expect(make({ zone: ' ' })).toThrow(/Invalid option `zone`: " ". Name the caller's zone, e.g. "eu-1a"/);
+    expect(make({ zone: ' ' })).toThrow(
+      /Invalid option `zone`: " ". Name the caller's zone, e.g. "eu-1a"/,
+    );
     expect(make({ zone: 'eu-1', minHealthyShare: 1.5 })).toThrow(
       'Invalid option `zone.minHealthyShare`: 1.5. Give a number from 0 to 1 (default 0.5).',
     );

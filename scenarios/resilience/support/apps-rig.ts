@@ -1,4 +1,4 @@
-import type { RegistrationState, ZkClient, ZkClientState } from '../../../lib/index.js';
+import type { RegistrationState, ZkClient, ZkClientState } from '../../../lib/core/index.js';
 import { startDiscoveryFleet } from '../../../test/support/discovery-fleet.js';
 import type { ServiceApp, startConsumerApp } from '../../../test/support/nest-apps.js';
 import { uniqueRoot } from '../../../test/support/unique-root.js';
