@@ -55,4 +55,6 @@ for (const [subpath, target] of Object.entries(pkg.exports)) {
   }
 }
 if (changed > 0 && !update) process.exit(1);
-console.log(`API reports ${update ? 'written' : 'match'}: ${Object.keys(pkg.exports).length - 1} entries`);
+console.log(
+  `API reports ${update ? 'written' : 'match'}: ${Object.keys(pkg.exports).length - 1} entries`,
+);
