@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { ZkClient } from '../../lib/client/zk-client.js';
 import type { HttpEndpoint } from '../../lib/sd/http/http-endpoint.factory.js';
-import { KeyAffinity } from '../../lib/sd/lb/key-affinity.js';
+import { type KeyedBalancer, keyAffinity } from '../../lib/sd/lb/key-affinity.balancer.js';
 import { Registrar } from '../../lib/sd/registrar/registrar.js';
 import type { ZkEndpointer, ZkEndpointerConfig } from '../../lib/sd/zk-endpointer.js';
 import { startE2eProcess, stopProcess } from '../support/child-processes.js';
@@ -182,7 +182,7 @@ function affinityRows(): string[][] {
     (_, i) => `_c_${String(i).padStart(32, '0')}-00000000${10 + i}`,
   );
   let endpoints: readonly string[] = ids;
-  const affinity = new KeyAffinity({ endpoints: () => endpoints }, (endpoint) => endpoint);
+  const affinity = keyAffinity({ endpoints: () => endpoints }, (endpoint) => endpoint);
   const keys = Array.from({ length: KEYS }, (_, i) => `user-${i}`);
   const assign = () => keys.map((key) => affinity.pickFor(key));
   const before = assign();

@@ -14,5 +14,5 @@ export type {
   ZkRegistrationOptions,
 } from './zk-discovery.options.js';
 export { ZkDiscoveryService, type ZkSessionStatus } from './zk-discovery.service.js';
-export { getEndpointerToken, InjectEndpointer } from './zk-inject-endpointer.js';
-export type { AppRegistrationState, OutOfService } from './zk-registration-availability.js';
+export { getEndpointerToken, InjectEndpointer } from './inject-endpointer.js';
+export type { AppRegistrationState, OutOfService } from './registration-availability.js';

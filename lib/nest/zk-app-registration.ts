@@ -19,7 +19,7 @@ import {
   type AppRegistrationState,
   type OutOfService,
   RegistrationAvailability,
-} from './zk-registration-availability.js';
+} from './registration-availability.js';
 
 /**
  * This app's own instance node: registering it (at once, or in the background until the session

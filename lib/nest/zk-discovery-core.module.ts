@@ -25,7 +25,7 @@ import {
 } from './zk-discovery.options-resolver.js';
 import { ZkDiscoveryService } from './zk-discovery.service.js';
 import { endpointerProvider, ZkEndpointers } from './zk-endpointers.js';
-import { getEndpointerToken, namedEndpointerPaths } from './zk-inject-endpointer.js';
+import { getEndpointerToken, namedEndpointerPaths } from './inject-endpointer.js';
 import { ZkRegistrationLifecycle } from './zk-registration.lifecycle.js';
 import { ZkSessionStatuses } from './zk-session-status.js';
 

@@ -5,7 +5,7 @@ import type {
 } from './zk-discovery.options.js';
 import { ZkDiscoveryCoreModule } from './zk-discovery-core.module.js';
 import { endpointerProvider } from './zk-endpointers.js';
-import { getEndpointerToken, normalizeEndpointerPath } from './zk-inject-endpointer.js';
+import { getEndpointerToken, normalizeEndpointerPath } from './inject-endpointer.js';
 
 /**
  * ZooKeeper service discovery for Nest. Import `forRoot()`/`forRootAsync()` once in the root

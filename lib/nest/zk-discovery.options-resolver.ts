@@ -24,7 +24,7 @@ import {
   REGISTRATION_FORMAT_DEFAULTS,
   type RegistrationFormat,
   resolveRegistrationFormat,
-} from './zk-registration-format.options.js';
+} from './registration-format.options.js';
 
 export interface ResolvedRegistration
   extends Required<

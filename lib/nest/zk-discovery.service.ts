@@ -8,7 +8,7 @@ import { ZK_CLIENT, ZK_DISCOVERY_OPTIONS } from './zk-discovery.constants.js';
 import type { AdvertisedAddress, ZkEndpointerOptions } from './zk-discovery.options.js';
 import type { ResolvedZkDiscoveryOptions } from './zk-discovery.options-resolver.js';
 import { ZkEndpointers } from './zk-endpointers.js';
-import type { AppRegistrationState, OutOfService } from './zk-registration-availability.js';
+import type { AppRegistrationState, OutOfService } from './registration-availability.js';
 import { type ZkSessionStatus, ZkSessionStatuses } from './zk-session-status.js';
 
 export type { ZkSessionStatus } from './zk-session-status.js';

@@ -21,7 +21,7 @@ import {
   endpointerDeclarations,
   getEndpointerToken,
   normalizeEndpointerPath,
-} from './zk-inject-endpointer.js';
+} from './inject-endpointer.js';
 
 /**
  * The application's endpointers, one per path, shared by every injection and created on first

@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { ZkClient } from '../client/zk-client.js';
-import { advertisedAddress } from './zk-advertised-address.js';
+import { advertisedAddress } from './advertised-address.js';
 import { ZkAppRegistration } from './zk-app-registration.js';
 import { ZK_CLIENT, ZK_DISCOVERY_OPTIONS } from './zk-discovery.constants.js';
 import { listenFailed, noHttpServer, shutdownHooksMissing } from './zk-discovery.messages.js';

@@ -43,7 +43,7 @@ export { Instancer, type InstancerOptions } from './instancer/instancer.js';
 export { InstancerLease, leaseInstancer } from './instancer/instancer-registry.js';
 export type { Balancer } from './lb/balancer.js';
 export type { CallObserver } from './lb/call-observer.js';
-export { KeyAffinity } from './lb/key-affinity.js';
+export { type KeyedBalancer, keyAffinity } from './lb/key-affinity.balancer.js';
 export {
   LEAST_LOADED_DEFAULTS,
   type LearningBalancer,

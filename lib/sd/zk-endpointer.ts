@@ -7,7 +7,7 @@ import { onNamedPort } from './endpointer/named-port.js';
 import { type InstancerLease, leaseInstancer } from './instancer/instancer-registry.js';
 import type { Balancer } from './lb/balancer.js';
 import { observeAll } from './lb/call-observer.js';
-import { KeyAffinity } from './lb/key-affinity.js';
+import { type KeyedBalancer, keyAffinity } from './lb/key-affinity.balancer.js';
 import { leastLoaded } from './lb/least-loaded.balancer.js';
 import { resolveOutlierDetection } from './lb/outlier-detection.options.js';
 import { type EjectedInstance, OutlierDetector } from './lb/outlier-detector.js';
@@ -38,7 +38,7 @@ export class ZkEndpointer<E> {
   private readonly detector: OutlierDetector<E> | undefined;
   private readonly zonePreference: ZonePreference<E> | undefined;
   private readonly balancer: Balancer<E>;
-  private readonly affinity: KeyAffinity<E>;
+  private readonly affinity: KeyedBalancer<E>;
   private readonly execute: ReturnType<typeof retry<E>>;
   /** The endpointers of this path on named ports (`onPort`), closed with this one. */
   private readonly onPorts = new Map<string, ZkEndpointer<E>>();
@@ -90,7 +90,7 @@ export class ZkEndpointer<E> {
     const inner =
       learning ?? (config.balancer === 'random' ? random(eligible) : roundRobin(eligible));
     // Calls with a key go by rendezvous hashing over the same eligible instances.
-    this.affinity = new KeyAffinity(eligible, (_, index) => eligible.instances()[index]!.id);
+    this.affinity = keyAffinity(eligible, (_, index) => eligible.instances()[index]!.id);
     this.balancer = {
       endpointer: eligible,
       pick: () => inner.pick(),

@@ -11,7 +11,7 @@ import {
   ZkDiscoveryService,
   type ZkEndpointer,
 } from '../../lib/index.js';
-import { namedEndpointerPaths } from '../../lib/nest/zk-inject-endpointer.js';
+import { namedEndpointerPaths } from '../../lib/nest/inject-endpointer.js';
 import { uniqueRoot } from '../support/unique-root.js';
 import { waitFor } from '../support/wait-for.js';
 

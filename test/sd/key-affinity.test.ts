@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KeyAffinity } from '../../lib/sd/lb/key-affinity.js';
+import { type KeyedBalancer, keyAffinity } from '../../lib/sd/lb/key-affinity.balancer.js';
 import { retry } from '../../lib/sd/lb/retry.js';
 import { roundRobin } from '../../lib/sd/lb/round-robin.balancer.js';
 import { settableEndpoints } from '../support/fixed-instance-source.js';
@@ -10,13 +10,13 @@ const ids = Array.from(
   (_, i) => `_c_${i.toString(16).padStart(32, '0')}-000000000${i}`,
 );
 
-function assignment(affinity: KeyAffinity<string>): Map<string, string> {
+function assignment(affinity: KeyedBalancer<string>): Map<string, string> {
   return new Map(keys.map((key) => [key, affinity.pickFor(key)]));
 }
 
-describe('KeyAffinity (rendezvous hashing)', () => {
+describe('keyAffinity (rendezvous hashing)', () => {
   it('sends a key to the same instance every time, and spreads keys evenly', () => {
-    const affinity = new KeyAffinity(settableEndpoints(ids), (endpoint) => endpoint);
+    const affinity = keyAffinity(settableEndpoints(ids), (endpoint) => endpoint);
     const first = assignment(affinity);
     expect(assignment(affinity)).toEqual(first);
     const perInstance = new Map<string, number>();
@@ -28,7 +28,7 @@ describe('KeyAffinity (rendezvous hashing)', () => {
 
   it('when an instance leaves, only its own keys move; when one joins, only the keys it wins', () => {
     const endpoints = settableEndpoints(ids);
-    const affinity = new KeyAffinity(endpoints, (endpoint) => endpoint);
+    const affinity = keyAffinity(endpoints, (endpoint) => endpoint);
     const before = assignment(affinity);
     const leaving = ids[3]!;
     endpoints.set(ids.filter((id) => id !== leaving));
@@ -47,7 +47,7 @@ describe('KeyAffinity (rendezvous hashing)', () => {
 
   it('skipping the best gives the key next best, the one it would get if the best left', async () => {
     const endpoints = settableEndpoints(ids);
-    const affinity = new KeyAffinity(endpoints, (endpoint) => endpoint);
+    const affinity = keyAffinity(endpoints, (endpoint) => endpoint);
     const best = affinity.pickFor('user-42');
     const next = affinity.pickFor('user-42', (endpoint) => endpoint === best);
     expect(next).not.toBe(best);
@@ -60,7 +60,7 @@ describe('KeyAffinity (rendezvous hashing)', () => {
 
   it('retry sends a keyed call to the key instance, then to its next best; a balancer without pickFor says it cannot', async () => {
     const endpoints = settableEndpoints(ids);
-    const affinity = new KeyAffinity(endpoints, (endpoint) => endpoint);
+    const affinity = keyAffinity(endpoints, (endpoint) => endpoint);
     const balancer = {
       endpointer: endpoints,
       pick: () => ids[0]!,

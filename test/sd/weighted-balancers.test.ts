@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KeyAffinity } from '../../lib/sd/lb/key-affinity.js';
+import { type KeyedBalancer, keyAffinity } from '../../lib/sd/lb/key-affinity.balancer.js';
 import { leastLoaded } from '../../lib/sd/lb/least-loaded.balancer.js';
 import { random } from '../../lib/sd/lb/random.balancer.js';
 import { roundRobin } from '../../lib/sd/lb/round-robin.balancer.js';
@@ -120,11 +120,11 @@ describe('weights in the random and least-loaded balancers', () => {
 
 describe('weighted key affinity (weighted rendezvous hashing)', () => {
   const keys = Array.from({ length: 20_000 }, (_, i) => `user-${i}`);
-  const assignment = (affinity: KeyAffinity<string>) =>
+  const assignment = (affinity: KeyedBalancer<string>) =>
     new Map(keys.map((key) => [key, affinity.pickFor(key)]));
 
   it('gives each instance a share of the keys in proportion to its weight', () => {
-    const affinity = new KeyAffinity(
+    const affinity = keyAffinity(
       settableInstances([
         { id: 'a', weight: 5 },
         { id: 'b', weight: 3 },
@@ -144,7 +144,7 @@ describe('weighted key affinity (weighted rendezvous hashing)', () => {
       { id: 'b', weight: 2 },
       { id: 'c', weight: 1 },
     ]);
-    const affinity = new KeyAffinity(source, (endpoint) => endpoint);
+    const affinity = keyAffinity(source, (endpoint) => endpoint);
     const before = assignment(affinity);
     source.set([
       { id: 'a', weight: 2 },

@@ -1,8 +1,23 @@
 import type { EndpointSource } from '../endpointer/endpoint-source.js';
 import { NoEndpointsError } from '../errors/no-endpoints.error.js';
+import type { Balancer } from './balancer.js';
 import { EndpointWeights } from './endpoint-weights.js';
 
 const HASH_RANGE = 4294967296;
+
+/** A balancer that picks by key only: calls without a key go to another balancer. */
+export type KeyedBalancer<E> = Required<Pick<Balancer<E>, 'pickFor'>>;
+
+/**
+ * Picks by key over `endpointer`'s endpoints (rendezvous hashing, see `KeyAffinity` below).
+ * `idOf` names an endpoint stably (its instance id), so keys stay put as others come and go.
+ */
+export function keyAffinity<E>(
+  endpointer: EndpointSource<E>,
+  idOf: (endpoint: E, index: number) => string,
+): KeyedBalancer<E> {
+  return new KeyAffinity(endpointer, idOf);
+}
 
 /**
  * Picks by a request key with rendezvous hashing (highest random weight): every endpoint gets a
@@ -15,7 +30,7 @@ const HASH_RANGE = 4294967296;
  * `-weight / ln(hash)` (the hash taken in (0, 1)), so each gets a share of the keys in proportion
  * to its weight, and a change of weight moves only the keys that share must gain or lose.
  */
-export class KeyAffinity<E> {
+class KeyAffinity<E> implements KeyedBalancer<E> {
   private seen: readonly E[] | undefined;
   private idHashes = new Uint32Array(0);
   private readonly weights = new EndpointWeights();
