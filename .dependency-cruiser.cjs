@@ -8,6 +8,8 @@
 //   cli     → client, sd
 //   testing → nothing of ours        (the `testing` entry: real servers, a fault proxy)
 //   nest    → client, sd             (imported only by the package entry lib/index.ts)
+//   microservices → client, sd, nest (the `microservices` entry; nothing of ours imports it)
+//   fetch   → client, sd             (the `fetch` entry, no Nest; nothing of ours imports it)
 // and no import cycles anywhere.
 const ours = (...layers) => `^lib/(${layers.join('|')})/`;
 
@@ -87,8 +89,33 @@ module.exports = {
     {
       name: 'only-the-package-entry-imports-nest',
       severity: 'error',
-      from: { path: '^lib/', pathNot: ['^lib/index\\.ts$', ours('nest')] },
+      from: { path: '^lib/', pathNot: ['^lib/index\\.ts$', ours('nest', 'microservices')] },
       to: { path: ours('nest') },
+    },
+    {
+      name: 'microservices-imports-only-client-sd-and-nest',
+      severity: 'error',
+      from: { path: ours('microservices') },
+      to: { path: '^lib/', pathNot: ours('client', 'sd', 'nest', 'microservices') },
+    },
+    {
+      name: 'fetch-imports-only-client-and-sd',
+      comment: 'The undici dispatcher works without Nest: it loads no @nestjs package nor rxjs.',
+      severity: 'error',
+      from: { path: ours('fetch') },
+      to: {
+        path: ['^lib/', '^node_modules/(@nestjs/|reflect-metadata|rxjs)'],
+        pathNot: ours('client', 'sd', 'fetch'),
+      },
+    },
+    {
+      name: 'the-integrations-are-leaves',
+      comment:
+        'microservices and fetch are entries of their own, so that their peers load only there: ' +
+        'nothing else of ours imports them.',
+      severity: 'error',
+      from: { path: '^lib/', pathNot: ours('microservices', 'fetch') },
+      to: { path: ours('microservices', 'fetch') },
     },
     {
       name: 'no-nest-below-the-nest-layer',

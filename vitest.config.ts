@@ -27,6 +27,10 @@ export default defineConfig({
       { find: /^nestjs-zk-discovery\/core$/, replacement: source('./lib/core/index.ts') },
       { find: /^nestjs-zk-discovery\/testing$/, replacement: source('./lib/testing/index.ts') },
       { find: /^nestjs-zk-discovery\/health$/, replacement: source('./lib/nest/health/index.ts') },
+      {
+        find: /^nestjs-zk-discovery\/microservices$/,
+        replacement: source('./lib/microservices/index.ts'),
+      },
     ],
   },
   test: {

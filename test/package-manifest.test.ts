@@ -58,9 +58,9 @@ describe('package manifest', () => {
     expect(undeclared).toEqual([]);
   });
 
-  it('declares the optional integrations (terminus, prom-client) as optional peers, installed for dev', () => {
+  it('declares the optional integrations (terminus, prom-client, microservices) as optional peers, installed for dev', () => {
     const dev = (manifest as { devDependencies?: Record<string, string> }).devDependencies ?? {};
-    for (const name of ['@nestjs/terminus', 'prom-client']) {
+    for (const name of ['@nestjs/terminus', 'prom-client', '@nestjs/microservices']) {
       expect(manifest.peerDependencies?.[name], name).toBeDefined();
       expect(manifest.peerDependenciesMeta?.[name], name).toEqual({ optional: true });
       expect(dev[name], name).toBeDefined();
@@ -68,6 +68,10 @@ describe('package manifest', () => {
     expect(manifest.exports['./health']).toEqual({
       types: './dist/nest/health/index.d.ts',
       default: './dist/nest/health/index.js',
+    });
+    expect(manifest.exports['./microservices']).toEqual({
+      types: './dist/microservices/index.d.ts',
+      default: './dist/microservices/index.js',
     });
   });
 
@@ -117,6 +121,36 @@ describe('package manifest', () => {
       { cwd: root, encoding: 'utf8' },
     );
     expect(withoutPeers).toMatch(/^function\n.*npm install @nestjs\/terminus\n$/);
+    // The microservices subpath loads @nestjs/microservices, and says so when it is missing.
+    const microservices = execFileSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `const entry = await import(${JSON.stringify(join(outDir, 'microservices/index.js'))});
+         console.log(typeof entry.ZkClientProxy, typeof entry.ZkClientsModule);`,
+      ],
+      { cwd: root, encoding: 'utf8' },
+    );
+    expect(microservices).toBe('function function\n');
+    const withoutMicroservices = execFileSync(
+      process.execPath,
+      [
+        '--import',
+        HIDE_OPTIONAL_PEERS,
+        '--input-type=module',
+        '-e',
+        `await import(${JSON.stringify(join(outDir, 'microservices/index.js'))}).then(
+           () => console.log('imported'),
+           (error) => console.log(error.message),
+         );`,
+      ],
+      { cwd: root, encoding: 'utf8' },
+    );
+    expect(withoutMicroservices).toBe(
+      'nestjs-zk-discovery/microservices needs the package @nestjs/microservices, which is not ' +
+        'installed. Install it beside nestjs-zk-discovery: npm install @nestjs/microservices\n',
+    );
     // Metrics on without prom-client: startup fails saying what to install.
     const withoutPromClient = execFileSync(
       process.execPath,

@@ -68,6 +68,34 @@ describe('the packed tarball, installed into a CommonJS app and an ES module app
     }
   });
 
+  it('every entry of the exports map loads with require() and with import', async () => {
+    const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
+      exports: Record<string, unknown>;
+    };
+    const entries = Object.keys(manifest.exports)
+      .filter((entry) => entry !== './package.json')
+      .map((entry) => `nestjs-zk-discovery${entry.slice(1)}`);
+    expect(entries).toEqual(
+      expect.arrayContaining(['nestjs-zk-discovery', 'nestjs-zk-discovery/microservices']),
+    );
+    writeFileSync(
+      join(appDir, 'package.json'),
+      JSON.stringify({ type: 'commonjs', private: true }),
+    );
+    for (const script of ['entries-app.cjs', 'entries-app.mjs']) {
+      copyFileSync(join(appsSource, script), join(appDir, script));
+      const app = startChildScript(join(appDir, script), [JSON.stringify(entries)]);
+      expect({ script, code: await app.exited(30_000), stderr: app.stderr.join('\n') }).toEqual({
+        script,
+        code: 0,
+        stderr: '',
+      });
+      const loaded = JSON.parse(app.stdout.at(-1)!) as Record<string, number>;
+      expect(Object.keys(loaded)).toEqual(entries);
+      for (const entry of entries) expect(loaded[entry], `${script}: ${entry}`).toBeGreaterThan(0);
+    }
+  });
+
   it('the README shows the quick-start files exactly as they are', () => {
     const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
     for (const file of QUICK_START_FILES) {

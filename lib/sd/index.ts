@@ -1,3 +1,5 @@
+// For the integrations beside lib/nest, which import the client and sd through these barrels.
+export { checkNumber, checkTimerMs } from '../client/option-checks.js';
 export {
   BACKOFF_DEFAULTS,
   type BackoffFunction,
@@ -53,8 +55,9 @@ export {
 export {
   OUTLIER_DETECTION_DEFAULTS,
   type OutlierDetectionOptions,
+  resolveOutlierDetection,
 } from './lb/outlier-detection.options.js';
-export type { EjectedInstance } from './lb/outlier-detector.js';
+export { type EjectedInstance, OutlierDetector } from './lb/outlier-detector.js';
 export { random } from './lb/random.balancer.js';
 export {
   defaultShouldRetry,
@@ -90,7 +93,7 @@ export type {
   NamedPort,
   ServiceInstance,
 } from './service-instance.js';
-export { MAX_NODE_DATA_BYTES } from './service-validation.js';
+export { MAX_NODE_DATA_BYTES, validateZnodePath } from './service-validation.js';
 export {
   type BalancerName,
   type CallContext,
