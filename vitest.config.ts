@@ -31,6 +31,7 @@ export default defineConfig({
         find: /^nestjs-zk-discovery\/microservices$/,
         replacement: source('./lib/microservices/index.ts'),
       },
+      { find: /^nestjs-zk-discovery\/fetch$/, replacement: source('./lib/fetch/index.ts') },
     ],
   },
   test: {

@@ -233,6 +233,28 @@ describe('package manifest', () => {
     });
   });
 
+  it('the fetch entry gives the undici dispatcher, and loads no Nest package nor rxjs', () => {
+    const outDir = compileLib(join(root, '.build', 'package-fetch-check'));
+    const names = execFileSync(
+      process.execPath,
+      [
+        '--import',
+        FORBID_NEST,
+        '--input-type=module',
+        '-e',
+        `const entry = await import(${JSON.stringify(join(outDir, 'fetch/index.js'))});
+         console.log(JSON.stringify(Object.keys(entry)));`,
+      ],
+      { cwd: root, encoding: 'utf8' },
+    );
+    expect(JSON.parse(names)).toEqual(expect.arrayContaining(['ZkDispatcher', 'ZkRouting']));
+    expect(manifest.exports['./fetch']).toEqual({
+      types: './dist/fetch/index.d.ts',
+      default: './dist/fetch/index.js',
+    });
+    rmSync(outDir, { recursive: true, force: true });
+  });
+
   /** Imports the built core in a process whose zookeeper package is broken as `mode` says. */
   function askForNative(mode: 'no-build' | 'not-installed') {
     const outDir = compileLib(join(root, '.build', 'package-native-check'));

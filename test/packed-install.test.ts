@@ -76,7 +76,11 @@ describe('the packed tarball, installed into a CommonJS app and an ES module app
       .filter((entry) => entry !== './package.json')
       .map((entry) => `nestjs-zk-discovery${entry.slice(1)}`);
     expect(entries).toEqual(
-      expect.arrayContaining(['nestjs-zk-discovery', 'nestjs-zk-discovery/microservices']),
+      expect.arrayContaining([
+        'nestjs-zk-discovery',
+        'nestjs-zk-discovery/microservices',
+        'nestjs-zk-discovery/fetch',
+      ]),
     );
     writeFileSync(
       join(appDir, 'package.json'),

@@ -51,6 +51,10 @@ export function InjectClientProxy(path: string): ParameterDecorator & PropertyDe
  */
 @Module({})
 export class ZkClientsModule {
+  /**
+   * One provider per client, under its `name` or `getClientProxyToken(path)`.
+   * @throws TypeError when `clients` is not a list; Error when two clients share a token.
+   */
   static register(
     clients: readonly ZkClientProxyRegistration[],
     options: ZkClientsModuleOptions = {},

@@ -1,0 +1,266 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Dispatcher } from 'undici';
+import type { ZkEndpointer } from '../sd/index.js';
+import type { InstanceOrigin } from './instance-origin.js';
+
+type DispatchController = Dispatcher.DispatchController;
+type DispatchHandler = Dispatcher.DispatchHandler;
+
+/** Methods whose requests may be sent again (RFC 9110, 9.2.2). */
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
+
+/**
+ * Errors after which no other instance is tried: the request is not idempotent or its body cannot
+ * be sent twice, or its answer already went to the caller. `retry`'s `shouldRetry` reads it.
+ */
+export const FINAL = new WeakSet<object>();
+
+/** A route: the endpointer of a host's path, and how long an attempt waits for headers. */
+export interface Route {
+  readonly host: string;
+  readonly endpointer: ZkEndpointer<InstanceOrigin>;
+  readonly headersTimeoutMs: number;
+  /** Most attempts of a call (the endpointer's retry `attempts`). */
+  readonly attempts: number;
+}
+
+/** Whether the request may be sent to another instance after a failure. */
+export function isReplayable(options: Dispatcher.DispatchOptions): boolean {
+  if (options.upgrade) return false;
+  const method = (options.method ?? 'GET').toUpperCase();
+  if (!(options.idempotent === true || (IDEMPOTENT.has(method) && options.idempotent !== false))) {
+    return false;
+  }
+  const body = options.body;
+  return body == null || typeof body === 'string' || body instanceof Uint8Array;
+}
+
+/**
+ * The controller the caller's handler holds for the whole request: it stays the same while the
+ * request moves from instance to instance, forwarding to the attempt whose answer the caller gets.
+ */
+class CallerController implements DispatchController {
+  private attempt: DispatchController | undefined;
+  private isPaused = false;
+  private isAborted = false;
+  private abortReason: Error | null = null;
+
+  constructor(private readonly onAbort: (reason: Error) => void) {}
+
+  /** The attempt whose answer goes to the caller from now on. */
+  follow(attempt: DispatchController): void {
+    this.attempt = attempt;
+    if (this.isAborted) attempt.abort(this.abortReason!);
+    else if (this.isPaused) attempt.pause();
+  }
+
+  get aborted(): boolean {
+    return this.isAborted;
+  }
+
+  get paused(): boolean {
+    return this.isPaused;
+  }
+
+  get reason(): Error | null {
+    return this.abortReason;
+  }
+
+  get rawHeaders() {
+    return this.attempt?.rawHeaders;
+  }
+
+  get rawTrailers() {
+    return this.attempt?.rawTrailers;
+  }
+
+  abort(reason: Error): void {
+    if (this.isAborted) return;
+    this.isAborted = true;
+    this.abortReason = reason;
+    this.attempt?.abort(reason);
+    this.onAbort(reason);
+  }
+
+  pause(): void {
+    this.isPaused = true;
+    this.attempt?.pause();
+  }
+
+  resume(): void {
+    this.isPaused = false;
+    this.attempt?.resume();
+  }
+}
+
+/**
+ * One request to a routed host: each attempt is a dispatch to the origin of a balanced instance,
+ * through `retry` (another instance after a failure, for a replayable request; outlier ejection
+ * told of every attempt). An attempt ends when the response starts: below 500 it goes to the
+ * caller; a 5xx is retried when another attempt may follow, else goes to the caller as it is.
+ */
+export class RoutedRequest {
+  private readonly caller: CallerController;
+  private readonly call = new AbortController();
+  private readonly replayable: boolean;
+  /** The caller's handler has the response (or the upgrade) of an attempt. */
+  private delivering = false;
+
+  constructor(
+    private readonly route: Route,
+    private readonly dispatch: Dispatcher.Dispatch,
+    private readonly options: Dispatcher.DispatchOptions,
+    private readonly handler: DispatchHandler,
+  ) {
+    this.replayable = isReplayable(options);
+    this.caller = new CallerController((reason) => this.call.abort(reason));
+  }
+
+  start(): void {
+    this.handler.onRequestStart?.(this.caller, {});
+    if (this.caller.aborted) {
+      this.fail(this.caller.reason);
+      return;
+    }
+    this.route.endpointer
+      .call(
+        (endpoint, { attempt, signal }) => this.attempt(endpoint, attempt, signal),
+        this.call.signal,
+      )
+      .catch((error: unknown) => {
+        if (this.delivering) return;
+        this.fail(this.call.signal.aborted ? this.call.signal.reason : error);
+      });
+  }
+
+  private fail(error: unknown): void {
+    this.delivering = true;
+    const reason = error instanceof Error ? error : new Error(String(error));
+    this.handler.onResponseError?.(this.caller, reason);
+  }
+
+  private attempt(endpoint: InstanceOrigin, attempt: number, signal: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      let settled = false;
+      let controller: DispatchController | undefined;
+      /** Set when the attempt was given up before it ended (time out, budget, caller). */
+      let abandoned: Error | undefined;
+      const settle = () => {
+        settled = true;
+        clearTimeout(timer);
+        signal.removeEventListener('abort', onAbort);
+      };
+      const giveUp = (reason: Error) => {
+        if (settled) return;
+        settle();
+        abandoned = reason;
+        controller?.abort(reason);
+        reject(this.marked(reason));
+      };
+      const onAbort = () => giveUp(asError(signal.reason));
+      const timer = setTimeout(
+        () => giveUp(noHeaders(endpoint, this.route.headersTimeoutMs)),
+        this.route.headersTimeoutMs,
+      );
+      if (signal.aborted) return onAbort();
+      signal.addEventListener('abort', onAbort, { once: true });
+
+      /** This attempt's answer goes to the caller. */
+      let delivered = false;
+      const deliver = (attemptController: DispatchController) => {
+        delivered = true;
+        this.delivering = true;
+        this.caller.follow(attemptController);
+      };
+      const handler: DispatchHandler = {
+        onRequestStart: (c) => {
+          controller = c;
+          if (abandoned) c.abort(abandoned);
+        },
+        onRequestUpgrade: (c, statusCode, headers, socket: Duplex) => {
+          if (settled) return c.abort(abandoned ?? new Error('request abandoned'));
+          settle();
+          deliver(c);
+          this.handler.onRequestUpgrade?.(this.caller, statusCode, headers, socket);
+          resolve();
+        },
+        onResponseStart: (c, statusCode, headers: IncomingHttpHeaders, statusMessage) => {
+          if (delivered) {
+            this.handler.onResponseStart?.(this.caller, statusCode, headers, statusMessage);
+            return;
+          }
+          if (settled) {
+            // Given up (its abort may have come too late), or a 5xx dropped for another instance.
+            if (abandoned) c.abort(abandoned);
+            return;
+          }
+          if (statusCode < 200) return; // informational: the final answer follows
+          const failed = statusCode >= 500;
+          settle();
+          if (failed && this.replayable && attempt < this.route.attempts) {
+            // Its body is read and dropped (the connection stays usable); another instance is tried.
+            reject(statusFailure(endpoint, statusCode, statusMessage));
+            return;
+          }
+          deliver(c);
+          this.handler.onResponseStart?.(this.caller, statusCode, headers, statusMessage);
+          if (!failed) return resolve();
+          // The caller gets this answer; outlier ejection counts it as a failure of the instance.
+          const error = statusFailure(endpoint, statusCode, statusMessage);
+          FINAL.add(error);
+          reject(error);
+        },
+        onResponseData: (_c, chunk) => {
+          if (delivered) this.handler.onResponseData?.(this.caller, chunk);
+        },
+        onResponseEnd: (_c, trailers) => {
+          if (delivered) this.handler.onResponseEnd?.(this.caller, trailers);
+        },
+        onResponseError: (_c, error) => {
+          if (delivered) return this.handler.onResponseError?.(this.caller, error);
+          if (settled) return;
+          settle();
+          reject(this.marked(error));
+        },
+      };
+      try {
+        this.dispatch({ ...this.options, origin: endpoint.origin }, handler);
+      } catch (error) {
+        // The options themselves are wrong: no other instance would take them.
+        settle();
+        const failure = asError(error);
+        FINAL.add(failure);
+        reject(failure);
+      }
+    });
+  }
+
+  /** `error`, marked final when the request may not be sent again. */
+  private marked(error: Error): Error {
+    if (!this.replayable) FINAL.add(error);
+    return error;
+  }
+}
+
+function asError(value: unknown): Error {
+  return value instanceof Error ? value : new Error(String(value));
+}
+
+function noHeaders(endpoint: InstanceOrigin, ms: number): Error {
+  return new DOMException(
+    `No response from instance ${endpoint.origin} (${endpoint.instance.id}) within ${ms} ms`,
+    'TimeoutError',
+  );
+}
+
+function statusFailure(
+  endpoint: InstanceOrigin,
+  status: number,
+  message: string | undefined,
+): Error {
+  return Object.assign(
+    new Error(`Instance ${endpoint.origin} answered ${status}${message ? ` ${message}` : ''}`),
+    { status },
+  );
+}
