@@ -10,6 +10,8 @@
 //   nest    → client, sd             (imported only by the package entry lib/index.ts)
 //   microservices → client, sd, nest (the `microservices` entry; nothing of ours imports it)
 //   fetch   → client, sd             (the `fetch` entry, no Nest; nothing of ours imports it)
+//   grpc    → client, sd; nest in its Nest module only (the `grpc` entry; nothing of ours
+//             imports it; the only code importing `@grpc/grpc-js`)
 // and no import cycles anywhere.
 const ours = (...layers) => `^lib/(${layers.join('|')})/`;
 
@@ -89,7 +91,14 @@ module.exports = {
     {
       name: 'only-the-package-entry-imports-nest',
       severity: 'error',
-      from: { path: '^lib/', pathNot: ['^lib/index\\.ts$', ours('nest', 'microservices')] },
+      from: {
+        path: '^lib/',
+        pathNot: [
+          '^lib/index\\.ts$',
+          ours('nest', 'microservices'),
+          '^lib/grpc/zk-grpc\\.module\\.ts$',
+        ],
+      },
       to: { path: ours('nest') },
     },
     {
@@ -109,13 +118,39 @@ module.exports = {
       },
     },
     {
+      name: 'grpc-imports-only-client-and-sd',
+      comment:
+        'The resolver and the policy work without Nest; only ZkGrpcModule (zk-grpc.module.ts) ' +
+        'speaks to the Nest layer, for the client token.',
+      severity: 'error',
+      from: { path: ours('grpc'), pathNot: '^lib/grpc/zk-grpc\\.module\\.ts$' },
+      to: {
+        path: ['^lib/', '^node_modules/(@nestjs/|reflect-metadata|rxjs)'],
+        pathNot: ours('client', 'sd', 'grpc'),
+      },
+    },
+    {
+      name: 'grpc-module-imports-only-client-sd-and-nest',
+      severity: 'error',
+      from: { path: '^lib/grpc/zk-grpc\\.module\\.ts$' },
+      to: { path: '^lib/', pathNot: ours('client', 'sd', 'nest', 'grpc') },
+    },
+    {
+      name: 'only-the-grpc-entry-loads-grpc-js',
+      comment: '@grpc/grpc-js is an optional peer: nothing outside lib/grpc may load it.',
+      severity: 'error',
+      from: { path: '^lib/', pathNot: ours('grpc') },
+      to: { path: '^node_modules/@grpc/' },
+    },
+    {
       name: 'the-integrations-are-leaves',
       comment:
-        'microservices and fetch are entries of their own, so that their peers load only there: ' +
+        'microservices, fetch and grpc are entries of their own, so that their peers load only ' +
+        'there: ' +
         'nothing else of ours imports them.',
       severity: 'error',
-      from: { path: '^lib/', pathNot: ours('microservices', 'fetch') },
-      to: { path: ours('microservices', 'fetch') },
+      from: { path: '^lib/', pathNot: ours('microservices', 'fetch', 'grpc') },
+      to: { path: ours('microservices', 'fetch', 'grpc') },
     },
     {
       name: 'no-nest-below-the-nest-layer',

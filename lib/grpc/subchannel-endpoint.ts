@@ -1,0 +1,66 @@
+import { connectivityState, type experimental } from '@grpc/grpc-js';
+
+/**
+ * One instance's connection, as the `zk_discovery` policy holds it: a subchannel kept connected
+ * (started again whenever it falls idle or fails, as `round_robin` does) and its last state.
+ */
+export class SubchannelEndpoint {
+  state: connectivityState;
+  /**
+   * It failed to connect and has not been connected since: an instance that is down, not one
+   * whose first connection (or reconnection) is on its way.
+   */
+  failing = false;
+  /** The last connection error the subchannel reported. */
+  lastError: string | undefined;
+  private closed = false;
+
+  private readonly listener: experimental.ConnectivityStateListener = (
+    _subchannel,
+    _previous,
+    next,
+    _keepalive,
+    errorMessage,
+  ) => {
+    if (this.closed) return;
+    this.state = next;
+    if (errorMessage) this.lastError = errorMessage;
+    if (next === connectivityState.READY) this.failing = false;
+    else if (next === connectivityState.TRANSIENT_FAILURE) this.failing = true;
+    if (next === connectivityState.IDLE || next === connectivityState.TRANSIENT_FAILURE) {
+      this.subchannel.startConnecting();
+    }
+    this.onChange();
+  };
+
+  constructor(
+    readonly subchannel: experimental.SubchannelInterface,
+    private readonly helper: experimental.ChannelControlHelper,
+    private readonly onChange: () => void,
+  ) {
+    subchannel.ref();
+    helper.addChannelzChild(subchannel.getChannelzRef());
+    subchannel.addConnectivityStateListener(this.listener);
+    this.state = subchannel.getConnectivityState();
+    this.failing = this.state === connectivityState.TRANSIENT_FAILURE;
+    subchannel.startConnecting();
+  }
+
+  get ready(): boolean {
+    return this.state === connectivityState.READY;
+  }
+
+  /** Starts connecting when idle (the channel left its idle state). */
+  exitIdle(): void {
+    if (this.state === connectivityState.IDLE) this.subchannel.startConnecting();
+  }
+
+  /** Lets the subchannel go; the connection closes once no channel uses it. Idempotent. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.subchannel.removeConnectivityStateListener(this.listener);
+    this.helper.removeChannelzChild(this.subchannel.getChannelzRef());
+    this.subchannel.unref();
+  }
+}
