@@ -43,14 +43,13 @@ export class SubchannelEndpoint {
     subchannel.addConnectivityStateListener(this.listener);
     this.state = subchannel.getConnectivityState();
     this.failing = this.state === connectivityState.TRANSIENT_FAILURE;
-    subchannel.startConnecting();
   }
 
   get ready(): boolean {
     return this.state === connectivityState.READY;
   }
 
-  /** Starts connecting when idle (the channel left its idle state). */
+  /** Starts connecting when idle (a new subchannel, or the channel left its idle state). */
   exitIdle(): void {
     if (this.state === connectivityState.IDLE) this.subchannel.startConnecting();
   }
