@@ -32,6 +32,7 @@ export default defineConfig({
         replacement: source('./lib/microservices/index.ts'),
       },
       { find: /^nestjs-zk-discovery\/fetch$/, replacement: source('./lib/fetch/index.ts') },
+      { find: /^nestjs-zk-discovery\/grpc$/, replacement: source('./lib/grpc/index.ts') },
     ],
   },
   test: {

@@ -58,9 +58,14 @@ describe('package manifest', () => {
     expect(undeclared).toEqual([]);
   });
 
-  it('declares the optional integrations (terminus, prom-client, microservices) as optional peers, installed for dev', () => {
+  it('declares the optional integrations (terminus, prom-client, microservices, grpc-js) as optional peers, installed for dev', () => {
     const dev = (manifest as { devDependencies?: Record<string, string> }).devDependencies ?? {};
-    for (const name of ['@nestjs/terminus', 'prom-client', '@nestjs/microservices']) {
+    for (const name of [
+      '@nestjs/terminus',
+      'prom-client',
+      '@nestjs/microservices',
+      '@grpc/grpc-js',
+    ]) {
       expect(manifest.peerDependencies?.[name], name).toBeDefined();
       expect(manifest.peerDependenciesMeta?.[name], name).toEqual({ optional: true });
       expect(dev[name], name).toBeDefined();
@@ -72,6 +77,10 @@ describe('package manifest', () => {
     expect(manifest.exports['./microservices']).toEqual({
       types: './dist/microservices/index.d.ts',
       default: './dist/microservices/index.js',
+    });
+    expect(manifest.exports['./grpc']).toEqual({
+      types: './dist/grpc/index.d.ts',
+      default: './dist/grpc/index.js',
     });
   });
 
@@ -150,6 +159,41 @@ describe('package manifest', () => {
     expect(withoutMicroservices).toBe(
       'nestjs-zk-discovery/microservices needs the package @nestjs/microservices, which is not ' +
         'installed. Install it beside nestjs-zk-discovery: npm install @nestjs/microservices\n',
+    );
+    // The grpc subpath loads @grpc/grpc-js (and registers the zk: scheme), and says so when it
+    // is missing; the other entries never load it.
+    const grpcEntry = execFileSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `const main = await import(${JSON.stringify(join(outDir, 'index.js'))});
+         const { createRequire } = await import('node:module');
+         const cache = createRequire(import.meta.url).cache;
+         const before = Object.keys(cache).some((path) => path.includes('@grpc'));
+         const entry = await import(${JSON.stringify(join(outDir, 'grpc/index.js'))});
+         console.log(before, typeof entry.registerZkResolver, typeof entry.ZkGrpcModule);`,
+      ],
+      { cwd: root, encoding: 'utf8' },
+    );
+    expect(grpcEntry).toBe('false function function\n');
+    const withoutGrpc = execFileSync(
+      process.execPath,
+      [
+        '--import',
+        HIDE_OPTIONAL_PEERS,
+        '--input-type=module',
+        '-e',
+        `await import(${JSON.stringify(join(outDir, 'grpc/index.js'))}).then(
+           () => console.log('imported'),
+           (error) => console.log(error.message),
+         );`,
+      ],
+      { cwd: root, encoding: 'utf8' },
+    );
+    expect(withoutGrpc).toBe(
+      'nestjs-zk-discovery/grpc needs the package @grpc/grpc-js, which is not installed. ' +
+        'Install it beside nestjs-zk-discovery: npm install @grpc/grpc-js\n',
     );
     // Metrics on without prom-client: startup fails saying what to install.
     const withoutPromClient = execFileSync(

@@ -80,6 +80,7 @@ describe('the packed tarball, installed into a CommonJS app and an ES module app
         'nestjs-zk-discovery',
         'nestjs-zk-discovery/microservices',
         'nestjs-zk-discovery/fetch',
+        'nestjs-zk-discovery/grpc',
       ]),
     );
     writeFileSync(

@@ -1,6 +1,7 @@
-import { experimental } from '@grpc/grpc-js';
+import type { experimental } from '@grpc/grpc-js';
 import type { ZkLogger } from '../client/index.js';
 import { instanceOnPort, type ServiceInstance } from '../sd/index.js';
+import { grpc } from './grpc-peer.js';
 
 /** The named port a gRPC server advertises (metadata `port.grpc`), used when an instance has it. */
 export const GRPC_PORT_NAME = 'grpc';
@@ -55,7 +56,7 @@ export class GrpcAddresses {
         continue;
       }
       const address = { host: reached.address, port: reached.port };
-      const key = experimental.subchannelAddressToString(address);
+      const key = grpc.experimental.subchannelAddressToString(address);
       if (byAddress.has(key)) continue;
       byAddress.set(key, reached);
       endpoints.push({ addresses: [address] });

@@ -1,5 +1,5 @@
-import { experimental } from '@grpc/grpc-js';
 import type { ZkClient, ZkClientOptions, ZkLogger } from '../client/index.js';
+import { grpc } from './grpc-peer.js';
 import { addRegistration } from './resolver-clients.js';
 import { registerZkBalancerPolicy } from './zk-balancer.policy.js';
 import { ZkResolver } from './zk-resolver.js';
@@ -28,7 +28,7 @@ export interface ZkResolverOptions {
 
 /** Registers the `zk` scheme and the `zk_discovery` policy with grpc-js (idempotent). */
 function registerWithGrpc(): void {
-  experimental.registerResolver(ZK_SCHEME, ZkResolver);
+  grpc.experimental.registerResolver(ZK_SCHEME, ZkResolver);
   registerZkBalancerPolicy();
 }
 

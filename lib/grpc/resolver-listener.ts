@@ -1,10 +1,5 @@
-import {
-  type experimental,
-  Metadata,
-  type ServiceConfig,
-  type StatusObject,
-  type status,
-} from '@grpc/grpc-js';
+import type { experimental, ServiceConfig, StatusObject, status } from '@grpc/grpc-js';
+import { grpc } from './grpc-peer.js';
 
 type Endpoint = experimental.Endpoint;
 
@@ -78,5 +73,5 @@ export function resolutionReporter(listener: AnyResolverListener): ResolutionRep
 }
 
 function errorStatus(code: status, details: string): StatusObject {
-  return { code, details, metadata: new Metadata() };
+  return { code, details, metadata: new grpc.Metadata() };
 }

@@ -1,4 +1,5 @@
-import { connectivityState, type experimental } from '@grpc/grpc-js';
+import type { connectivityState, experimental } from '@grpc/grpc-js';
+import { grpc } from './grpc-peer.js';
 
 /**
  * One instance's connection, as the `zk_discovery` policy holds it: a subchannel kept connected
@@ -25,9 +26,9 @@ export class SubchannelEndpoint {
     if (this.closed) return;
     this.state = next;
     if (errorMessage) this.lastError = errorMessage;
-    if (next === connectivityState.READY) this.failing = false;
-    else if (next === connectivityState.TRANSIENT_FAILURE) this.failing = true;
-    if (next === connectivityState.IDLE || next === connectivityState.TRANSIENT_FAILURE) {
+    if (next === grpc.connectivityState.READY) this.failing = false;
+    else if (next === grpc.connectivityState.TRANSIENT_FAILURE) this.failing = true;
+    if (next === grpc.connectivityState.IDLE || next === grpc.connectivityState.TRANSIENT_FAILURE) {
       this.subchannel.startConnecting();
     }
     this.onChange();
@@ -42,16 +43,16 @@ export class SubchannelEndpoint {
     helper.addChannelzChild(subchannel.getChannelzRef());
     subchannel.addConnectivityStateListener(this.listener);
     this.state = subchannel.getConnectivityState();
-    this.failing = this.state === connectivityState.TRANSIENT_FAILURE;
+    this.failing = this.state === grpc.connectivityState.TRANSIENT_FAILURE;
   }
 
   get ready(): boolean {
-    return this.state === connectivityState.READY;
+    return this.state === grpc.connectivityState.READY;
   }
 
   /** Starts connecting when idle (a new subchannel, or the channel left its idle state). */
   exitIdle(): void {
-    if (this.state === connectivityState.IDLE) this.subchannel.startConnecting();
+    if (this.state === grpc.connectivityState.IDLE) this.subchannel.startConnecting();
   }
 
   /** Lets the subchannel go; the connection closes once no channel uses it. Idempotent. */

@@ -1,11 +1,4 @@
-import {
-  type ChannelOptions,
-  connectivityState,
-  experimental,
-  Metadata,
-  type StatusObject,
-  status,
-} from '@grpc/grpc-js';
+import type { ChannelOptions, experimental, StatusObject, status } from '@grpc/grpc-js';
 import type { ServiceInstance } from '../sd/index.js';
 import {
   BalancingChain,
@@ -14,6 +7,7 @@ import {
   PolicyInstances,
 } from './balancing-chain.js';
 import { RESOLUTION_ATTRIBUTE, type ZkResolution } from './grpc-addresses.js';
+import { grpc } from './grpc-peer.js';
 import { resolverLogger } from './resolver-clients.js';
 import type { SubchannelEndpoint } from './subchannel-endpoint.js';
 import { ZkBalancingConfig } from './zk-balancing.config.js';
@@ -29,7 +23,7 @@ type EndpointListArgument =
   | Endpoint[];
 
 const QUEUE: PickResult = {
-  pickResultType: experimental.PickResultType.QUEUE,
+  pickResultType: grpc.experimental.PickResultType.QUEUE,
   subchannel: null,
   status: null,
   onCallStarted: null,
@@ -141,16 +135,16 @@ export class ZkBalancerPolicy implements experimental.LoadBalancer, ChainHost {
     let ready = false;
     let connecting = false;
     for (const endpoint of endpoints) {
-      if (endpoint.state === connectivityState.READY) ready = true;
-      else if (endpoint.state !== connectivityState.TRANSIENT_FAILURE) connecting = true;
+      if (endpoint.state === grpc.connectivityState.READY) ready = true;
+      else if (endpoint.state !== grpc.connectivityState.TRANSIENT_FAILURE) connecting = true;
     }
     if (ready) {
-      this.helper.updateState(connectivityState.READY, this.picker, null);
+      this.helper.updateState(grpc.connectivityState.READY, this.picker, null);
     } else if (connecting) {
-      this.helper.updateState(connectivityState.CONNECTING, this.picker, null);
+      this.helper.updateState(grpc.connectivityState.CONNECTING, this.picker, null);
     } else {
       const details = this.failureDetails(endpoints);
-      this.helper.updateState(connectivityState.TRANSIENT_FAILURE, this.picker, details);
+      this.helper.updateState(grpc.connectivityState.TRANSIENT_FAILURE, this.picker, details);
     }
   }
 
@@ -159,7 +153,7 @@ export class ZkBalancerPolicy implements experimental.LoadBalancer, ChainHost {
     const endpoint = chain?.pick();
     if (!chain || !endpoint) {
       const endpoints = chain?.endpointer.endpoints() ?? [];
-      if (endpoints.some((e) => e.state !== connectivityState.TRANSIENT_FAILURE)) return QUEUE;
+      if (endpoints.some((e) => e.state !== grpc.connectivityState.TRANSIENT_FAILURE)) return QUEUE;
       return unavailable(this.failureDetails(endpoints));
     }
     const observer = chain.observer;
@@ -173,7 +167,7 @@ export class ZkBalancerPolicy implements experimental.LoadBalancer, ChainHost {
       },
       (code: status, details?: string) => {
         const ms = startedAt === 0 ? 0 : performance.now() - startedAt;
-        if (code === status.OK) observer.succeeded(endpoint, ms);
+        if (code === grpc.status.OK) observer.succeeded(endpoint, ms);
         else observer.failed(endpoint, new GrpcCallFailure(code, details), ms);
       },
     );
@@ -200,7 +194,7 @@ function instancesOf(endpoints: readonly Endpoint[], resolution: ZkResolution | 
   for (const endpoint of endpoints) {
     const address = endpoint.addresses[0];
     if (!address || !('port' in address)) continue;
-    const key = experimental.subchannelAddressToString(address);
+    const key = grpc.experimental.subchannelAddressToString(address);
     if (seen.has(key)) continue;
     seen.add(key);
     instances.push(
@@ -224,7 +218,7 @@ function complete(
   onCallEnded: ((code: status, details?: string) => void) | null,
 ): PickResult {
   return {
-    pickResultType: experimental.PickResultType.COMPLETE,
+    pickResultType: grpc.experimental.PickResultType.COMPLETE,
     subchannel: endpoint.subchannel,
     status: null,
     onCallStarted,
@@ -234,9 +228,9 @@ function complete(
 
 function unavailable(details: string): PickResult {
   return {
-    pickResultType: experimental.PickResultType.TRANSIENT_FAILURE,
+    pickResultType: grpc.experimental.PickResultType.TRANSIENT_FAILURE,
     subchannel: null,
-    status: { code: status.UNAVAILABLE, details, metadata: new Metadata() },
+    status: { code: grpc.status.UNAVAILABLE, details, metadata: new grpc.Metadata() },
     onCallStarted: null,
     onCallEnded: null,
   };
@@ -244,5 +238,5 @@ function unavailable(details: string): PickResult {
 
 /** Registers the policy with grpc-js under `zk_discovery` (idempotent). */
 export function registerZkBalancerPolicy(): void {
-  experimental.registerLoadBalancerType(ZK_GRPC_POLICY, ZkBalancerPolicy, ZkBalancingConfig);
+  grpc.experimental.registerLoadBalancerType(ZK_GRPC_POLICY, ZkBalancerPolicy, ZkBalancingConfig);
 }

@@ -27,6 +27,7 @@ const ZK_GRPC_REGISTRATION = 'ZkDiscovery:GrpcResolver';
  * ```
  */
 export class ZkGrpcModule {
+  /** Registers the app's ZooKeeper client for `zk:///` targets until the app shuts down. */
   static forRoot(options: ZkGrpcModuleOptions = {}): DynamicModule {
     return {
       module: ZkGrpcModule,

@@ -1,4 +1,4 @@
-import { type ServiceConfig, status } from '@grpc/grpc-js';
+import type { ServiceConfig, status } from '@grpc/grpc-js';
 import {
   type BalancerName,
   checkNumber,
@@ -7,6 +7,7 @@ import {
   resolveOutlierDetection,
   type ZonePreferenceOptions,
 } from '../sd/index.js';
+import { grpc } from './grpc-peer.js';
 
 /** The name of our load-balancing policy in a gRPC service config. */
 export const ZK_GRPC_POLICY = 'zk_discovery';
@@ -48,7 +49,7 @@ export interface ZkGrpcRetryOptions {
   initialBackoffMs?: number;
   /** The largest backoff bound. @default 1000 */
   maxBackoffMs?: number;
-  /** @default 2 */
+  /** Each backoff bound is the previous one times this. @default 2 */
   backoffMultiplier?: number;
   /** The statuses retried. @default ['UNAVAILABLE'] */
   retryableStatusCodes?: readonly GrpcStatusName[];
@@ -246,8 +247,8 @@ function statusCodes(values: unknown, what: string): number[] {
     );
   }
   return values.map((value) => {
-    const code = typeof value === 'number' ? value : status[value as keyof typeof status];
-    if (typeof code !== 'number' || status[code] === undefined) {
+    const code = typeof value === 'number' ? value : grpc.status[value as keyof typeof status];
+    if (typeof code !== 'number' || grpc.status[code] === undefined) {
       throw new RangeError(
         `Invalid option \`${what}\`: ${JSON.stringify(value)} is not a gRPC status. Give a name ` +
           'such as "UNAVAILABLE", or its number.',

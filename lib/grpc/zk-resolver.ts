@@ -1,8 +1,9 @@
-import { type ChannelOptions, type experimental, type ServiceConfig, status } from '@grpc/grpc-js';
+import type { ChannelOptions, experimental, ServiceConfig } from '@grpc/grpc-js';
 import type { ZkLogger } from '../client/index.js';
 import { type InstancerLease, type InstancerSnapshot, leaseInstancer } from '../sd/index.js';
 import { InvalidZkTargetError } from './errors/invalid-zk-target.error.js';
 import { GrpcAddresses, RESOLUTION_ATTRIBUTE } from './grpc-addresses.js';
+import { grpc } from './grpc-peer.js';
 import {
   defaultClient,
   holdOwnedClient,
@@ -158,7 +159,7 @@ export class ZkResolver implements experimental.Resolver {
   private fail(details: string): void {
     this.setOutcome({
       key: ['failed', details],
-      report: (reporter) => reporter.failed(status.UNAVAILABLE, details),
+      report: (reporter) => reporter.failed(grpc.status.UNAVAILABLE, details),
     });
   }
 

@@ -6,6 +6,7 @@ import { compileLib, repoRoot } from './compiled-lib.js';
 /** The packages an app of ours needs beside the library (peers, and the library's dependencies). */
 const LINKED = [
   '@nestjs',
+  '@grpc',
   '@types',
   'reflect-metadata',
   'rxjs',

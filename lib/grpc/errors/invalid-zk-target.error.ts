@@ -6,6 +6,7 @@ export class InvalidZkTargetError extends TypeError {
   override name = 'InvalidZkTargetError';
 
   constructor(
+    /** The target as the channel was given it. */
     readonly target: string,
     problem: string,
   ) {

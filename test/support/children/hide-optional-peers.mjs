@@ -1,9 +1,10 @@
-// `node --import <this file> ...`: the optional peers @nestjs/terminus, prom-client and
-// @nestjs/microservices cannot be found, as in an app that did not install them: neither by
-// import (a resolve hook) nor by require (Node's CommonJS resolver, which the hook does not see).
+// `node --import <this file> ...`: the optional peers @nestjs/terminus, prom-client,
+// @nestjs/microservices and @grpc/grpc-js cannot be found, as in an app that did not install them:
+// neither by import (a resolve hook) nor by require (Node's CommonJS resolver, which the hook does
+// not see).
 import Module, { register } from 'node:module';
 
-const HIDDEN = ['@nestjs/terminus', 'prom-client', '@nestjs/microservices'];
+const HIDDEN = ['@nestjs/terminus', 'prom-client', '@nestjs/microservices', '@grpc/grpc-js'];
 
 export async function resolve(specifier, context, next) {
   if (!HIDDEN.includes(specifier)) return next(specifier, context);
