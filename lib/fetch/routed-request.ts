@@ -102,10 +102,16 @@ class CallerController implements DispatchController {
  */
 export class RoutedRequest {
   private readonly caller: CallerController;
-  private readonly call = new AbortController();
   private readonly replayable: boolean;
-  /** The caller's handler has the response (or the upgrade) of an attempt. */
+  /**
+   * The caller's handler has its outcome: the response (or upgrade) of an attempt, or the error.
+   * An attempt that answers after that is aborted.
+   */
   private delivering = false;
+  /** Why the caller aborted; no attempt starts after it. */
+  private cancelled: Error | undefined;
+  /** Gives up the attempt in flight. No `AbortSignal` listener: each costs microseconds. */
+  private giveUpAttempt: ((reason: Error) => void) | undefined;
 
   constructor(
     private readonly route: Route,
@@ -114,7 +120,7 @@ export class RoutedRequest {
     private readonly handler: DispatchHandler,
   ) {
     this.replayable = isReplayable(options);
-    this.caller = new CallerController((reason) => this.call.abort(reason));
+    this.caller = new CallerController((reason) => this.cancel(reason));
   }
 
   start(): void {
@@ -124,14 +130,19 @@ export class RoutedRequest {
       return;
     }
     this.route.endpointer
-      .call(
-        (endpoint, { attempt, signal }) => this.attempt(endpoint, attempt, signal),
-        this.call.signal,
-      )
+      .call((endpoint, { attempt, signal }) => this.attempt(endpoint, attempt, signal))
       .catch((error: unknown) => {
         if (this.delivering) return;
-        this.fail(this.call.signal.aborted ? this.call.signal.reason : error);
+        this.fail(this.cancelled ?? error);
       });
+  }
+
+  /** The caller aborted: the attempt in flight is given up, and none follows. */
+  private cancel(reason: Error): void {
+    if (this.cancelled) return;
+    this.cancelled = reason;
+    FINAL.add(reason);
+    this.giveUpAttempt?.(reason);
   }
 
   private fail(error: unknown): void {
@@ -140,7 +151,12 @@ export class RoutedRequest {
     this.handler.onResponseError?.(this.caller, reason);
   }
 
+  /**
+   * One attempt on `endpoint`. `signal` is aborted when the call's budget is spent: `retry` has
+   * then failed the call, and an answer coming after that is dropped.
+   */
   private attempt(endpoint: InstanceOrigin, attempt: number, signal: AbortSignal): Promise<void> {
+    if (this.cancelled) return Promise.reject(this.cancelled);
     return new Promise<void>((resolve, reject) => {
       let settled = false;
       let controller: DispatchController | undefined;
@@ -149,7 +165,7 @@ export class RoutedRequest {
       const settle = () => {
         settled = true;
         clearTimeout(timer);
-        signal.removeEventListener('abort', onAbort);
+        this.giveUpAttempt = undefined;
       };
       const giveUp = (reason: Error) => {
         if (settled) return;
@@ -158,13 +174,17 @@ export class RoutedRequest {
         controller?.abort(reason);
         reject(this.marked(reason));
       };
-      const onAbort = () => giveUp(asError(signal.reason));
       const timer = setTimeout(
         () => giveUp(noHeaders(endpoint, this.route.headersTimeoutMs)),
         this.route.headersTimeoutMs,
       );
-      if (signal.aborted) return onAbort();
-      signal.addEventListener('abort', onAbort, { once: true });
+      this.giveUpAttempt = giveUp;
+      /** The call is over without this attempt (budget spent, or its error went to the caller). */
+      const tooLate = () => {
+        if (!signal.aborted && !this.delivering) return false;
+        giveUp(asError(signal.aborted ? signal.reason : new Error('request already answered')));
+        return true;
+      };
 
       /** This attempt's answer goes to the caller. */
       let delivered = false;
@@ -180,6 +200,7 @@ export class RoutedRequest {
         },
         onRequestUpgrade: (c, statusCode, headers, socket: Duplex) => {
           if (settled) return c.abort(abandoned ?? new Error('request abandoned'));
+          if (tooLate()) return;
           settle();
           deliver(c);
           this.handler.onRequestUpgrade?.(this.caller, statusCode, headers, socket);
@@ -196,6 +217,7 @@ export class RoutedRequest {
             return;
           }
           if (statusCode < 200) return; // informational: the final answer follows
+          if (tooLate()) return;
           const failed = statusCode >= 500;
           settle();
           if (failed && this.replayable && attempt < this.route.attempts) {

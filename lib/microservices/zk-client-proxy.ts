@@ -1,14 +1,6 @@
 import { Logger, type LoggerService } from '@nestjs/common';
 import type { ReadPacket, TcpEvents, WritePacket } from '@nestjs/microservices';
-import {
-  connectable,
-  lastValueFrom,
-  Observable,
-  Subject,
-  type Subscriber,
-  type Subscription,
-  throwError,
-} from 'rxjs';
+import { connectable, lastValueFrom, Observable, Subject, throwError } from 'rxjs';
 import { ZkEndpointer } from '../sd/index.js';
 import {
   type InstanceClient,
@@ -16,6 +8,7 @@ import {
   instanceClientFactory,
 } from './instance-client.js';
 import { microservices } from './microservices-peer.js';
+import { noAnswer, type Outcome, SendCall } from './send-call.js';
 import {
   type ResolvedZkClientProxyOptions,
   resolveClientProxyOptions,
@@ -27,10 +20,6 @@ import {
  * `disconnected` when it has none and after `close()`: Nest's `TcpStatus` values.
  */
 export type ZkClientProxyStatus = 'connected' | 'disconnected';
-
-/** How an attempt that reached its instance ended: answered, or the instance sent an error back. */
-type Outcome = { readonly answered: true } | { readonly answered: false; readonly error: unknown };
-const ANSWERED: Outcome = Object.freeze({ answered: true });
 
 /** A call in progress, stopped by `close()`. */
 type CallStopper = (reason: Error) => void;
@@ -152,35 +141,26 @@ export class ZkClientProxy extends microservices.ClientProxy<TcpEvents, ZkClient
   ): Observable<TResult> {
     if (pattern == null || data == null) return throwError(() => invalidMessage('send'));
     return new Observable<TResult>((subscriber) => {
-      const call = new AbortController();
-      let answering: Subscription | undefined;
+      const call = new SendCall<TResult>(pattern, data, subscriber, this.settings);
       const stop: CallStopper = (reason) => {
-        call.abort(reason);
-        answering?.unsubscribe();
+        call.cancel(() => reason);
         subscriber.error(reason);
       };
       this.calls.add(stop);
-      const endpointer = this.open();
-      endpointer
-        .call(
-          (client, { signal }) =>
-            this.attemptSend<TResult>(client, pattern, data, signal, subscriber, (inner) => {
-              answering = inner;
-            }),
-          call.signal,
-        )
+      this.open()
+        .call((client, { signal }) => call.attempt(client, signal))
         .then(
           (outcome) => {
             if (!outcome.answered) subscriber.error(outcome.error);
           },
           (error: unknown) => {
-            if (!call.signal.aborted) subscriber.error(error);
+            if (!call.isCancelled) subscriber.error(error);
           },
         );
       return () => {
         this.calls.delete(stop);
-        call.abort(new DOMException('The caller unsubscribed', 'AbortError'));
-        answering?.unsubscribe();
+        // Completion unsubscribes too: a call that has its answer is not cancelled.
+        call.cancel(() => new DOMException('The caller unsubscribed', 'AbortError'));
       };
     });
   }
@@ -261,73 +241,6 @@ export class ZkClientProxy extends microservices.ClientProxy<TcpEvents, ZkClient
   }
 
   /**
-   * One attempt of `send()`: resolves at the instance's first answer (relayed, with the rest of
-   * its answers, to `subscriber`) or with the error it sent back; rejects on a transport failure
-   * before any answer, which `retry` takes to another instance.
-   */
-  private attemptSend<T>(
-    client: InstanceClient,
-    pattern: unknown,
-    data: unknown,
-    signal: AbortSignal,
-    subscriber: Subscriber<T>,
-    answeringOn: (inner: Subscription) => void,
-  ): Promise<Outcome> {
-    return new Promise<Outcome>((resolve, reject) => {
-      let settled = false;
-      let inner: Subscription | undefined;
-      const settle = () => {
-        settled = true;
-        clearTimeout(timer);
-        signal.removeEventListener('abort', onAbort);
-      };
-      const fail = (error: unknown) => {
-        if (settled) return;
-        settle();
-        inner?.unsubscribe();
-        reject(error);
-      };
-      const onAbort = () => fail(signal.reason);
-      const timer = setTimeout(
-        () => fail(noAnswer(client, this.settings.timeoutMs)),
-        this.settings.timeoutMs,
-      );
-      if (signal.aborted) return onAbort();
-      signal.addEventListener('abort', onAbort, { once: true });
-      try {
-        const release = client.acquire();
-        inner = client.proxy.send<T>(pattern, data).subscribe({
-          next: (value) => {
-            if (!settled) {
-              settle();
-              answeringOn(inner!);
-              resolve(ANSWERED);
-            }
-            subscriber.next(value);
-          },
-          error: (error: unknown) => {
-            if (settled) return subscriber.error(error);
-            if (this.settings.isTransportFailure(error)) return fail(error);
-            settle();
-            resolve({ answered: false, error });
-          },
-          complete: () => {
-            if (!settled) {
-              settle();
-              resolve(ANSWERED);
-            }
-            subscriber.complete();
-          },
-        });
-        inner.add(release);
-        if (settled) inner.unsubscribe();
-      } catch (error) {
-        fail(error);
-      }
-    });
-  }
-
-  /**
    * One attempt of `emit()`: connect to the instance (a failure, or no connection within
    * `timeoutMs`, rejects: the event was not sent, another instance may take it), then send the
    * event once; what the sending says, error or value, is the outcome.
@@ -341,9 +254,11 @@ export class ZkClientProxy extends microservices.ClientProxy<TcpEvents, ZkClient
     const release = client.acquire();
     try {
       const proxy = client.proxy;
-      await withinTime(proxy.connect(), signal, this.settings.timeoutMs, () =>
+      await withinTime(proxy.connect(), this.settings.timeoutMs, () =>
         noAnswer(client, this.settings.timeoutMs),
       );
+      // The call gave up while this connection was being made: the event must not go out now.
+      if (signal.aborted) throw signal.reason;
       try {
         const value = await lastValueFrom(proxy.emit(pattern, data), { defaultValue: undefined });
         return { answered: true, value };
@@ -356,14 +271,6 @@ export class ZkClientProxy extends microservices.ClientProxy<TcpEvents, ZkClient
   }
 }
 
-/** The error of an attempt that got no answer in time: a transport failure (`TimeoutError`). */
-function noAnswer(client: InstanceClient, timeoutMs: number): DOMException {
-  return new DOMException(
-    `No answer from instance ${client.address} (${client.instance.id}) within ${timeoutMs} ms`,
-    'TimeoutError',
-  );
-}
-
 function invalidMessage(method: 'send' | 'emit'): TypeError {
   return new TypeError(
     `ZkClientProxy.${method}(pattern, data): neither may be null or undefined (Nest's clients ` +
@@ -371,35 +278,17 @@ function invalidMessage(method: 'send' | 'emit'): TypeError {
   );
 }
 
-/** `work`, or a rejection when `signal` aborts or `ms` pass first. */
-function withinTime<T>(
-  work: Promise<T>,
-  signal: AbortSignal,
-  ms: number,
-  timedOut: () => Error,
-): Promise<T> {
+/** `work`, or a rejection with `timedOut()` when `ms` pass first. */
+function withinTime<T>(work: Promise<T>, ms: number, timedOut: () => Error): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-    };
-    const onAbort = () => {
-      done();
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      done();
-      reject(timedOut());
-    }, ms);
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
+    const timer = setTimeout(() => reject(timedOut()), ms);
     work.then(
       (value) => {
-        done();
+        clearTimeout(timer);
         resolve(value);
       },
       (error: unknown) => {
-        done();
+        clearTimeout(timer);
         reject(error);
       },
     );

@@ -169,6 +169,20 @@ describe('ZkDispatcher: fetch through discovery, against real registered HTTP in
     expect(performance.now() - started).toBeLessThan(700);
   });
 
+  it('fails with the budget spent when the response starts too late', async () => {
+    const { dispatcher } = await route([{ delayMs: 700 }], {
+      retry: { timeoutMs: 300 },
+      headersTimeoutMs: 5000,
+    });
+    const started = performance.now();
+    const error = await fetch('http://hello.abc/slow', { dispatcher } as never).catch(
+      (caught: Error) => caught.cause,
+    );
+    expect(error).toBeInstanceOf(RetryError);
+    expect((error as RetryError).reason).toBe('budget-spent');
+    expect(performance.now() - started).toBeLessThan(650);
+  });
+
   it('lets requests for other host names through untouched', async () => {
     const { fleet, dispatcher } = await route([{}]);
     const direct = fleet.instances[0]!;

@@ -133,6 +133,28 @@ describe('ZkClientProxy against real Nest TCP microservices registered in ZooKee
     expect((error as RetryError).message).toMatch(/No answer from instance 127\.0\.0\.1:\d+/);
   });
 
+  it('counts an answered call as a success, and a caller who unsubscribes early as a cancellation', async () => {
+    const fleet = await fleetOf(1);
+    const judged: unknown[] = [];
+    const proxy = proxyFor(fleet, {
+      outlierDetection: {
+        countsAsFailure: (error) => {
+          judged.push(error);
+          return true;
+        },
+      },
+    });
+    for (let i = 0; i < 5; i++) expect(await lastValueFrom(proxy.send('whoami', {}))).toBe('m0');
+    // Completing unsubscribes before retry has seen the answer: that must not read as a failure.
+    expect(judged).toEqual([]);
+    const early = proxy.send('slow', 300).subscribe();
+    await waitFor(() => endpointsOf(proxy)[0]!.made !== undefined);
+    early.unsubscribe();
+    // An AbortError, which the default countsAsFailure leaves out.
+    await waitFor(() => judged.length === 1);
+    expect(judged).toEqual([expect.objectContaining({ name: 'AbortError' })]);
+  });
+
   it('relays every answer of a streaming handler', async () => {
     const fleet = await fleetOf(1);
     const proxy = proxyFor(fleet);
