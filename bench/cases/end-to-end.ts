@@ -3,14 +3,16 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nextMessage, startE2eProcess, stopProcess } from '../support/child-processes.js';
 import { count, ms, ratio, table } from '../support/format.js';
+import { smoke } from '../support/smoke.js';
 import { median, quantile } from '../support/stats.js';
 import type { BenchCase } from './bench-case.js';
+import { clientRows } from './end-to-end-clients.js';
 
 const e2eDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'e2e');
 const CONCURRENCY = 16;
-const WARMUP_MS = 1_500;
-const DURATION_MS = 5_000;
-const RUNS = 3;
+const WARMUP_MS = smoke(1_500, 200);
+const DURATION_MS = smoke(5_000, 500);
+const RUNS = smoke(3, 1);
 
 interface LoadRun {
   rps: number;
@@ -77,6 +79,7 @@ export const endToEnd: BenchCase = {
       const fixedSummary = summary(runs.get(targets[1]!.label)!);
       const byHandSummary = summary(runs.get(targets[2]!.label)!);
       const discoverySummary = summary(runs.get(targets[3]!.label)!);
+      const clients = await clientRows({ servers, hellos, log, start });
       return [
         `A closed-loop load generator (its own Node process, ${CONCURRENCY} keep-alive ` +
           `connections, each sending its next request when the last answered) on 127.0.0.1; ` +
@@ -102,6 +105,8 @@ export const endToEnd: BenchCase = {
           `${ratio(discoverySummary.rps / byHandSummary.rps)} of its throughput (goal ≥ 0.95×), ` +
           `p99 ${ratio(discoverySummary.p99 / byHandSummary.p99)}; against the gateway with a ` +
           `bare \`fetch\`: ${ratio(discoverySummary.rps / fixedSummary.rps)} its throughput.`,
+        '',
+        clients,
       ].join('\n');
     } finally {
       for (const child of children.reverse()) await stopProcess(child);
