@@ -7,6 +7,7 @@ import { smoke } from '../support/smoke.js';
 import { median, quantile } from '../support/stats.js';
 import type { BenchCase } from './bench-case.js';
 import { clientRows } from './end-to-end-clients.js';
+import { grpcRows } from './end-to-end-grpc.js';
 
 const e2eDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'e2e');
 const CONCURRENCY = 16;
@@ -80,6 +81,7 @@ export const endToEnd: BenchCase = {
       const byHandSummary = summary(runs.get(targets[2]!.label)!);
       const discoverySummary = summary(runs.get(targets[3]!.label)!);
       const clients = await clientRows({ servers, hellos, log, start });
+      const grpc = await grpcRows({ servers, log, start });
       return [
         `A closed-loop load generator (its own Node process, ${CONCURRENCY} keep-alive ` +
           `connections, each sending its next request when the last answered) on 127.0.0.1; ` +
@@ -107,6 +109,8 @@ export const endToEnd: BenchCase = {
           `bare \`fetch\`: ${ratio(discoverySummary.rps / fixedSummary.rps)} its throughput.`,
         '',
         clients,
+        '',
+        grpc,
       ].join('\n');
     } finally {
       for (const child of children.reverse()) await stopProcess(child);

@@ -1,0 +1,125 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePorts } from '../../lib/testing/index.js';
+import { nextMessage } from '../support/child-processes.js';
+import { count, ms, ratio, table, verdict } from '../support/format.js';
+import { smoke } from '../support/smoke.js';
+import { median, quantile } from '../support/stats.js';
+
+const e2eDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'e2e');
+const CONCURRENCY = 16;
+const WARMUP_MS = smoke(1_500, 200);
+const DURATION_MS = smoke(5_000, 500);
+const RUNS = smoke(3, 1);
+/** The throughput goal: the zk: client against the same client on fixed addresses. */
+const GOAL = 0.95;
+
+interface GrpcRun {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+/** What the end-to-end case hands over: its ZooKeeper, and how to start a process of its own. */
+export interface GrpcRowsContext {
+  readonly servers: string;
+  log(line: string): void;
+  /** Starts `bench/e2e/<script>` (stopped with the case), resolving with the URL it serves. */
+  start(script: string, args: string[]): Promise<string>;
+}
+
+const MODES = [
+  {
+    mode: 'fixed',
+    label: 'grpc-js, `ipv4:` target of the three addresses, `round_robin` (fixed addresses)',
+  },
+  {
+    mode: 'zk-round-robin',
+    label: "grpc-js, `zk:///services/greeter/grpc`, grpc-js's `round_robin`",
+  },
+  {
+    mode: 'zk',
+    label:
+      'grpc-js, `zk:///services/greeter/grpc` as a channel gets it: `zk_discovery` (outlier ' +
+      'ejection) and retry of UNAVAILABLE',
+  },
+] as const;
+
+/**
+ * Unary gRPC calls through a `zk:` target (nestjs-zk-discovery/grpc) against the same grpc-js
+ * client on the same three instances by fixed addresses: three Nest gRPC Greeter instances
+ * (sample/06-grpc) registered in ZooKeeper, the client its own load generator.
+ */
+export async function grpcRows(context: GrpcRowsContext): Promise<string> {
+  const { servers, log, start } = context;
+  log('starting three gRPC Greeter instances (one process each)');
+  const ports = await freePorts(3);
+  const greeters = await Promise.all(
+    ports.map((port) => start('grpc-instance-process.js', [servers, String(port)])),
+  );
+  const runs = new Map<string, GrpcRun[]>();
+  for (let run = 1; run <= RUNS; run++) {
+    for (const { mode } of MODES) {
+      log(`run ${run}/${RUNS}: gRPC, ${mode}`);
+      runs.set(mode, [...(runs.get(mode) ?? []), await load(mode, servers, greeters)]);
+    }
+  }
+  const fixed = summary(runs.get('fixed')!);
+  const rows = MODES.map(({ mode, label }) => {
+    const s = summary(runs.get(mode)!);
+    return [
+      label,
+      count(s.rps),
+      ms(s.p50),
+      ms(s.p99),
+      ratio(s.rps / fixed.rps),
+      ratio(s.p99 / fixed.p99),
+      String(s.errors),
+    ];
+  });
+  const zk = summary(runs.get('zk')!);
+  const share = zk.rps / fixed.rps;
+  return [
+    `**gRPC.** A grpc-js Greeter client is its own load generator (its own Node process, ` +
+      `${CONCURRENCY} unary calls in flight, each worker calling again when the last answered), ` +
+      'against three Nest gRPC instances (sample/06-grpc) registered in ZooKeeper; every ' +
+      `connection open before the warm-up; ${RUNS} runs of ${DURATION_MS / 1000} s per client ` +
+      `(after ${WARMUP_MS / 1000} s of warm-up each), interleaved; medians of the runs.`,
+    '',
+    table(
+      ['client', 'calls/s', 'p50 (ms)', 'p99 (ms)', 'throughput ÷ fixed', 'p99 ÷ fixed', 'errors'],
+      rows,
+    ),
+    '',
+    `Through \`zk:\` with our policy against the same client on fixed addresses: ${ratio(share)} ` +
+      `of its throughput (goal ≥ ${GOAL}×: ${verdict(share >= GOAL)}), p99 ` +
+      `${ratio(zk.p99 / fixed.p99)}.`,
+  ].join('\n');
+}
+
+function summary(runs: readonly GrpcRun[]): GrpcRun {
+  return {
+    rps: median(runs.map((r) => r.rps)),
+    p50: median(runs.map((r) => r.p50)),
+    p99: median(runs.map((r) => r.p99)),
+    errors: runs.reduce((sum, r) => sum + r.errors, 0),
+  };
+}
+
+async function load(mode: string, servers: string, targets: readonly string[]): Promise<GrpcRun> {
+  const child: ChildProcess = fork(
+    join(e2eDir, 'grpc-load-process.js'),
+    [mode, servers, String(CONCURRENCY), String(WARMUP_MS), String(DURATION_MS), ...targets],
+    { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
+  );
+  const result = await nextMessage(child, 'result');
+  const sorted = [...result.latenciesMs].sort((a, b) => a - b);
+  return {
+    rps: result.requests / result.seconds,
+    p50: quantile(sorted, 0.5),
+    p99: quantile(sorted, 0.99),
+    errors: result.errors,
+  };
+}
