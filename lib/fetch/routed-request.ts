@@ -137,6 +137,12 @@ export class RoutedRequest {
       });
   }
 
+  /** Fails the request at once, sending it nowhere. */
+  refuse(error: Error): void {
+    this.handler.onRequestStart?.(this.caller, {});
+    this.fail(error);
+  }
+
   /** The caller aborted: the attempt in flight is given up, and none follows. */
   private cancel(reason: Error): void {
     if (this.cancelled) return;

@@ -33,7 +33,17 @@ export class ZkRouting {
     (dispatch) => (options, handler) => {
       const route = this.routeOf(options.origin);
       if (!route) return dispatch(options, handler);
-      new RoutedRequest(route, dispatch, options, handler).start();
+      const request = new RoutedRequest(route, dispatch, options, handler);
+      if (this.closed) {
+        request.refuse(
+          new Error(
+            `ZkRouting is closed: ${route.host} is no longer routed to the instances of ` +
+              `${route.endpointer.path}. Close the routing after the dispatcher it is composed on.`,
+          ),
+        );
+      } else {
+        request.start();
+      }
       return true;
     };
 
@@ -79,8 +89,8 @@ export class ZkRouting {
   }
 
   /**
-   * Stops watching; requests for the routed hosts fail from now on (no instance). Close the
-   * dispatcher it is composed on too. Idempotent.
+   * Stops watching; requests for the routed hosts fail at once from now on. Close the dispatcher
+   * it is composed on first. Idempotent.
    */
   async close(): Promise<void> {
     if (this.closed) return;

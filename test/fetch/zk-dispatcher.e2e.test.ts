@@ -217,6 +217,24 @@ describe('ZkDispatcher: fetch through discovery, against real registered HTTP in
     await routing.close();
   });
 
+  it('refuses requests for its hosts at once once closed, and still lets others through', async () => {
+    const fleet = await startFleet([{}]);
+    const routing = new ZkRouting({ client, hosts: { 'hello.abc': fleet.endpointer.path } });
+    const agent = new Agent();
+    const dispatcher = agent.compose(routing.interceptor);
+    closers.push(() => agent.close());
+    await routing.close();
+    const error = await fetch('http://hello.abc/', { dispatcher } as never).then(
+      () => undefined,
+      (caught: Error) => caught.cause as Error,
+    );
+    expect(error?.message).toMatch(
+      /^ZkRouting is closed: hello\.abc is no longer routed to the instances of \/t-fleet-/,
+    );
+    const direct = await fetch(`${fleet.instances[0]!.url}/direct`, { dispatcher } as never);
+    expect(direct.status).toBe(200);
+  });
+
   it('fails a request for a routed host with no instance once the retry budget is spent', async () => {
     const fleet = await startFleet([{}]);
     const dispatcher = new ZkDispatcher({
