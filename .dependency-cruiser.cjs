@@ -1,4 +1,4 @@
-// The layers of lib/ (see README, Project layout), checked by `npm run layers` in `npm test`:
+// The layers of lib/ (see docs/project-layout.md), checked by `npm run layers` in `npm test`:
 //   client  → nothing of ours        (the only code importing `zookeeper`)
 //   sd      → client                 (framework-free discovery core), inside it:
 //     formats, instancer, registrar → the model (service-instance, service-validation, backoff)

@@ -71,7 +71,7 @@ function fdFlags(proc: string, fd: string): number {
   }
 }
 
-/** The command that rebuilds the native client with close-on-exec (README, Install). */
+/** The command that rebuilds the native client with close-on-exec (docs/client.md, The native transport). */
 export const CLOEXEC_REBUILD_COMMAND =
   'rm -rf node_modules/zookeeper/build node_modules/zookeeper/prebuilds && CPPFLAGS=-DSOCK_CLOEXEC_ENABLED npm rebuild zookeeper';
 

@@ -65,7 +65,7 @@ export const REGISTRATION_DEFAULTS = {
 /**
  * The option names each object accepts, written as records so the compiler fails when an option
  * is added to (or removed from) its interface and not here: a list once left out
- * `keepProcessAlive`, which the types and the README accept.
+ * `keepProcessAlive`, which the types and docs/options.md accept.
  */
 const moduleKeys = Object.keys({
   servers: true,
