@@ -24,7 +24,8 @@ function packageVersion(): string {
 export function buildProgram(io: CliIo): Command {
   const program = new Command('zk-discovery')
     .description(
-      'Look at the services registered in ZooKeeper (go-kit, Curator and Spring Cloud Zookeeper formats).',
+      'Look at the services registered in ZooKeeper: go-kit, Curator and Spring Cloud Zookeeper ' +
+        'instances, Dubbo providers and Finagle serversets.',
     )
     .version(packageVersion())
     .addOption(

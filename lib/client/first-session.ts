@@ -17,6 +17,14 @@ import { diagnoseServers, noHostResolves } from './zk-server-diagnosis.js';
 const DIAGNOSIS_MS = 1000;
 /** The longest pause between two slow-connect warnings. */
 const MAX_WARNING_INTERVAL_MS = 60_000;
+/**
+ * When a client still without a session checks its servers the first time. A refused or
+ * unresolvable server fails its first attempt within milliseconds; this says so at once rather
+ * than after the connect timeout, and is late enough that a server that is up has answered.
+ */
+const EARLY_CHECK_MS = 200;
+/** Problems that are certain at the first attempt; no answer yet could still become one. */
+const CERTAIN_PROBLEMS = new Set(['connection-refused', 'host-not-found', 'unreachable']);
 
 /** What these need of the client. */
 export interface ConnectingClient {
@@ -43,6 +51,7 @@ export function reportSlowConnect(subject: ConnectingClient, firstAfterMs: numbe
   const stop = () => {
     stopped = true;
     clearTimeout(timer);
+    stopEarlyCheck?.();
     unsubscribe?.();
   };
   const schedule = (afterMs: number) => {
@@ -60,6 +69,7 @@ export function reportSlowConnect(subject: ConnectingClient, firstAfterMs: numbe
     );
     schedule(Math.min(lastIntervalMs * 2, MAX_WARNING_INTERVAL_MS));
   };
+  const stopEarlyCheck = reportEarlyTrouble(subject, 'still trying in the background');
   let unsubscribe: Unsubscribe | undefined;
   unsubscribe = subject.subscribeState((state) => {
     if (state === 'closed') stop();
@@ -76,6 +86,31 @@ export function reportSlowConnect(subject: ConnectingClient, firstAfterMs: numbe
 }
 
 /**
+ * Warns once, soon after the client started, when every server fails in a way that is already
+ * certain (nothing listens, the host does not resolve, no route), saying what each did and
+ * `then` (what the client does next). Silent when any server could still grant a session. Returns
+ * the function that cancels the check.
+ */
+function reportEarlyTrouble(subject: ConnectingClient, then: string): () => void {
+  let cancelled = false;
+  const timer = setTimeout(async () => {
+    if (subject.state() !== 'connecting') return;
+    const diagnoses = await diagnoseServers(subject.addresses, DIAGNOSIS_MS, subject.tls);
+    const certain = diagnoses.every((d) => d.problem && CERTAIN_PROBLEMS.has(d.problem));
+    if (cancelled || !certain || subject.state() !== 'connecting') return;
+    subject.logger.warn(
+      `Cannot reach ZooKeeper at "${subject.connectString}": ` +
+        `${diagnoses.map((d) => d.detail).join('; ')}; ${then}`,
+    );
+  }, EARLY_CHECK_MS);
+  timer.unref();
+  return () => {
+    cancelled = true;
+    clearTimeout(timer);
+  };
+}
+
+/**
  * Resolves once `client` is connected. Rejects with the `ZkConnectError` that says most about the
  * servers after `timeoutMs` plus at most `DIAGNOSIS_MS` to check them, at once when no host
  * resolves (waiting will not make it resolve), and with `ZkClosedError` if the client closes.
@@ -88,6 +123,7 @@ export function waitForSession(client: ConnectingClient, timeoutMs: number): Pro
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      stopEarlyCheck();
       unsubscribe?.();
       if (error) reject(error);
       else resolve();
@@ -98,6 +134,10 @@ export function waitForSession(client: ConnectingClient, timeoutMs: number): Pro
       else settle(ZkConnectError.from(client.connectString, timeoutMs, diagnoses));
     };
     const timer = setTimeout(() => void failWithDiagnosis(), timeoutMs);
+    const stopEarlyCheck = reportEarlyTrouble(
+      client,
+      `still trying until the connect timeout (${timeoutMs} ms)`,
+    );
     unsubscribe = client.subscribeState((state) => {
       if (state === 'connected') settle();
       else if (state === 'closed') settle(new ZkClosedError('connect', ''));

@@ -8,6 +8,11 @@ import { registrationInFormat } from '../sd/formats/registration-in-format.js';
 import { bracketIpv6 } from '../sd/formats/uri-spec.js';
 import { Registrar } from '../sd/registrar/registrar.js';
 import { fromListener } from './from-listener.js';
+import {
+  type AppRegistrationState,
+  type OutOfService,
+  RegistrationAvailability,
+} from './registration-availability.js';
 import { ZK_CLIENT, ZK_DISCOVERY_OPTIONS } from './zk-discovery.constants.js';
 import { noRegistrationOption } from './zk-discovery.messages.js';
 import type { AdvertisedAddress } from './zk-discovery.options.js';
@@ -15,11 +20,6 @@ import type {
   ResolvedRegistration,
   ResolvedZkDiscoveryOptions,
 } from './zk-discovery.options-resolver.js';
-import {
-  type AppRegistrationState,
-  type OutOfService,
-  RegistrationAvailability,
-} from './registration-availability.js';
 
 /**
  * This app's own instance node: registering it (at once, or in the background until the session

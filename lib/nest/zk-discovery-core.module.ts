@@ -10,6 +10,7 @@ import {
 } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import { ZkClient } from '../client/zk-client.js';
+import { getEndpointerToken, namedEndpointerPaths } from './inject-endpointer.js';
 import { ZkDiscoveryMetrics } from './metrics/zk-discovery.metrics.js';
 import { ZkAppRegistration } from './zk-app-registration.js';
 import { ZK_CLIENT, ZK_DISCOVERY_OPTIONS } from './zk-discovery.constants.js';
@@ -25,7 +26,6 @@ import {
 } from './zk-discovery.options-resolver.js';
 import { ZkDiscoveryService } from './zk-discovery.service.js';
 import { endpointerProvider, ZkEndpointers } from './zk-endpointers.js';
-import { getEndpointerToken, namedEndpointerPaths } from './inject-endpointer.js';
 import { ZkRegistrationLifecycle } from './zk-registration.lifecycle.js';
 import { ZkSessionStatuses } from './zk-session-status.js';
 

@@ -22,8 +22,8 @@ interface FastifyReplyLike {
  * Answers a failed call through discovery as a gateway should, instead of Nest's bare 500:
  * no instance → 503 naming the service; a downstream 4xx → that status and body; attempts that
  * timed out → 504; attempts that failed → 502 (`discoveryHttpAnswer` has the rules). Logs one
- * line per failed call, its attempts in short (4xx at `log`, the rest at `warn`); the stack only
- * at `debug`.
+ * line per failed call, its attempts in short (4xx at `log`, the rest at `warn`; a 500, an error
+ * of the app's own code, at `error` with its stack).
  *
  * Apply it to the whole app, `{ provide: APP_FILTER, useClass: ZkDiscoveryExceptionFilter }` in a
  * module's providers or `app.useGlobalFilters(new ZkDiscoveryExceptionFilter(app.get(HttpAdapterHost)))`,
@@ -46,7 +46,6 @@ export class ZkDiscoveryExceptionFilter implements ExceptionFilter {
     if (answer.status < 500) this.logger.log(line);
     else if (answer.status === 500) this.logger.error(line, error.stack);
     else this.logger.warn(line);
-    if (answer.status !== 500 && error.stack) this.logger.debug(error.stack);
     this.reply(http.getResponse(), answer.body, answer.status);
     return undefined;
   }

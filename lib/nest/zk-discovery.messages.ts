@@ -66,3 +66,40 @@ export function noRegistrationOption(): string {
     'ZkDiscoveryModule.forRoot(). Add registration: { path, name } to register this app.'
   );
 }
+
+export function noAnswerAtStartup(
+  path: string,
+  waitMs: number,
+  state: string,
+  error: Error | undefined,
+): string {
+  const why =
+    state !== 'connected'
+      ? `the ZooKeeper client is ${state} (see the connection warnings)`
+      : error
+        ? `reading it failed (${error.message})`
+        : 'ZooKeeper did not answer the read';
+  return (
+    `${path}: not read at startup, ${why}; the app starts without its instances and calls to ` +
+    `it answer 503 until ZooKeeper answers (waited ${waitMs} ms)`
+  );
+}
+
+export function noInstanceAtStartup(
+  path: string,
+  registered: number,
+  exists: boolean | undefined,
+): string {
+  if (registered > 0) {
+    return (
+      `${path}: ${registered} registered, none usable (the warnings above say why each was ` +
+      'skipped, e.g. its data is not an http(s) URL or lacks the named port)'
+    );
+  }
+  const what = exists === false ? 'the path does not exist' : 'no instance is registered';
+  return (
+    `${path}: ${what}. Check that the service runs and registers under this exact path ` +
+    '(a go-kit or Nest service under `<registration.path>/<registration.name>`, Spring under ' +
+    '`/services/<name>`); `npx zk-discovery --servers <servers> ls` lists what is registered'
+  );
+}

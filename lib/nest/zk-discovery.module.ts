@@ -1,11 +1,11 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { getEndpointerToken, normalizeEndpointerPath } from './inject-endpointer.js';
 import type {
   ZkDiscoveryModuleAsyncOptions,
   ZkDiscoveryModuleOptions,
 } from './zk-discovery.options.js';
 import { ZkDiscoveryCoreModule } from './zk-discovery-core.module.js';
 import { endpointerProvider } from './zk-endpointers.js';
-import { getEndpointerToken, normalizeEndpointerPath } from './inject-endpointer.js';
 
 /**
  * ZooKeeper service discovery for Nest. Import `forRoot()`/`forRootAsync()` once in the root

@@ -12,6 +12,11 @@ import {
   type ResolvedZkDiscoveryMetricsOptions,
   resolveMetricsOptions,
 } from './metrics/zk-discovery-metrics.options.js';
+import {
+  REGISTRATION_FORMAT_DEFAULTS,
+  type RegistrationFormat,
+  resolveRegistrationFormat,
+} from './registration-format.options.js';
 import { LOGGER_CONTEXT } from './zk-discovery.constants.js';
 import { invalidOption, missingPort, unknownOption } from './zk-discovery.messages.js';
 import type {
@@ -20,11 +25,6 @@ import type {
   ZkEndpointerOptions,
   ZkRegistrationOptions,
 } from './zk-discovery.options.js';
-import {
-  REGISTRATION_FORMAT_DEFAULTS,
-  type RegistrationFormat,
-  resolveRegistrationFormat,
-} from './registration-format.options.js';
 
 export interface ResolvedRegistration
   extends Required<

@@ -3,12 +3,12 @@ import type { Observable } from 'rxjs';
 import type { ZkClient } from '../client/zk-client.js';
 import type { InstancerSnapshot } from '../sd/service-instance.js';
 import type { ZkEndpointer } from '../sd/zk-endpointer.js';
+import type { AppRegistrationState, OutOfService } from './registration-availability.js';
 import { ZkAppRegistration } from './zk-app-registration.js';
 import { ZK_CLIENT, ZK_DISCOVERY_OPTIONS } from './zk-discovery.constants.js';
 import type { AdvertisedAddress, ZkEndpointerOptions } from './zk-discovery.options.js';
 import type { ResolvedZkDiscoveryOptions } from './zk-discovery.options-resolver.js';
 import { ZkEndpointers } from './zk-endpointers.js';
-import type { AppRegistrationState, OutOfService } from './registration-availability.js';
 import { type ZkSessionStatus, ZkSessionStatuses } from './zk-session-status.js';
 
 export type { ZkSessionStatus } from './zk-session-status.js';

@@ -6,22 +6,25 @@ import {
 } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import { type Observable, Subject, takeUntil } from 'rxjs';
+import type { Unsubscribe } from '../client/listeners.js';
 import type { ZkClient } from '../client/zk-client.js';
 import { httpEndpointFactory } from '../sd/http/http-endpoint.factory.js';
 import type { InstancerSnapshot } from '../sd/service-instance.js';
 import { ZkEndpointer } from '../sd/zk-endpointer.js';
 import { fromListener } from './from-listener.js';
-import { ZK_CLIENT, ZK_DISCOVERY_OPTIONS } from './zk-discovery.constants.js';
-import type { ZkEndpointerOptions } from './zk-discovery.options.js';
-import {
-  checkEndpointerOptions,
-  type ResolvedZkDiscoveryOptions,
-} from './zk-discovery.options-resolver.js';
 import {
   endpointerDeclarations,
   getEndpointerToken,
   normalizeEndpointerPath,
 } from './inject-endpointer.js';
+import { instances, MembershipLog } from './membership-log.js';
+import { ZK_CLIENT, ZK_DISCOVERY_OPTIONS } from './zk-discovery.constants.js';
+import { noAnswerAtStartup, noInstanceAtStartup } from './zk-discovery.messages.js';
+import type { ZkEndpointerOptions } from './zk-discovery.options.js';
+import {
+  checkEndpointerOptions,
+  type ResolvedZkDiscoveryOptions,
+} from './zk-discovery.options-resolver.js';
 
 /**
  * The application's endpointers, one per path, shared by every injection and created on first
@@ -32,6 +35,7 @@ import {
 @Injectable()
 export class ZkEndpointers implements OnApplicationShutdown {
   private readonly byPath = new Map<string, ZkEndpointer<unknown>>();
+  private readonly membership: Array<{ log: MembershipLog; stop: Unsubscribe }> = [];
   private readonly closed$ = new Subject<void>();
   private declarations: Map<string, ZkEndpointerOptions | undefined> | undefined;
 
@@ -66,6 +70,8 @@ export class ZkEndpointers implements OnApplicationShutdown {
         logger: this.options.logger,
       });
       this.byPath.set(normalized, endpointer);
+      const log = new MembershipLog(normalized, this.options.logger);
+      this.membership.push({ log, stop: endpointer.subscribe((snapshot) => log.update(snapshot)) });
     }
     return endpointer as ZkEndpointer<E>;
   }
@@ -75,10 +81,13 @@ export class ZkEndpointers implements OnApplicationShutdown {
     const endpointer = this.get<E>(path);
     const waitMs =
       this.declaredOptions(endpointer.path)?.startupWaitMs ?? this.options.endpointer.startupWaitMs;
-    if (!(await endpointer.ready(waitMs))) {
+    const snapshot = await endpointer.ready(waitMs);
+    if (!snapshot || snapshot.error || this.client.state !== 'connected') {
       this.options.logger.warn(
-        `No answer from ZooKeeper for ${endpointer.path} within ${waitMs} ms; starting empty`,
+        noAnswerAtStartup(endpointer.path, waitMs, this.client.state, snapshot?.error),
       );
+    } else {
+      await this.sayWhatWasFound(endpointer);
     }
     return endpointer;
   }
@@ -95,9 +104,28 @@ export class ZkEndpointers implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    for (const { log, stop } of this.membership.splice(0)) {
+      stop();
+      log.close();
+    }
     await Promise.all([...this.byPath.values()].map((endpointer) => endpointer.close()));
     this.byPath.clear();
     this.closed$.next();
+  }
+
+  /** One line per endpointer at startup; with no instance, a warning saying the likely fix. */
+  private async sayWhatWasFound(endpointer: ZkEndpointer<unknown>): Promise<void> {
+    const count = endpointer.instances().length;
+    if (count > 0) {
+      this.options.logger.log(`${endpointer.path}: ${instances(count)}`);
+      return;
+    }
+    const registered = endpointer.snapshot?.instances.length ?? 0;
+    const exists = await this.client.exists(endpointer.path).then(
+      (stat) => stat !== null,
+      () => undefined,
+    );
+    this.options.logger.warn(noInstanceAtStartup(endpointer.path, registered, exists));
   }
 
   private declaredOptions(path: string): ZkEndpointerOptions | undefined {

@@ -1,9 +1,11 @@
+import { messageOf } from '../client/error-message.js';
 import type { Unsubscribe } from '../client/listeners.js';
 import type { ZkClient } from '../client/zk-client.js';
 import { consoleLogger } from '../client/zk-logger.js';
 import type { HeldSet } from './endpointer/empty-set-guard.js';
 import { Endpointer } from './endpointer/endpointer.js';
 import { onNamedPort } from './endpointer/named-port.js';
+import { NoEndpointsError } from './errors/no-endpoints.error.js';
 import { type InstancerLease, leaseInstancer } from './instancer/instancer-registry.js';
 import type { Balancer } from './lb/balancer.js';
 import { observeAll } from './lb/call-observer.js';
@@ -93,8 +95,8 @@ export class ZkEndpointer<E> {
     this.affinity = keyAffinity(eligible, (_, index) => eligible.instances()[index]!.id);
     this.balancer = {
       endpointer: eligible,
-      pick: () => inner.pick(),
-      pickFor: (key, skip) => this.affinity.pickFor(key, skip),
+      pick: () => this.explained(() => inner.pick()),
+      pickFor: (key, skip) => this.explained(() => this.affinity.pickFor(key, skip)),
     };
     try {
       this.execute = retry(this.balancer, {
@@ -103,6 +105,33 @@ export class ZkEndpointer<E> {
       });
     } catch (error) {
       void this.close();
+      throw error;
+    }
+  }
+
+  /**
+   * `pick`, with a `NoEndpointsError` that says whether ZooKeeper could not be asked or answered
+   * that nothing is registered: a newcomer's first question when a call finds no instance.
+   */
+  private explained(pick: () => E): E {
+    try {
+      return pick();
+    } catch (error) {
+      if (!(error instanceof NoEndpointsError) || error.reason !== undefined) throw error;
+      const snapshot = this.lease.snapshot;
+      const state = this.client.state;
+      if (state !== 'connected' || !snapshot || snapshot.error) {
+        const detail =
+          state !== 'connected'
+            ? `the client is ${state}`
+            : snapshot?.error
+              ? messageOf(snapshot.error)
+              : 'the path was not read yet';
+        throw new NoEndpointsError(this.path, 'zookeeper-unreachable', detail);
+      }
+      if (snapshot.instances.length === 0) {
+        throw new NoEndpointsError(this.path, 'none-registered');
+      }
       throw error;
     }
   }

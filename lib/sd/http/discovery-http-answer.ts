@@ -34,14 +34,14 @@ const ATTEMPT_CHARS = 160;
  * - an error of the caller's own code, not retried: **500**, as Nest answers any error.
  */
 export function discoveryHttpAnswer(error: unknown): DiscoveryHttpAnswer {
-  if (error instanceof NoEndpointsError) return noInstances(error.source, error.message);
+  if (error instanceof NoEndpointsError) return noInstances(error.source, error, error.message);
   if (error instanceof HttpEndpointError) return fromHttpError(error, undefined, error.message);
   if (!(error instanceof RetryError))
     return failure(500, undefined, 'Internal server error', messageOf(error));
   const service = error.target;
   const summary = `${error.headline}: ${error.errors.map(attempt).join('; ') || 'no attempt made'}`;
   if (error.errors.length > 0 && error.errors.every((e) => e instanceof NoEndpointsError)) {
-    return noInstances(service, summary);
+    return noInstances(service, error.lastError as NoEndpointsError, summary);
   }
   const last = error.lastError;
   if (error.reason === 'budget-spent') {
@@ -61,7 +61,23 @@ export function discoveryHttpAnswer(error: unknown): DiscoveryHttpAnswer {
   return failure(502, service, `Every attempt to call ${service ?? 'the service'} failed`, summary);
 }
 
-function noInstances(service: string | undefined, summary: string): DiscoveryHttpAnswer {
+/**
+ * 503, saying which of the two a newcomer must tell apart: ZooKeeper could not be asked (the
+ * instances are unknown), or it answered that none is registered (`reason` in the body too).
+ */
+function noInstances(
+  service: string | undefined,
+  error: NoEndpointsError,
+  summary: string,
+): DiscoveryHttpAnswer {
+  const of = service ?? 'the service';
+  if (error.reason === 'zookeeper-unreachable') {
+    const what = `ZooKeeper cannot be reached, so the instances of ${of} are unknown`;
+    return failure(503, service, what, summary, error.reason);
+  }
+  if (error.reason === 'none-registered') {
+    return failure(503, service, `No instance of ${of} is registered`, summary, error.reason);
+  }
   const what = service ? `No instance of ${service} is available` : 'No instance is available';
   return failure(503, service, what, summary);
 }
@@ -99,12 +115,14 @@ function failure(
   service: string | undefined,
   message: string,
   summary: string,
+  reason?: string,
 ): DiscoveryHttpAnswer {
   const body = {
     statusCode: status,
     error: REASONS[status],
     message,
     ...(service ? { service } : {}),
+    ...(reason ? { reason } : {}),
   };
   return { status, body, summary };
 }
@@ -113,7 +131,13 @@ function failure(
 function attempt(error: unknown): string {
   let text: string;
   if (error instanceof HttpEndpointError) text = `${new URL(error.url).host} ${error.reason}`;
-  else if (error instanceof NoEndpointsError) text = 'no endpoints';
+  else if (error instanceof NoEndpointsError) text = noEndpointsInShort(error);
   else text = messageOf(error);
   return text.length > ATTEMPT_CHARS ? `${text.slice(0, ATTEMPT_CHARS)}…` : text;
+}
+
+function noEndpointsInShort(error: NoEndpointsError): string {
+  if (error.reason === 'zookeeper-unreachable') return 'ZooKeeper unreachable';
+  if (error.reason === 'none-registered') return 'none registered';
+  return 'no endpoints';
 }
