@@ -111,6 +111,22 @@ describe('the packed tarball, installed into a CommonJS app and an ES module app
     }
   });
 
+  it("the README's install line names every package the quick start needs", () => {
+    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+    const installLine = /^npm install (.+)$/m.exec(readme)?.[1]?.split(/\s+/) ?? [];
+    const imported = new Set<string>();
+    for (const file of QUICK_START_FILES) {
+      const source = readFileSync(join(repoRoot, 'sample', '00-quick-start', file), 'utf8');
+      for (const [, name] of source.matchAll(/from '((?:@[^/']+\/)?[^/'.][^/']*)/g)) {
+        if (!name!.startsWith('node:')) imported.add(name!);
+      }
+    }
+    // NestFactory.create() loads the HTTP platform, and rxjs is Nest's peer: neither is imported.
+    for (const name of [...imported, '@nestjs/platform-express', 'rxjs']) {
+      expect(installLine, `the README's install line installs ${name}`).toContain(name);
+    }
+  });
+
   it("the README's quick start compiles against the package's types and runs: two instances and a gateway", async () => {
     const started: ChildScript[] = [];
     try {
