@@ -13,6 +13,7 @@ export {
   type InstanceFormat,
   type InstancerSnapshot,
   NoEndpointsError,
+  type NoEndpointsReason,
   type OutlierDetectionOptions,
   type RegistrationHealthOptions,
   type RetryCallOptions,

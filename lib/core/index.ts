@@ -76,6 +76,7 @@ export {
   type LeastLoadedOptions,
   leastLoaded,
   NoEndpointsError,
+  type NoEndpointsReason,
   type OutlierDetectionOptions,
   Registrar,
   type RegistrarOptions,

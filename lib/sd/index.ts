@@ -22,7 +22,7 @@ export { instanceOnPort, onNamedPort } from './endpointer/named-port.js';
 export { InstanceDecodeError } from './errors/instance-decode.error.js';
 export { InvalidInstanceError } from './errors/invalid-instance.error.js';
 export { InvalidServiceError } from './errors/invalid-service.error.js';
-export { NoEndpointsError } from './errors/no-endpoints.error.js';
+export { NoEndpointsError, type NoEndpointsReason } from './errors/no-endpoints.error.js';
 export { RetryError, type RetryErrorDetails, type RetryStopReason } from './errors/retry.error.js';
 export * from './formats/index.js';
 export {
