@@ -222,11 +222,13 @@ describe('package manifest', () => {
         'ZkDiscoveryModule',
         'InjectEndpointer',
         'ZkClient',
-        'Registrar',
-        'Instancer',
-        'retry',
+        'ZkEndpointer',
+        'httpEndpointFactory',
+        'RetryError',
       ]),
     );
+    // The core's own parts are in /core; the root keeps to what a Nest app writes.
+    expect(exported.main).not.toContain('Registrar');
     expect(exported.testing).toEqual(
       expect.arrayContaining(['ZooKeeperServer', 'ZooKeeperEnsemble', 'FaultProxy']),
     );
@@ -263,7 +265,8 @@ describe('package manifest', () => {
         'retry',
         'exponentialBackoff',
         'httpEndpointFactory',
-        'decodeInstance',
+        'instanceDecoder',
+        'silentLogger',
       ]),
     );
     expect(core).not.toContain('ZkDiscoveryModule');

@@ -69,7 +69,7 @@ export function reportSlowConnect(subject: ConnectingClient, firstAfterMs: numbe
     );
     schedule(Math.min(lastIntervalMs * 2, MAX_WARNING_INTERVAL_MS));
   };
-  const stopEarlyCheck = reportEarlyTrouble(subject, 'still trying in the background');
+  const stopEarlyCheck = reportEarlyTrouble(subject, firstAfterMs, 'still trying in the background');
   let unsubscribe: Unsubscribe | undefined;
   unsubscribe = subject.subscribeState((state) => {
     if (state === 'closed') stop();
@@ -88,10 +88,16 @@ export function reportSlowConnect(subject: ConnectingClient, firstAfterMs: numbe
 /**
  * Warns once, soon after the client started, when every server fails in a way that is already
  * certain (nothing listens, the host does not resolve, no route), saying what each did and
- * `then` (what the client does next). Silent when any server could still grant a session. Returns
- * the function that cancels the check.
+ * `then` (what the client does next). Silent when any server could still grant a session, and
+ * when the full report (`reportAtMs`) comes within about a second anyway. Returns the function
+ * that cancels the check.
  */
-function reportEarlyTrouble(subject: ConnectingClient, then: string): () => void {
+function reportEarlyTrouble(
+  subject: ConnectingClient,
+  reportAtMs: number,
+  then: string,
+): () => void {
+  if (reportAtMs < EARLY_CHECK_MS + DIAGNOSIS_MS) return () => {};
   let cancelled = false;
   const timer = setTimeout(async () => {
     if (subject.state() !== 'connecting') return;
@@ -136,6 +142,7 @@ export function waitForSession(client: ConnectingClient, timeoutMs: number): Pro
     const timer = setTimeout(() => void failWithDiagnosis(), timeoutMs);
     const stopEarlyCheck = reportEarlyTrouble(
       client,
+      timeoutMs,
       `still trying until the connect timeout (${timeoutMs} ms)`,
     );
     unsubscribe = client.subscribeState((state) => {

@@ -75,7 +75,7 @@ export class ZkDiscoveryCoreModule implements OnApplicationShutdown {
       ZkRegistrationLifecycle,
       ZkDiscoveryMetrics,
     ];
-    const fixedExports = [ZK_CLIENT, ZkDiscoveryService, ZkDiscoveryMetrics];
+    const fixedExports = [ZK_CLIENT, ZkDiscoveryService, ZkDiscoveryMetrics, ZkEndpointers];
     // Read when the application scans its modules, once every decorator of its files has run, so
     // that decorators in files imported after this call are included.
     return {

@@ -200,7 +200,7 @@ describe('the Nest options for weight, zone and ports', () => {
 
   it('refuse an endpointer port that names nothing', () => {
     expect(() => resolve({}, { port: '' })).toThrow(
-      '`endpointer.port`: "". Name a port of registration.ports',
+      'ZkDiscoveryModule endpointer: Invalid option `port`: "". Name a port the instances publish, e.g. "grpc".',
     );
   });
 });

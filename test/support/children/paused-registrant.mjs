@@ -2,7 +2,7 @@
 // and resumes it. Arguments: <compiled lib dir> <servers> <session ms> <service path>.
 // Prints READY <node path> once registered, and REGISTERED <node path> on each re-registration.
 const [dist, servers, sessionMs, path] = process.argv.slice(2);
-const { Registrar, ZkClient } = await import(`${dist}/index.js`);
+const { Registrar, ZkClient } = await import(`${dist}/core/index.js`);
 
 const quiet = { log: () => {}, warn: () => {}, error: (message) => console.error(message) };
 const client = await ZkClient.connect({

@@ -3,7 +3,7 @@
 // <parent> <evil url>. Prints READY once watching, then TAMPERED <child> for each write that
 // went through, REFUSED <child> for each one the node's ACL refused.
 const [dist, servers, parent, evil] = process.argv.slice(2);
-const { ZkClient, ZkAcls } = await import(`${dist}/index.js`);
+const { ZkClient, ZkAcls } = await import(`${dist}/core/index.js`);
 
 const client = await ZkClient.connect({ servers, keepProcessAlive: true });
 const seen = new Set();

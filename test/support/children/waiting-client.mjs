@@ -2,7 +2,7 @@
 // when it gets SIGUSR2. Arguments: <compiled lib dir> <servers> <path> <operationTimeoutMs>.
 // Prints READY, then ANSWERED or FAILED <error name>.
 const [dist, servers, path, operationTimeoutMs] = process.argv.slice(2);
-const { ZkClient } = await import(`${dist}/index.js`);
+const { ZkClient } = await import(`${dist}/core/index.js`);
 
 const client = await ZkClient.connect({
   servers,
