@@ -10,7 +10,7 @@
 // Keep the lookup in step with lib/testing/zookeeper-install.ts.
 
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { delimiter, dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { aptInstall, canAptInstall, isExecutable, onPath } from './apt-install.mjs';
 
 const DEBIAN_JAR = '/usr/share/java/zookeeper.jar';

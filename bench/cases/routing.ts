@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { ZkClient } from '../../lib/client/zk-client.js';
 import type { HttpEndpoint } from '../../lib/sd/http/http-endpoint.factory.js';
-import { type KeyedBalancer, keyAffinity } from '../../lib/sd/lb/key-affinity.balancer.js';
+import { keyAffinity } from '../../lib/sd/lb/key-affinity.balancer.js';
 import { Registrar } from '../../lib/sd/registrar/registrar.js';
 import type { ZkEndpointer, ZkEndpointerConfig } from '../../lib/sd/zk-endpointer.js';
 import { startE2eProcess, stopProcess } from '../support/child-processes.js';

@@ -69,7 +69,11 @@ export function reportSlowConnect(subject: ConnectingClient, firstAfterMs: numbe
     );
     schedule(Math.min(lastIntervalMs * 2, MAX_WARNING_INTERVAL_MS));
   };
-  const stopEarlyCheck = reportEarlyTrouble(subject, firstAfterMs, 'still trying in the background');
+  const stopEarlyCheck = reportEarlyTrouble(
+    subject,
+    firstAfterMs,
+    'still trying in the background',
+  );
   let unsubscribe: Unsubscribe | undefined;
   unsubscribe = subject.subscribeState((state) => {
     if (state === 'closed') stop();
