@@ -3,7 +3,7 @@
 //   node scripts/api-report.mjs           fails when a report differs from the public API
 //   node scripts/api-report.mjs --update  writes the reports (commit them with the change)
 // `npm test` runs the check, so every change of the public surface shows in review.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Extractor, ExtractorConfig } from '@microsoft/api-extractor';
 
@@ -44,8 +44,9 @@ for (const [subpath, target] of Object.entries(pkg.exports)) {
     configObjectFullPath: join(root, 'api', 'api-extractor.json'),
     packageJsonFullPath: join(root, 'package.json'),
   });
+  const missing = !existsSync(join(root, 'api', `${name}.api.md`));
   const result = Extractor.invoke(config, { localBuild: update, showVerboseMessages: false });
-  if (result.apiReportChanged) {
+  if (result.apiReportChanged || (missing && !update)) {
     changed += 1;
     console.error(
       update
