@@ -76,6 +76,9 @@ describe('what a newcomer sees when something is wrong', () => {
     expect(logger.matching(`Cannot reach ZooKeeper at "${nobody}"`)).toEqual([
       `Cannot reach ZooKeeper at "${nobody}": ${nobody} refused the connection (nothing listens there); still trying in the background`,
     ]);
+    // Nothing speaks of a lost connection: there never was one.
+    const shown = logger.lines.filter((line) => line.level !== 'debug');
+    expect(shown.filter((line) => line.message.includes('connection was lost'))).toEqual([]);
     // The endpointer's startup line says why it starts empty.
     expect(logger.matching('/services/unreached: not read at startup')).toEqual([
       expect.stringContaining('the ZooKeeper client is connecting'),

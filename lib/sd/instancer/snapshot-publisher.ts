@@ -65,11 +65,17 @@ export class SnapshotPublisher {
   }
 
   private logStaleness(previous: InstancerSnapshot | undefined, next: InstancerSnapshot): void {
-    if (next.stale && !previous?.stale) {
+    if (next.stale && !previous) {
+      // Never read: the client has no session yet, and its own warnings say why (refused, no
+      // answer...). A "connection lost" here would mislead: there was no connection.
+      this.logger.debug?.(`${this.path}: not read yet (${next.error?.message ?? 'no session'})`);
+    } else if (next.stale && !previous?.stale) {
       this.logger.warn(
         `${this.path}: ${next.error ? `cannot read it (${next.error.message}), retrying` : 'ZooKeeper unreachable'}; ` +
           `serving the last known ${plural(next.instances.length, 'instance')} (stale)`,
       );
+    } else if (!next.stale && previous?.stale && previous.updatedAt === 0) {
+      this.logger.log(`${this.path}: read (${plural(next.instances.length, 'instance')})`);
     } else if (!next.stale && previous?.stale) {
       this.logger.log(
         `${this.path}: discovery is current again (${plural(next.instances.length, 'instance')})`,
