@@ -7,6 +7,9 @@ import type { InstanceOrigin } from './instance-origin.js';
 type DispatchController = Dispatcher.DispatchController;
 type DispatchHandler = Dispatcher.DispatchHandler;
 
+/** How long a request made before the first read of its path waits for it. */
+const FIRST_READ_WAIT_MS = 5000;
+
 /** Methods whose requests may be sent again (RFC 9110, 9.2.2). */
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
 
@@ -129,6 +132,13 @@ export class RoutedRequest {
       this.fail(this.caller.reason);
       return;
     }
+    const { endpointer } = this.route;
+    if (endpointer.snapshot) this.send();
+    // The first requests wait for the first read of the path (a routing made just now).
+    else void endpointer.ready(FIRST_READ_WAIT_MS).then(() => this.send());
+  }
+
+  private send(): void {
     this.route.endpointer
       .call((endpoint, { attempt, signal }) => this.attempt(endpoint, attempt, signal))
       .catch((error: unknown) => {

@@ -147,16 +147,18 @@ export class ZkClientProxy extends microservices.ClientProxy<TcpEvents, ZkClient
         subscriber.error(reason);
       };
       this.calls.add(stop);
-      this.open()
-        .call((client, { signal }) => call.attempt(client, signal))
-        .then(
-          (outcome) => {
-            if (!outcome.answered) subscriber.error(outcome.error);
-          },
-          (error: unknown) => {
-            if (!call.isCancelled) subscriber.error(error);
-          },
-        );
+      this.whenRead((endpointer) =>
+        endpointer
+          .call((client, { signal }) => call.attempt(client, signal))
+          .then(
+            (outcome) => {
+              if (!outcome.answered) subscriber.error(outcome.error);
+            },
+            (error: unknown) => {
+              if (!call.isCancelled) subscriber.error(error);
+            },
+          ),
+      );
       return () => {
         this.calls.delete(stop);
         // Completion unsubscribes too: a call that has its answer is not cancelled.
@@ -182,19 +184,24 @@ export class ZkClientProxy extends microservices.ClientProxy<TcpEvents, ZkClient
         subscriber.error(reason);
       };
       this.calls.add(stop);
-      this.open()
-        .call((client, { signal }) => this.attemptEmit(client, pattern, data, signal), call.signal)
-        .then(
-          (outcome) => {
-            if (!outcome.answered) return subscriber.error(outcome.error);
-            subscriber.next(outcome.value as TResult);
-            subscriber.complete();
-          },
-          (error: unknown) => {
-            if (!call.signal.aborted) subscriber.error(error);
-          },
-        )
-        .finally(() => this.calls.delete(stop));
+      this.whenRead((endpointer) =>
+        endpointer
+          .call(
+            (client, { signal }) => this.attemptEmit(client, pattern, data, signal),
+            call.signal,
+          )
+          .then(
+            (outcome) => {
+              if (!outcome.answered) return subscriber.error(outcome.error);
+              subscriber.next(outcome.value as TResult);
+              subscriber.complete();
+            },
+            (error: unknown) => {
+              if (!call.signal.aborted) subscriber.error(error);
+            },
+          )
+          .finally(() => this.calls.delete(stop)),
+      );
     });
     const hot = connectable(source, { connector: () => new Subject(), resetOnDisconnect: false });
     hot.connect();
@@ -216,6 +223,19 @@ export class ZkClientProxy extends microservices.ClientProxy<TcpEvents, ZkClient
     return lastValueFrom(this.emit<T>(packet.pattern, packet.data), {
       defaultValue: undefined as T,
     });
+  }
+
+  /**
+   * Runs `call` on the endpointer once the path has been read (at once, but for the first calls:
+   * those wait for the first read, up to `connectTimeoutMs`, as Nest's clients connect first).
+   */
+  private whenRead(call: (endpointer: ZkEndpointer<InstanceClient>) => unknown): void {
+    const endpointer = this.open();
+    if (endpointer.snapshot) {
+      call(endpointer);
+      return;
+    }
+    void endpointer.ready(this.settings.connectTimeoutMs).then(() => call(endpointer));
   }
 
   /** The endpointer, made at the first call or `connect()` after construction or `close()`. */

@@ -68,6 +68,19 @@ describe('ZkDispatcher: fetch through discovery, against real registered HTTP in
     expect(names.toSorted()).toEqual(['i0', 'i0', 'i1', 'i1', 'i2', 'i2']);
   });
 
+  it('serves a request made as soon as the dispatcher is, once the path has been read', async () => {
+    const fleet = await startFleet([{}]);
+    // One attempt: no retry to hide a request made before the instances were known.
+    const dispatcher = new ZkDispatcher({
+      client,
+      hosts: { 'hello.abc': fleet.endpointer.path },
+      retry: { attempts: 1 },
+    });
+    closers.push(() => dispatcher.close());
+    const response = await fetch('http://hello.abc/first', { dispatcher } as never);
+    expect(((await response.json()) as Answer).path).toBe('/first');
+  });
+
   it('keeps one keep-alive pool per instance', async () => {
     const fleet = await startFleet([{}, {}]);
     const routing = new ZkRouting({

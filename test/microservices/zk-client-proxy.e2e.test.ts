@@ -155,6 +155,15 @@ describe('ZkClientProxy against real Nest TCP microservices registered in ZooKee
     expect(judged).toEqual([expect.objectContaining({ name: 'AbortError' })]);
   });
 
+  it('serves a send() and an emit() made as soon as the client is, once the path has been read', async () => {
+    const fleet = await fleetOf(1);
+    // One attempt: no retry to hide a call made before the instances were known.
+    const once = { retry: { attempts: 1 } };
+    expect(await lastValueFrom(proxyFor(fleet, once).send('whoami', {}))).toBe('m0');
+    await lastValueFrom(proxyFor(fleet, once).emit('hit', {}), { defaultValue: undefined });
+    await waitFor(async () => (await fleet.instances[0]!.counts()).events === 1);
+  });
+
   it('relays every answer of a streaming handler', async () => {
     const fleet = await fleetOf(1);
     const proxy = proxyFor(fleet);
