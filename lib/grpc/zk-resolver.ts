@@ -71,12 +71,10 @@ export class ZkResolver implements experimental.Resolver {
   }
 
   updateResolution(): void {
-    if (this.lease) {
-      // The instancer pushes every change: asked again, say the last outcome again.
-      this.reported = undefined;
-      this.scheduleFlush();
-      return;
-    }
+    // Once watching, every change is pushed as it comes: asked again (a policy whose connection
+    // dropped), there is nothing newer to say. Saying the same again at once would only loop with
+    // a policy that refuses it (grpc-js asks again straight away).
+    if (this.lease || this.stopWaiting) return;
     this.start();
   }
 
@@ -168,12 +166,12 @@ export class ZkResolver implements experimental.Resolver {
     this.scheduleFlush();
   }
 
-  /** Reports the latest outcome on a later microtask: never from within grpc-js's own call. */
+  /** Reports the latest outcome on a later turn: never from within grpc-js's own call. */
   private scheduleFlush(): void {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
     const generation = this.generation;
-    queueMicrotask(() => {
+    setImmediate(() => {
       if (generation !== this.generation || !this.flushScheduled) return;
       this.flushScheduled = false;
       const outcome = this.outcome;

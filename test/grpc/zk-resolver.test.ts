@@ -2,7 +2,12 @@ import { Channel, credentials, type experimental, status } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ZkClient } from '../../lib/client/index.js';
 import { RESOLUTION_ATTRIBUTE, type ZkResolution } from '../../lib/grpc/grpc-addresses.js';
-import { InvalidZkTargetError, registerZkResolver, ZK_GRPC_POLICY } from '../../lib/grpc/index.js';
+import {
+  InvalidZkTargetError,
+  registerZkResolver,
+  ZK_GRPC_POLICY,
+  zkChannelOptions,
+} from '../../lib/grpc/index.js';
 import type { LegacyResolverListener } from '../../lib/grpc/resolver-listener.js';
 import { ZkResolver } from '../../lib/grpc/zk-resolver.js';
 import { Registrar } from '../../lib/sd/index.js';
@@ -139,10 +144,15 @@ describe('ZkResolver with the listener of grpc-js 1.14', () => {
       expect(serviceConfig).toBeNull();
       expect(note).toBe('');
 
-      // Asked again (grpc-js re-resolves after a connection loss): the same result, once.
+      // Asked again (a policy whose connection dropped): nothing newer to say; the next report is
+      // the next change.
       resolver.updateResolution();
+      const second = await registered(path, 5006);
       await waitFor(() => calls.length === 2);
-      expect(calls[1]![0]).toEqual(calls[0]![0]);
+      expect(ports((calls[1]![0] as { value: experimental.Endpoint[] }).value)).toEqual([
+        5003, 5006,
+      ]);
+      await second.deregister();
     } finally {
       resolver.destroy();
       await registrar.deregister();
@@ -192,5 +202,37 @@ describe('a malformed zk: target', () => {
 
   it('names the last segment of its path as the default authority', () => {
     expect(ZkResolver.getDefaultAuthority(uri('/services/hello/grpc'))).toBe('grpc');
+  });
+});
+
+describe('bad balancing options', () => {
+  it.each([
+    [{ balancer: 'fastest' }, 'Invalid option `balancer`: "fastest"'],
+    [{ zone: { zone: 'a', minHealthyShare: 2 } }, 'Invalid option `zone.minHealthyShare`: 2'],
+    [{ outlierDetection: { consecutiveFailures: 0 } }, 'consecutiveFailures'],
+    [{ failureCodes: ['NOPE'] }, '"NOPE" is not a gRPC status'],
+    [{ retry: { maxAttempts: 9 } }, 'Invalid option `retry.maxAttempts`: 9'],
+    [{ speed: 'max' }, 'zk_discovery has no option "speed"'],
+  ])('zkChannelOptions(%j) throws at once: %s', (options, message) => {
+    expect(() => zkChannelOptions(options as never)).toThrow(message);
+  });
+
+  it('fail the calls of a channel whose own service config has them, and say why in the log', async () => {
+    const path = `${uniqueRoot('resolver')}/hello/grpc`;
+    const registrar = await registered(path, 5005);
+    const config = { loadBalancingConfig: [{ [ZK_GRPC_POLICY]: { balancer: 'fastest' } }] };
+    const channel = new Channel(`zk://${path}`, credentials.createInsecure(), {
+      'grpc.service_config': JSON.stringify(config),
+    });
+    try {
+      channel.getConnectivityState(true);
+      await waitFor(() => logger.matching('entry is refused').length > 0);
+      expect(logger.matching('entry is refused')[0]).toContain(
+        'Invalid option `balancer`: "fastest"',
+      );
+    } finally {
+      channel.close();
+      await registrar.deregister();
+    }
   });
 });
