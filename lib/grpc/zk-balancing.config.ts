@@ -32,9 +32,4 @@ export class ZkBalancingConfig implements experimental.TypedLoadBalancingConfig 
   toJsonObject(): object {
     return { [ZK_GRPC_POLICY]: this.balancing.json };
   }
-
-  /** The same options as `other`'s. */
-  equals(other: ZkBalancingConfig): boolean {
-    return JSON.stringify(this.balancing.json) === JSON.stringify(other.balancing.json);
-  }
 }

@@ -19,7 +19,7 @@ import {
 import { zkServiceConfig } from './zk-grpc.options.js';
 import { parseZkTarget, type ZkTarget } from './zk-target.js';
 
-/** What the resolver last worked out, reported once per change and again when asked. */
+/** What the resolver last worked out: reported once, and again only when it changes. */
 interface Outcome {
   /** Addresses and their instances' ids and bytes, or the failure: equal keys, same outcome. */
   readonly key: readonly (string | Buffer)[];
