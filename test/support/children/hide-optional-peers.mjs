@@ -5,9 +5,12 @@
 import Module, { register } from 'node:module';
 
 const HIDDEN = ['@nestjs/terminus', 'prom-client', '@nestjs/microservices', '@grpc/grpc-js'];
+/** A hidden package's subpaths are missing too: Nest loads `@nestjs/microservices/...` itself. */
+const hidden = (specifier) =>
+  HIDDEN.some((name) => specifier === name || specifier.startsWith(`${name}/`));
 
 export async function resolve(specifier, context, next) {
-  if (!HIDDEN.includes(specifier)) return next(specifier, context);
+  if (!hidden(specifier)) return next(specifier, context);
   const error = new Error(`Cannot find package '${specifier}' imported from ${context.parentURL}`);
   error.code = 'ERR_MODULE_NOT_FOUND';
   throw error;
@@ -19,7 +22,7 @@ if (!process.env.HIDE_OPTIONAL_PEERS_HOOKED) {
   register(import.meta.url);
   const resolveFilename = Module._resolveFilename;
   Module._resolveFilename = function (request, ...rest) {
-    if (!HIDDEN.includes(request)) return resolveFilename.call(this, request, ...rest);
+    if (!hidden(request)) return resolveFilename.call(this, request, ...rest);
     const error = new Error(`Cannot find module '${request}'`);
     error.code = 'MODULE_NOT_FOUND';
     throw error;
