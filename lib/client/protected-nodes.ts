@@ -1,14 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import {
-  ZkBadVersionError,
   ZkConnectionLossError,
-  ZkNoAuthError,
   ZkNodeExistsError,
   ZkTimeoutError,
 } from './errors/zk-operation.errors.js';
 import type { ZkCreateOptions } from './zk-client.types.js';
 import type { ZkAclEntry, ZkStat } from './zk-codes.js';
-import type { ZkLogger } from './zk-logger.js';
 import { childPath } from './znode-paths.js';
 
 /** Prefix of protected nodes, shared with go-zookeeper (go-kit) and Curator. */
@@ -74,50 +71,6 @@ export async function createProtectedEphemeralSequential(
       await client.waitUntilConnected(reconnectWaitMs);
       const ours = (await client.getChildren(parent)).find((child) => child.startsWith(prefix));
       if (ours) return childPath(parent, ours);
-    }
-  }
-}
-
-/** What `createSecured` needs: a create with the binding's open ACL, and the client. */
-export interface SecuredCreate {
-  createOpen(path: string, data: Buffer): Promise<string>;
-  readonly client: {
-    setAcl(path: string, acl: readonly ZkAclEntry[], version?: number): Promise<void>;
-    setData(path: string, data: Buffer, version?: number): Promise<ZkStat>;
-    delete(path: string): Promise<void>;
-  };
-}
-
-/**
- * The binding creates every node with an open ACL, and ours follows in a second request: in
- * between anyone may write the node (an unauthenticated client overwrote an instance's URL that
- * way; test/resilience/security.test.ts covers the window). So after the create, our ACL is set expecting ACL version 0, and the data
- * written again expecting data version 0: any change in the window shows as a version mismatch
- * (or a refusal), and the node is deleted and created again (three times at most, then the last
- * error). The data is there from the create, so consumers never see an instance node without its
- * address.
- */
-export async function createSecured(
-  create: SecuredCreate,
-  path: string,
-  data: Buffer,
-  acl: readonly ZkAclEntry[],
-  logger: ZkLogger,
-): Promise<string> {
-  for (let attempt = 1; ; attempt++) {
-    const created = await create.createOpen(path, data);
-    try {
-      await create.client.setAcl(created, acl, 0);
-      if (data.length > 0) await create.client.setData(created, data, 0);
-      return created;
-    } catch (error) {
-      if (!(error instanceof ZkBadVersionError || error instanceof ZkNoAuthError)) throw error;
-      await create.client.delete(created).catch(() => undefined);
-      if (attempt >= 3) throw error;
-      logger.warn(
-        `${created} was changed by another client before its ACL was set (${error.message}); ` +
-          'deleted, creating it again',
-      );
     }
   }
 }

@@ -1,17 +1,10 @@
-import { createFlags, ttlFor } from './create-flags.js';
-import type { ZkOperation } from './errors/zk.error.js';
-import { ZkUnsupportedError } from './errors/zk-operation.errors.js';
+import { ClientWatches } from './client-watches.js';
+import { createNode } from './create-node.js';
 import { type ConnectingClient, reportSlowConnect, waitForSession } from './first-session.js';
 import type { Unsubscribe } from './listeners.js';
-import { PersistentWatches } from './persistent-watches.js';
 import { whenOnlyZooKeeperRemains } from './process-idle.js';
-import {
-  createProtectedEphemeralSequential,
-  createSecured,
-  ensurePath,
-} from './protected-nodes.js';
+import { createProtectedEphemeralSequential, ensurePath } from './protected-nodes.js';
 import type { MultiResult } from './protocol/records.js';
-import { type WatchKind, WatchRegistry } from './watch-registry.js';
 import {
   type ResolvedZkClientOptions,
   resolveZkClientOptions,
@@ -30,7 +23,7 @@ import type {
   ZkWatcher,
 } from './zk-client.types.js';
 import { type ZkAclEntry, ZkCodes, type ZkStat } from './zk-codes.js';
-import type { Complete, ZkCreated, ZkHandleOps, ZkWatchRemoval } from './zk-handle.js';
+import type { ZkCreated } from './zk-handle.js';
 import { fromMultiResults, toBuffer, toMultiOps } from './zk-multi.js';
 import { ZkRequests } from './zk-requests.js';
 import { serverAddresses, type ZkServerAddress } from './zk-server-address.js';
@@ -48,8 +41,7 @@ const EMPTY = Buffer.alloc(0);
 export class ZkClient {
   private readonly options: ResolvedZkClientOptions;
   private readonly session: ZkSession;
-  private readonly watches = new WatchRegistry();
-  private readonly persistentWatches = new PersistentWatches();
+  private readonly watches: ClientWatches;
   private readonly requests: ZkRequests;
   private stopIdleWatch: (() => void) | undefined;
   private stopSlowConnectReport: (() => void) | undefined;
@@ -59,20 +51,17 @@ export class ZkClient {
     this.options = resolveZkClientOptions(options);
     this.addresses = serverAddresses(this.options.connectString);
     this.session = new ZkSession(this.options, this.addresses, {
-      nodeEvent: (event, path) => {
-        this.watches.dispatch(event, path);
-        this.persistentWatches.dispatch(event, path);
-      },
+      nodeEvent: (event, path) => this.watches.dispatch(event, path),
       handleLeft: (handle, failure) => {
         this.requests.failAll(handle, failure);
         this.watches.clear();
-        this.persistentWatches.clear();
       },
     });
-    this.requests = new ZkRequests(this.options.operationTimeoutMs, () => ({
+    this.requests = new ZkRequests(this.options.operationTimeoutMs, this.options.transport, () => ({
       handle: this.session.current,
       closed: this.state === 'closed',
     }));
+    this.watches = new ClientWatches(this.requests, () => this.state === 'closed');
   }
 
   /** Creates a client and waits for its first session; closes it again if none comes in time. */
@@ -192,7 +181,7 @@ export class ZkClient {
   /**
    * Creates a node and returns its path (with the sequence suffix for sequential modes), with its
    * ACL (the option's, else the client's) in the same request. The native transport cannot send
-   * an ACL with a create: it sets it right after, tamper-evidently (`createSecured`, protected-nodes.ts).
+   * an ACL with a create: it sets it right after, tamper-evidently (`createSecured`).
    */
   async create(
     path: string,
@@ -211,28 +200,7 @@ export class ZkClient {
     data: Buffer | string = EMPTY,
     options: ZkCreateOptions = {},
   ): Promise<ZkCreated> {
-    const mode = options.mode ?? 'persistent';
-    const flags = createFlags[mode];
-    const acl = options.acl ?? this.options.acl;
-    let ttl: number | undefined;
-    try {
-      ttl = ttlFor(mode, options.ttlMs);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    if (ttl !== undefined && this.options.transport === 'native')
-      return Promise.reject(new ZkUnsupportedError('create', path));
-    const send = (node: string, bytes: Buffer, nodeAcl: readonly ZkAclEntry[] | undefined) =>
-      this.requests.run<ZkCreated>('create', node, (zk, done) =>
-        zk.create(node, bytes, flags, nodeAcl, ttl, done),
-      );
-    if (!acl || this.options.transport === 'protocol') return send(path, toBuffer(data), acl);
-    const createOpen = async (node: string, bytes: Buffer) =>
-      (await send(node, bytes, undefined)).path;
-    const secured = { createOpen, client: this };
-    return createSecured(secured, path, toBuffer(data), acl, this.options.logger).then(
-      (created) => ({ path: created }),
-    );
+    return createNode(this.requests, this, this.options, path, toBuffer(data), options);
   }
 
   /**
@@ -278,7 +246,7 @@ export class ZkClient {
         zk.exists(path, watcher !== undefined, (rc, stat) =>
           rc === ZkCodes.NONODE ? done(ZkCodes.OK, null) : done(rc, stat),
         ),
-      () => this.armed('exists', path, watcher),
+      () => this.watches.armed('exists', path, watcher),
     );
   }
 
@@ -288,7 +256,7 @@ export class ZkClient {
       'getData',
       path,
       (zk, done) => zk.getData(path, watcher !== undefined, done),
-      () => this.armed('data', path, watcher),
+      () => this.watches.armed('data', path, watcher),
     );
   }
 
@@ -330,7 +298,7 @@ export class ZkClient {
         zk.getChildren(path, watcher !== undefined, (rc, value) =>
           done(rc, value && shape(value.children, value.stat)),
         ),
-      () => this.armed('children', path, watcher),
+      () => this.watches.armed('children', path, watcher),
     );
   }
 
@@ -339,12 +307,12 @@ export class ZkClient {
    * away leaves nothing behind (the native watch, one per path and kind, stays until it fires).
    */
   unwatch(path: string, watcher: ZkWatcher): void {
-    this.watches.remove(path, watcher);
+    this.watches.unwatch(path, watcher);
   }
 
   /** Watchers registered and not fired yet (for leak checks). */
   get watcherCount(): number {
-    return this.watches.size;
+    return this.watches.oneShotCount;
   }
 
   /** Listeners of `subscribeState` and `subscribeSessions` (for leak checks). */
@@ -372,7 +340,7 @@ export class ZkClient {
   async multi(ops: readonly ZkMultiOp[]): Promise<ZkMultiResult[]> {
     const path = ops[0]?.path ?? '';
     const sent = toMultiOps(ops, this.options.acl);
-    const results = await this.runOptional<MultiResult[]>('multi', path, (zk, done) =>
+    const results = await this.requests.runOptional<MultiResult[]>('multi', path, (zk, done) =>
       zk.multi?.(sent, done),
     );
     const outcome = fromMultiResults(ops, results);
@@ -387,15 +355,8 @@ export class ZkClient {
    * children events), until {@link removeWatch}. Like every watch, it does not outlive its session:
    * after a new session (`subscribeSessions`), add it again. Resolves once the server holds it.
    */
-  async addWatch(path: string, mode: ZkAddWatchMode, watcher: ZkWatcher): Promise<void> {
-    const first = this.persistentWatches.add(mode, path, watcher);
-    if (!first) return;
-    try {
-      await this.runOptional('addWatch', path, (zk, done) => zk.addWatch?.(path, mode, done));
-    } catch (error) {
-      this.persistentWatches.remove(path, watcher);
-      throw error;
-    }
+  addWatch(path: string, mode: ZkAddWatchMode, watcher: ZkWatcher): Promise<void> {
+    return this.watches.add(path, mode, watcher);
   }
 
   /**
@@ -404,59 +365,25 @@ export class ZkClient {
    * path: that is done when this client watches nothing else there; otherwise the watch stays
    * until the session ends, and its events are ignored.
    */
-  async removeWatch(path: string, watcher: ZkWatcher): Promise<void> {
-    for (const mode of this.persistentWatches.remove(path, watcher)) {
-      try {
-        await this.removeServerWatches(path, mode);
-      } catch (error) {
-        // A server before 3.9 does not know the persistent kinds.
-        if ((error as { code?: number }).code !== ZkCodes.MARSHALLINGERROR) throw error;
-        if (this.persistentWatches.has(path) || this.watches.has(path)) return;
-        await this.removeServerWatches(path, 'any');
-        return;
-      }
-    }
-  }
-
-  /** The server's watches of a kind on `path`; none there (NOWATCHER) is fine. */
-  private async removeServerWatches(path: string, which: ZkWatchRemoval): Promise<void> {
-    await this.runOptional('removeWatches', path, (zk, done) =>
-      zk.removeWatches?.(path, which, done),
-    ).catch((error: unknown) => {
-      if ((error as { code?: number }).code !== ZkCodes.NOWATCHER) throw error;
-    });
+  removeWatch(path: string, watcher: ZkWatcher): Promise<void> {
+    return this.watches.remove(path, watcher);
   }
 
   /** Paths of this session's ephemeral nodes under `prefix` (ZooKeeper 3.6+, protocol transport). */
   getEphemerals(prefix = '/'): Promise<string[]> {
-    return this.runOptional('getEphemerals', prefix, (zk, done) =>
+    return this.requests.runOptional('getEphemerals', prefix, (zk, done) =>
       zk.getEphemerals?.(prefix, done),
     );
   }
 
   /** The identities this session is authenticated as (ZooKeeper 3.9+, protocol transport). */
   whoAmI(): Promise<ZkClientInfo[]> {
-    return this.runOptional('whoAmI', '', (zk, done) => zk.whoAmI?.(done));
+    return this.requests.runOptional('whoAmI', '', (zk, done) => zk.whoAmI?.(done));
   }
 
   /** Persistent watchers registered (for leak checks). */
   get persistentWatcherCount(): number {
-    return this.persistentWatches.size;
-  }
-
-  /** Runs an operation only some transports have; the others reject with `ZkUnsupportedError`. */
-  private runOptional<T>(
-    operation: ZkOperation,
-    path: string,
-    invoke: (zk: ZkHandleOps, done: Complete<T>) => number | undefined,
-  ): Promise<T> {
-    if (this.options.transport === 'native')
-      return Promise.reject(new ZkUnsupportedError(operation, path));
-    return this.requests.run<T>(
-      operation,
-      path,
-      (zk, done) => invoke(zk, done) ?? ZkCodes.UNIMPLEMENTED,
-    );
+    return this.watches.persistentCount;
   }
 
   /**
@@ -467,13 +394,5 @@ export class ZkClient {
     this.stopIdleWatch?.();
     this.stopSlowConnectReport?.();
     this.session.close();
-  }
-
-  /**
-   * Registers a watcher once its read succeeded: ZooKeeper delivers a watch event after the answer
-   * of the read that armed it, so nothing can be missed in between.
-   */
-  private armed(kind: WatchKind, path: string, watcher: ZkWatcher | undefined): void {
-    if (watcher && this.state !== 'closed') this.watches.add(kind, path, watcher);
   }
 }

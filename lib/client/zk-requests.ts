@@ -5,7 +5,9 @@ import {
   ZkClosedError,
   ZkSessionExpiredError,
   ZkTimeoutError,
+  ZkUnsupportedError,
 } from './errors/zk-operation.errors.js';
+import type { ZkTransport } from './zk-client.options.js';
 import type { ZkRequestCounts } from './zk-client.types.js';
 import { ZkCodes } from './zk-codes.js';
 import type { Complete, ZkHandle, ZkHandleOps } from './zk-handle.js';
@@ -30,8 +32,8 @@ interface WaitingRequest {
 /**
  * Runs every request of a client: one deadline each (one timer for all of them, see
  * `DeadlineQueue`), a typed error for every failure, the requests still waiting on each handle
- * (so that a handle the client leaves fails them at once instead of at their deadline), and the
- * counts per operation.
+ * (so that a handle the client leaves fails them at once instead of at their deadline), the
+ * counts per operation, and which operations the transport has at all.
  */
 export class ZkRequests {
   private readonly waiting: DeadlineQueue<WaitingRequest>;
@@ -54,6 +56,7 @@ export class ZkRequests {
 
   constructor(
     timeoutMs: number,
+    private readonly transport: ZkTransport,
     private readonly target: () => RequestTarget,
   ) {
     this.waiting = new DeadlineQueue(timeoutMs, (request) =>
@@ -104,6 +107,16 @@ export class ZkRequests {
       if (rc !== ZkCodes.OK && this.waiting.delete(request))
         reject(this.errorFor(operation, path, rc, handle));
     });
+  }
+
+  /** Runs an operation only some transports have; the others reject with `ZkUnsupportedError`. */
+  runOptional<T>(
+    operation: ZkOperation,
+    path: string,
+    invoke: (zk: ZkHandleOps, done: Complete<T>) => number | undefined,
+  ): Promise<T> {
+    if (this.transport === 'native') return Promise.reject(new ZkUnsupportedError(operation, path));
+    return this.run<T>(operation, path, (zk, done) => invoke(zk, done) ?? ZkCodes.UNIMPLEMENTED);
   }
 
   /** Fails every request still waiting on `handle` at once: a handle left will never answer. */
