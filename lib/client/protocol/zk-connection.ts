@@ -144,3 +144,14 @@ function withServer(error: unknown, server: string): Error {
 function isIp(host: string): boolean {
   return /^[\d.]+$/.test(host) || host.includes(':');
 }
+
+/** A failed TLS handshake (OpenSSL's errors, certificate checks), not a refused connection. */
+export function isTlsFailure(error: Error): boolean {
+  const code = (error as { code?: string }).code ?? '';
+  return (
+    code.startsWith('ERR_SSL') ||
+    code.startsWith('ERR_TLS') ||
+    /CERT|SIGNED|VERIFY/.test(code) ||
+    'library' in error
+  );
+}
