@@ -1,9 +1,24 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 /** Level of the server's log file. */
 export type ZooKeeperLogLevel = 'ERROR' | 'WARN' | 'INFO' | 'DEBUG';
+
+/**
+ * The last `lines` lines of each of `files` that has any, under its name: what a start error
+ * shows of a server that did not come up.
+ * @internal
+ */
+export async function logTail(files: readonly string[], lines = 40): Promise<string> {
+  const parts: string[] = [];
+  for (const file of files) {
+    const text = await readFile(file, 'utf8').catch(() => '');
+    if (text.trim() === '') continue;
+    parts.push(`[${file}]`, ...text.trimEnd().split('\n').slice(-lines));
+  }
+  return parts.length > 0 ? parts.join('\n') : '(no log output)';
+}
 
 const PATTERN = '%d{ISO8601} %-5p [%t:%C{1}@%L] - %m%n';
 

@@ -1,3 +1,7 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { freePort } from './free-port.js';
 import type { QuorumConfig, ZooKeeperClientAuth } from './zookeeper-config.js';
 import type { ZooKeeperInstall } from './zookeeper-install.js';
 import type { ZooKeeperLogLevel } from './zookeeper-logging.js';
@@ -83,4 +87,38 @@ export interface ServerSettings {
   quorum: QuorumConfig | undefined;
   /** The TLS port, and the directory of its certificates (`<dataDir>/tls`). */
   tls: { port: number; clientAuth: ZooKeeperClientAuth; certificatesDir: string } | undefined;
+}
+
+/**
+ * The settings of one start attempt: the options' values or their defaults, with a fresh data dir
+ * and free ports where the options leave them to the kit.
+ * @internal
+ */
+export async function resolveServerSettings(
+  options: ZooKeeperServerOptions,
+  install: ZooKeeperInstall,
+): Promise<ServerSettings> {
+  const tickTimeMs = options.tickTimeMs ?? 200;
+  const tls = options.tls === true ? {} : options.tls || undefined;
+  const dataDir =
+    options.dataDir === undefined
+      ? await mkdtemp(join(tmpdir(), 'zk-testing-'))
+      : resolve(options.dataDir);
+  return {
+    install,
+    port: options.port ?? (await freePort()),
+    dataDir,
+    ownsDataDir: options.dataDir === undefined,
+    tickTimeMs,
+    minSessionTimeoutMs: options.minSessionTimeoutMs ?? 2 * tickTimeMs,
+    maxSessionTimeoutMs: options.maxSessionTimeoutMs ?? 60_000,
+    startTimeoutMs: options.startTimeoutMs ?? 30_000,
+    logLevel: options.logLevel ?? 'INFO',
+    quorum: options.quorum,
+    tls: tls && {
+      port: await freePort(),
+      clientAuth: tls.clientAuth ?? 'need',
+      certificatesDir: join(dataDir, 'tls'),
+    },
+  };
 }

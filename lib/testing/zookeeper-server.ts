@@ -1,8 +1,5 @@
-import type { ChildProcess } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import {
   type FourLetterWordOptions,
@@ -12,26 +9,22 @@ import {
   type SrvrReport,
   type ZooKeeperMode,
 } from './four-letter-word.js';
-import { freePort, LOOPBACK_HOST } from './free-port.js';
-import { forgetDir, forgetPid, reapOnExit, removeDirOnExit } from './jvm-reaper.js';
-import { spawnWithoutInheritedFds } from './spawn-without-inherited-fds.js';
+import { LOOPBACK_HOST } from './free-port.js';
+import { JvmProcess } from './jvm-process.js';
+import { forgetDir, removeDirOnExit } from './jvm-reaper.js';
 import { createTestCertificates, type ZooKeeperClientTls } from './test-certificates.js';
 import { tlsHandshake } from './tls-handshake.js';
 import { findZooKeeperInstall } from './zookeeper-install.js';
 import { writeServerFiles } from './zookeeper-jvm.js';
-import type {
-  ServerSettings,
-  ZooKeeperRestartOptions,
-  ZooKeeperServerOptions,
-  ZooKeeperStopOptions,
+import { logTail } from './zookeeper-logging.js';
+import {
+  resolveServerSettings,
+  type ServerSettings,
+  type ZooKeeperRestartOptions,
+  type ZooKeeperServerOptions,
+  type ZooKeeperStopOptions,
 } from './zookeeper-server.options.js';
 import { ZooKeeperStartError } from './zookeeper-start.error.js';
-
-interface ExitInfo {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  error?: Error;
-}
 
 const KILL_WAIT_MS = 5_000;
 const AUTO_PORT_ATTEMPTS = 3;
@@ -50,9 +43,8 @@ const AUTO_PORT_ATTEMPTS = 3;
 export class ZooKeeperServer {
   /** The address the server listens on. */
   readonly host = LOOPBACK_HOST;
-  private child: ChildProcess | undefined;
-  private exitInfo: ExitInfo | undefined;
-  private exited: Promise<ExitInfo> = Promise.resolve({ code: null, signal: null });
+  /** The JVM of the latest start, running or not. */
+  private jvm: JvmProcess | undefined;
   private lastPid = 0;
   private dataRemoved = false;
   private clientTls: ZooKeeperClientTls | undefined;
@@ -71,30 +63,8 @@ export class ZooKeeperServer {
    */
   static async start(options: ZooKeeperServerOptions = {}): Promise<ZooKeeperServer> {
     const install = options.install ?? findZooKeeperInstall();
-    const tickTimeMs = options.tickTimeMs ?? 200;
-    const tls = options.tls === true ? {} : options.tls || undefined;
     for (let attempt = 1; ; attempt++) {
-      const dataDir =
-        options.dataDir === undefined
-          ? await mkdtemp(join(tmpdir(), 'zk-testing-'))
-          : resolve(options.dataDir);
-      const server = new ZooKeeperServer({
-        install,
-        port: options.port ?? (await freePort()),
-        dataDir,
-        ownsDataDir: options.dataDir === undefined,
-        tickTimeMs,
-        minSessionTimeoutMs: options.minSessionTimeoutMs ?? 2 * tickTimeMs,
-        maxSessionTimeoutMs: options.maxSessionTimeoutMs ?? 60_000,
-        startTimeoutMs: options.startTimeoutMs ?? 30_000,
-        logLevel: options.logLevel ?? 'INFO',
-        quorum: options.quorum,
-        tls: tls && {
-          port: await freePort(),
-          clientAuth: tls.clientAuth ?? 'need',
-          certificatesDir: join(dataDir, 'tls'),
-        },
-      });
+      const server = new ZooKeeperServer(await resolveServerSettings(options, install));
       if (server.settings.ownsDataDir) removeDirOnExit(server.dataDir);
       try {
         await server.makeCertificates();
@@ -156,7 +126,7 @@ export class ZooKeeperServer {
 
   /** Whether the JVM is running (started and not yet exited). */
   get running(): boolean {
-    return this.child !== undefined && this.exitInfo === undefined;
+    return this.jvm?.running ?? false;
   }
 
   /** The directory holding the server's data (`version-2/`), `conf/` and logs. */
@@ -180,9 +150,10 @@ export class ZooKeeperServer {
    * options is always kept. Idempotent.
    */
   async stop(options: ZooKeeperStopOptions = {}): Promise<void> {
-    if (this.running) {
-      this.signal('SIGTERM');
-      if (!(await this.waitForExit(options.timeoutMs ?? 10_000))) await this.kill();
+    const jvm = this.jvm;
+    if (jvm?.running) {
+      jvm.signal('SIGTERM');
+      if (!(await jvm.waitForExit(options.timeoutMs ?? 10_000))) await this.kill();
     }
     if (this.settings.ownsDataDir && !options.keepData && !this.dataRemoved) {
       await rm(this.dataDir, { recursive: true, force: true });
@@ -196,9 +167,10 @@ export class ZooKeeperServer {
    * until it has exited. The data stays, so `restart()` can bring the server back.
    */
   async kill(): Promise<void> {
-    if (!this.running) return;
-    this.signal('SIGKILL');
-    if (!(await this.waitForExit(KILL_WAIT_MS))) {
+    const jvm = this.jvm;
+    if (!jvm?.running) return;
+    jvm.signal('SIGKILL');
+    if (!(await jvm.waitForExit(KILL_WAIT_MS))) {
       throw new Error(
         `ZooKeeper pid ${this.pid} did not exit within ${KILL_WAIT_MS} ms of SIGKILL`,
       );
@@ -263,64 +235,44 @@ export class ZooKeeperServer {
   }
 
   private async launch(): Promise<void> {
-    const { install } = this.settings;
     const args = await writeServerFiles(this.settings, {
       host: this.host,
       logFile: this.logFile,
     });
-    const output = openSync(this.jvmOutputFile, 'a');
-    try {
-      this.exitInfo = undefined;
-      const child = spawnWithoutInheritedFds(install.java, args, {
-        cwd: this.dataDir,
-        stdio: ['ignore', output, output],
-      });
-      this.child = child;
-      this.exited = new Promise((resolveExit) => {
-        const done = (info: ExitInfo): void => {
-          if (this.child === child && this.exitInfo === undefined) this.exitInfo = info;
-          if (child.pid !== undefined) forgetPid(child.pid);
-          resolveExit(info);
-        };
-        child.once('exit', (code, signal) => done({ code, signal }));
-        child.once('error', (error) => done({ code: null, signal: null, error }));
-      });
-      // The JVM must not keep the test runner alive; the reaper kills it at exit.
-      child.unref();
-      if (child.pid !== undefined) {
-        this.lastPid = child.pid;
-        reapOnExit(child.pid, this.settings.ownsDataDir ? this.dataDir : undefined);
-      }
-    } finally {
-      closeSync(output);
-    }
-    await this.waitUntilServing();
+    const jvm = new JvmProcess(this.settings.install.java, args, {
+      cwd: this.dataDir,
+      outputFile: this.jvmOutputFile,
+      ownedDir: this.settings.ownsDataDir ? this.dataDir : undefined,
+    });
+    this.jvm = jvm;
+    if (jvm.pid !== undefined) this.lastPid = jvm.pid;
+    await this.waitUntilServing(jvm);
   }
 
-  private async waitUntilServing(): Promise<void> {
+  private async waitUntilServing(jvm: JvmProcess): Promise<void> {
     const timeoutMs = this.settings.startTimeoutMs;
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      if (this.exitInfo) {
-        const { code, signal, error } = this.exitInfo;
+      if (jvm.exit) {
+        const { code, signal, error } = jvm.exit;
         const how = error
           ? `could not run ${this.settings.install.java}: ${error.message}`
           : `exited (code ${code}, signal ${signal})`;
         throw new ZooKeeperStartError(
           `ZooKeeper on ${this.connectString} ${how} before serving`,
-          await this.logTail(),
+          await logTail([this.logFile, this.jvmOutputFile]),
         );
       }
       const remaining = deadline - Date.now();
       if (remaining <= 0) {
-        this.signal('SIGKILL');
-        await this.waitForExit(KILL_WAIT_MS);
+        jvm.signal('SIGKILL');
+        await jvm.waitForExit(KILL_WAIT_MS);
         const tls = this.lastTlsError
           ? `; the TLS handshake with ${this.secureConnectString} failed: ${this.lastTlsError.message}`
           : '';
         throw new ZooKeeperStartError(
           `ZooKeeper on ${this.connectString} (pid ${this.pid}) did not serve within ${timeoutMs} ms${tls}`,
-          await this.logTail(),
+          await logTail([this.logFile, this.jvmOutputFile]),
         );
       }
       if (await this.isServing(Math.min(1_000, remaining))) return;
@@ -356,32 +308,5 @@ export class ZooKeeperServer {
       `The ZooKeeper server on ${this.connectString} has no ${field}: it was started without ` +
         'TLS. Start it with ZooKeeperServer.start({ tls: true }).',
     );
-  }
-
-  private signal(signal: NodeJS.Signals): void {
-    try {
-      process.kill(this.pid, signal);
-    } catch {
-      // Exited in the meantime.
-    }
-  }
-
-  private async waitForExit(timeoutMs: number): Promise<boolean> {
-    if (!this.running) return true;
-    const controller = new AbortController();
-    const timedOut = delay(timeoutMs, false, { signal: controller.signal }).catch(() => false);
-    const exited = await Promise.race([this.exited.then(() => true), timedOut]);
-    controller.abort();
-    return exited;
-  }
-
-  private async logTail(lines = 40): Promise<string> {
-    const parts: string[] = [];
-    for (const file of [this.logFile, this.jvmOutputFile]) {
-      const text = await readFile(file, 'utf8').catch(() => '');
-      if (text.trim() === '') continue;
-      parts.push(`[${file}]`, ...text.trimEnd().split('\n').slice(-lines));
-    }
-    return parts.length > 0 ? parts.join('\n') : '(no log output)';
   }
 }
