@@ -1,5 +1,6 @@
+import { ZkAcls } from '../zk-acls.js';
 import type { ZkAddWatchMode } from '../zk-client.types.js';
-import { type ZkAclEntry, ZkCodes, ZkFlags, ZkPerm } from '../zk-codes.js';
+import { ZkCodes, ZkFlags } from '../zk-codes.js';
 import type { Complete, ZkHandleOps, ZkWatchRemoval } from '../zk-handle.js';
 import type { JuteReader } from './jute-reader.js';
 import type { JuteWriter } from './jute-writer.js';
@@ -35,7 +36,6 @@ export interface RequestSender {
   addAuth(scheme: string, credentials: string, done: Complete<void>): number;
 }
 
-const OPEN_ACL: readonly ZkAclEntry[] = [{ perms: ZkPerm.ALL, scheme: 'world', auth: 'anyone' }];
 const multiTypes = { delete: OpCode.delete, setData: OpCode.setData, check: OpCode.check } as const;
 
 /**
@@ -50,7 +50,7 @@ export function protocolOps(sender: RequestSender): ZkHandleOps {
         type: 'create' as const,
         path: sender.toServer(path),
         data,
-        acl: acl ?? OPEN_ACL,
+        acl: acl ?? ZkAcls.open(),
         flags,
         ttl: ttlMs,
       };
