@@ -1,16 +1,12 @@
-import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ZkConnectionLossError, ZkError, type ZkLogger } from '../../../lib/client/index.js';
-import { FrameDecoder } from '../../../lib/client/protocol/frame-decoder.js';
 import { JuteReader } from '../../../lib/client/protocol/jute-reader.js';
 import { JuteWriter } from '../../../lib/client/protocol/jute-writer.js';
-import {
-  DEFAULT_MAX_FRAME_BYTES,
-  OpCode,
-} from '../../../lib/client/protocol/protocol.constants.js';
+import { OpCode } from '../../../lib/client/protocol/protocol.constants.js';
 import { ZkClient } from '../../../lib/client/zk-client.js';
 import { FuzzRandom } from '../../support/protocol-fuzz.js';
 import { waitFor } from '../../support/wait-for.js';
+import { type FakeConnection, FakeZooKeeper } from './fake-zookeeper.js';
 
 /** The session the fake server grants, and the zxid of its answers. */
 const SESSION_ID = 0x1234_5678_9abc_def0n;
@@ -23,61 +19,49 @@ interface ConnectRequestSeen {
 }
 
 /** What the server does instead of answering the first request of its first connection. */
-type Misbehaviour = (socket: Socket, xid: number) => void;
+type Misbehaviour = (connection: FakeConnection, xid: number) => void;
 
 /**
- * A ZooKeeper server of our own on 127.0.0.1: it answers ConnectRequests (resuming the session a
+ * A ZooKeeper server scripted on the fake one: it answers ConnectRequests (resuming the session a
  * client names), pings and closeSession, answers every request with ZNONODE (`exists` resolves
  * null) but the first request of the first connection, which gets `misbehave` instead.
  */
 class ScriptedZooKeeper {
   readonly connects: ConnectRequestSeen[] = [];
-  private readonly sockets = new Set<Socket>();
   private misbehaved = false;
 
   private constructor(
-    private readonly server: Server,
-    readonly port: number,
+    private readonly fake: FakeZooKeeper,
     private readonly misbehave: Misbehaviour,
   ) {}
 
   static async start(misbehave: Misbehaviour): Promise<ScriptedZooKeeper> {
-    let scripted: ScriptedZooKeeper | undefined;
-    const server = createServer((socket) => scripted!.accept(socket));
-    const port = await new Promise<number>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => {
-        const address = server.address();
-        resolve(typeof address === 'object' && address ? address.port : 0);
-      });
-    });
-    scripted = new ScriptedZooKeeper(server, port, misbehave);
+    const scripted = new ScriptedZooKeeper(await FakeZooKeeper.start(), misbehave);
+    void scripted.serve();
     return scripted;
   }
 
-  async close(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
-    await new Promise((resolve) => this.server.close(resolve));
+  get port(): number {
+    return this.fake.address.port;
   }
 
-  private accept(socket: Socket): void {
-    this.sockets.add(socket);
-    socket.on('close', () => this.sockets.delete(socket));
-    socket.on('error', () => {});
-    const decoder = new FrameDecoder(DEFAULT_MAX_FRAME_BYTES);
-    let connection = -1;
-    socket.on('data', (chunk: Buffer) =>
-      decoder.push(chunk, (frame) => {
-        const reader = new JuteReader(frame);
-        if (connection === -1) {
-          connection = this.connects.length;
-          this.onConnectRequest(socket, reader);
-        } else this.onRequest(socket, reader, connection);
-      }),
-    );
+  close(): Promise<void> {
+    return this.fake.stop();
   }
 
-  private onConnectRequest(socket: Socket, reader: JuteReader): void {
+  /** Answers each connection; the loops just wait for ever once the fake server is stopped. */
+  private async serve(): Promise<void> {
+    for (;;) void this.answer(await this.fake.nextConnection());
+  }
+
+  private async answer(connection: FakeConnection): Promise<void> {
+    const first = await connection.nextFrame();
+    const index = this.connects.length;
+    this.onConnectRequest(connection, bodyOf(first));
+    for (;;) this.onRequest(connection, bodyOf(await connection.nextFrame()), index);
+  }
+
+  private onConnectRequest(connection: FakeConnection, reader: JuteReader): void {
     reader.int(); // protocolVersion
     const lastZxidSeen = reader.bigLong();
     const timeOut = reader.int();
@@ -89,21 +73,27 @@ class ScriptedZooKeeper {
       .long(sessionId === 0n ? SESSION_ID : sessionId)
       .buffer(Buffer.alloc(16, 7))
       .bool(false);
-    socket.write(response.frame());
+    connection.send(response.frame());
   }
 
-  private onRequest(socket: Socket, reader: JuteReader, connection: number): void {
+  private onRequest(connection: FakeConnection, reader: JuteReader, index: number): void {
     const xid = reader.int();
     const type = reader.int();
-    if (xid > 0 && connection === 0 && !this.misbehaved) {
+    if (xid > 0 && index === 0 && !this.misbehaved) {
       this.misbehaved = true;
-      this.misbehave(socket, xid);
+      this.misbehave(connection, xid);
       return;
     }
     const err = xid > 0 && type !== OpCode.closeSession ? ZNONODE : 0;
-    socket.write(replyHeader(xid, ZXID, err).frame());
-    if (type === OpCode.closeSession) socket.end();
+    const reply = replyHeader(xid, ZXID, err).frame();
+    if (type === OpCode.closeSession) connection.end(reply);
+    else connection.send(reply);
   }
+}
+
+/** A frame the client sent, past its length. */
+function bodyOf(frame: Buffer): JuteReader {
+  return new JuteReader(frame.subarray(4));
 }
 
 function replyHeader(xid: number, zxid: number | bigint, err: number): JuteWriter {
@@ -126,35 +116,37 @@ interface Scenario {
 const scenarios: Scenario[] = [
   {
     name: 'a truncated frame, then the server closes',
-    misbehave: (socket, xid) => {
+    misbehave: (connection, xid) => {
       const frame = replyHeader(xid, ZXID, 0).frame(); // claims 16 bytes
-      socket.end(frame.subarray(0, 11));
+      connection.end(frame.subarray(0, 11));
     },
     warning: /Truncated frame: 127\.0\.0\.1:\d+ closed the connection 11 bytes into a frame/,
   },
   {
     name: 'a frame length of 0x7fffffff',
-    misbehave: (socket) => socket.write(bytesOf(0x7fffffff, 1, 2, 3)),
+    misbehave: (connection) => connection.send(bytesOf(0x7fffffff, 1, 2, 3)),
     warning: /Frame of 2147483647 bytes from ZooKeeper: over the limit of 1048575 bytes/,
   },
   {
     name: 'random garbage',
-    misbehave: (socket) => socket.write(new FuzzRandom(0xbad5eed).bytes(256)),
+    misbehave: (connection) => connection.send(new FuzzRandom(0xbad5eed).bytes(256)),
     warning: /Frame of -?\d+ bytes from ZooKeeper|Malformed frame from ZooKeeper/,
   },
   {
     name: 'a reply with an xid no request has',
-    misbehave: (socket, xid) => socket.write(replyHeader(xid + 1_000, ZXID, ZNONODE).frame()),
+    misbehave: (connection, xid) =>
+      connection.send(replyHeader(xid + 1_000, ZXID, ZNONODE).frame()),
     warning: /request \d+/,
   },
   {
     name: 'a negative frame length',
-    misbehave: (socket) => socket.write(bytesOf(-2, 0, 0, 0)),
+    misbehave: (connection) => connection.send(bytesOf(-2, 0, 0, 0)),
     warning: /Frame of -2 bytes from ZooKeeper: a negative length/,
   },
   {
     name: 'a reply whose zxid is past 2^63 (the next ConnectRequest could not hold it), then a close',
-    misbehave: (socket, xid) => socket.end(replyHeader(xid, 0x7fffffffffffffffn, ZNONODE).frame()),
+    misbehave: (connection, xid) =>
+      connection.end(replyHeader(xid, 0x7fffffffffffffffn, ZNONODE).frame()),
     warning: /Malformed frame from ZooKeeper: a long past 2\^53/,
   },
 ];
@@ -221,8 +213,8 @@ describe('a server that sends bad bytes: the connection closes, the client recon
   });
 
   it('answers pings and requests when nothing is wrong (the fake server itself works)', async () => {
-    server = await ScriptedZooKeeper.start((socket, xid) =>
-      socket.write(replyHeader(xid, ZXID, ZNONODE).frame()),
+    server = await ScriptedZooKeeper.start((connection, xid) =>
+      connection.send(replyHeader(xid, ZXID, ZNONODE).frame()),
     );
     client = new ZkClient({
       servers: `127.0.0.1:${server.port}`,

@@ -46,6 +46,11 @@ export class FakeConnection {
     this.socket.write(Buffer.concat(frames));
   }
 
+  /** Sends, then hangs up: the client reads what was sent, then the end of the connection. */
+  end(...frames: Buffer[]): void {
+    this.socket.end(Buffer.concat(frames));
+  }
+
   /** Cuts the connection, as a server that went away. */
   drop(): void {
     this.socket.destroy();
