@@ -236,17 +236,19 @@ describe('a zk: target', () => {
   });
 
   it('sends few calls to a slow instance with the leastLoaded balancer', async () => {
-    const fleet = await startFleet([{}, {}, { delayMs: 50 }]);
+    const fleet = await startFleet([{}, {}, { delayMs: 100 }]);
     const g = open(`zk://${fleet.path}`, zkChannelOptions({ balancer: 'leastLoaded' }));
     await warmUp(g, ['s0', 's1', 's2']);
-    const load = callInLoops(g, 8);
+    const load = callInLoops(g, 4);
 
-    await waitFor(() => load.replies.length >= 400, { timeoutMs: 15_000 });
+    await waitFor(() => load.replies.length >= 300, { timeoutMs: 15_000 });
     await load.stop();
 
+    // In turn it would take a third. How few depends on how slow the others are, which a busy
+    // machine changes: a bound, not a figure.
     expect(load.failures).toEqual([]);
     const slow = countByServer(load.replies).s2 ?? 0;
-    expect(slow / load.replies.length).toBeLessThan(0.1);
+    expect(slow / load.replies.length).toBeLessThan(0.15);
   });
 });
 
