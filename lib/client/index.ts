@@ -8,6 +8,7 @@ export {
 export * from './errors/zk-operation.errors.js';
 export { ZkProtocolError } from './errors/zk-protocol.error.js';
 export type { Unsubscribe } from './listeners.js';
+export { checkNumber, checkTimerMs, MAX_TIMER_MS } from './option-checks.js';
 export { PROTECTED_PREFIX } from './protected-nodes.js';
 export { ZkAcls } from './zk-acls.js';
 export { ZkClient } from './zk-client.js';

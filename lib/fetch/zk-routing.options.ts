@@ -1,5 +1,5 @@
-import { consoleLogger, type ZkClient, type ZkLogger } from '../client/index.js';
-import { checkTimerMs, validateZnodePath, type ZkEndpointerConfig } from '../sd/index.js';
+import { checkTimerMs, consoleLogger, type ZkClient, type ZkLogger } from '../client/index.js';
+import { validateZnodePath, type ZkEndpointerConfig } from '../sd/index.js';
 
 /** How the requests to one host name are sent: its service path, and the endpointer's options. */
 export interface ZkHostOptions {

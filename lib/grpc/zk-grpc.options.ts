@@ -1,8 +1,7 @@
 import type { ServiceConfig, status } from '@grpc/grpc-js';
+import { checkNumber, checkTimerMs } from '../client/index.js';
 import {
   type BalancerName,
-  checkNumber,
-  checkTimerMs,
   type OutlierDetectionOptions,
   resolveOutlierDetection,
   type ZonePreferenceOptions,

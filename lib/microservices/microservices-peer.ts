@@ -1,36 +1,15 @@
 import { createRequire } from 'node:module';
 import type * as Microservices from '@nestjs/microservices';
-
-const PACKAGE = '@nestjs/microservices';
+import { requireOptionalPeer } from '../client/optional-peer.js';
 
 /**
  * `@nestjs/microservices`, an optional peer dependency, loaded when
- * `nestjs-zk-discovery/microservices` is loaded; without it, loading fails with an error saying
- * `npm install @nestjs/microservices`. Loaded with `require` (Node 20.19+ requires ES modules)
- * rather than a top-level `await import()`, so that CommonJS apps can `require` this entry.
+ * `nestjs-zk-discovery/microservices` is loaded (missing, loading fails saying
+ * `npm install @nestjs/microservices`). Required rather than imported, so that CommonJS apps can
+ * `require` this entry.
  */
-export const microservices: typeof Microservices = loadPeer(createRequire(import.meta.url));
-
-function loadPeer(require: (id: string) => unknown): typeof Microservices {
-  try {
-    return require(PACKAGE) as typeof Microservices;
-  } catch (error) {
-    throw isMissing(error)
-      ? new Error(
-          `nestjs-zk-discovery/microservices needs the package ${PACKAGE}, which is not ` +
-            `installed. Install it beside nestjs-zk-discovery: npm install ${PACKAGE}`,
-          { cause: error },
-        )
-      : error;
-  }
-}
-
-/** The package itself is missing (not one of its own dependencies: a broken install says so). */
-function isMissing(error: unknown): boolean {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  return (
-    (code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND') &&
-    error instanceof Error &&
-    (error.message.includes(`'${PACKAGE}'`) || error.message.includes(`'${PACKAGE}/`))
-  );
-}
+export const microservices: typeof Microservices = requireOptionalPeer(
+  '@nestjs/microservices',
+  'nestjs-zk-discovery/microservices',
+  createRequire(import.meta.url),
+);

@@ -1,7 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
 import type { TcpClientOptions, Transport } from '@nestjs/microservices';
-import type { ZkClient } from '../client/index.js';
-import { checkTimerMs, type ZkEndpointerConfig } from '../sd/index.js';
+import { checkTimerMs, type ZkClient } from '../client/index.js';
+import type { ZkEndpointerConfig } from '../sd/index.js';
 import { isTransportFailure } from './transport-failure.js';
 
 /** What a `ZkClientProxy` is made with (`new ZkClientProxy(options)`, or `customClass` options). */

@@ -1,5 +1,3 @@
-// For the integrations beside lib/nest, which import the client and sd through these barrels.
-export { checkNumber, checkTimerMs } from '../client/option-checks.js';
 export {
   BACKOFF_DEFAULTS,
   type BackoffFunction,
@@ -41,6 +39,7 @@ export {
   type HttpEndpointFactoryOptions,
   httpEndpointFactory,
 } from './http/http-endpoint.factory.js';
+export { baseUrlOf } from './http/instance-base-url.js';
 export { Instancer, type InstancerOptions } from './instancer/instancer.js';
 export { InstancerLease, leaseInstancer } from './instancer/instancer-registry.js';
 export type { Balancer } from './lb/balancer.js';

@@ -4,13 +4,13 @@ import { NestFactory } from '@nestjs/core';
 import { HealthCheckService, TerminusModule } from '@nestjs/terminus';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ZkClient } from '../../lib/client/index.js';
+import { importOptionalPeer } from '../../lib/client/optional-peer.js';
 import {
   ZkDiscoveryModule,
   type ZkDiscoveryModuleOptions,
   ZkDiscoveryService,
 } from '../../lib/index.js';
 import { OptionalPeerMissingError, ZkHealthIndicator } from '../../lib/nest/health/index.js';
-import { importOptionalPeer } from '../../lib/nest/health/optional-peer.js';
 import { uniqueRoot } from '../support/unique-root.js';
 import { waitFor } from '../support/wait-for.js';
 

@@ -3,7 +3,7 @@
  * Needs `@nestjs/terminus` (an optional peer dependency): importing this subpath without it fails
  * with an error saying `npm install @nestjs/terminus`.
  */
-export { OptionalPeerMissingError } from './optional-peer.js';
+export { OptionalPeerMissingError } from '../../client/optional-peer.js';
 export {
   type ZkHealthCheckOptions,
   ZkHealthIndicator,

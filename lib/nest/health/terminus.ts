@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type * as Terminus from '@nestjs/terminus';
-import { requireOptionalPeer } from './optional-peer.js';
+import { requireOptionalPeer } from '../../client/optional-peer.js';
 
 /**
  * `@nestjs/terminus`, an optional peer dependency, loaded when `nestjs-zk-discovery/health` is

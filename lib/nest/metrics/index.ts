@@ -1,4 +1,4 @@
-export { OptionalPeerMissingError } from '../health/optional-peer.js';
+export { OptionalPeerMissingError } from '../../client/optional-peer.js';
 export { ZK_DISCOVERY_METRICS, ZkDiscoveryMetrics } from './zk-discovery.metrics.js';
 export {
   METRICS_DEFAULTS,

@@ -1,5 +1,5 @@
 import type * as PromClient from 'prom-client';
-import { importOptionalPeer } from '../health/optional-peer.js';
+import { importOptionalPeer } from '../../client/optional-peer.js';
 
 /** The `prom-client` module. */
 export type PromClientModule = typeof PromClient;
