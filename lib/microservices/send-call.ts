@@ -1,4 +1,5 @@
 import type { Subscriber, Subscription } from 'rxjs';
+import type { RetryContext } from '../sd/index.js';
 import type { InstanceClient } from './instance-client.js';
 
 /** How an attempt that reached its instance ended: answered, or the instance sent an error back. */
@@ -55,9 +56,9 @@ export class SendCall<T> {
   /**
    * One attempt: resolves at the instance's first answer (relayed with the rest of its answers) or
    * with the error it sent back; rejects on a transport failure before any answer, which `retry`
-   * takes to another instance. `signal` is aborted when the call's budget is spent.
+   * takes to another instance. `context.stopped` once the call's budget is spent.
    */
-  attempt(client: InstanceClient, signal: AbortSignal): Promise<Outcome> {
+  attempt(client: InstanceClient, context: RetryContext): Promise<Outcome> {
     if (this.cancelled) return Promise.reject(this.cancelled);
     const { timeoutMs, isTransportFailure } = this.settings;
     return new Promise<Outcome>((resolve, reject) => {
@@ -78,8 +79,8 @@ export class SendCall<T> {
       };
       const answer = (outcome: Outcome): boolean => {
         // Too late: the call gave up on this attempt (budget spent) and failed already.
-        if (signal.aborted) {
-          fail(signal.reason);
+        if (context.stopped) {
+          fail(context.signal.reason);
           return false;
         }
         settle();

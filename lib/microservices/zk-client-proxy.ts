@@ -149,7 +149,7 @@ export class ZkClientProxy extends microservices.ClientProxy<TcpEvents, ZkClient
       this.calls.add(stop);
       this.whenRead((endpointer) =>
         endpointer
-          .call((client, { signal }) => call.attempt(client, signal))
+          .call((client, context) => call.attempt(client, context))
           .then(
             (outcome) => {
               if (!outcome.answered) subscriber.error(outcome.error);

@@ -14,7 +14,7 @@ import { leastLoaded } from './lb/least-loaded.balancer.js';
 import { resolveOutlierDetection } from './lb/outlier-detection.options.js';
 import { type EjectedInstance, OutlierDetector } from './lb/outlier-detector.js';
 import { random } from './lb/random.balancer.js';
-import { defaultShouldRetry, type RetryCallOptions, retry } from './lb/retry.js';
+import { defaultShouldRetry, type RetryCallOptions, type RetryContext, retry } from './lb/retry.js';
 import { roundRobin } from './lb/round-robin.balancer.js';
 import { ZonePreference, type ZoneRouting } from './lb/zone-preference.js';
 import { checkZkEndpointerConfig, type ZkEndpointerConfig } from './zk-endpointer.options.js';
@@ -23,11 +23,8 @@ export type { BalancerName, ZkEndpointerConfig } from './zk-endpointer.options.j
 
 import type { InstancerSnapshot, ServiceInstance } from './service-instance.js';
 
-/** Per-call context handed to `call()`'s function. */
-export interface CallContext {
-  attempt: number;
-  signal: AbortSignal;
-}
+/** Per-call context handed to `call()`'s function: the attempt's number, signal and stop. */
+export type CallContext = RetryContext;
 
 /**
  * What `@InjectEndpointer(path)` gives a provider: the live endpoints of the instances registered

@@ -42,9 +42,14 @@ export interface RetryContext {
   readonly attempt: number;
   /**
    * Aborted when the call's time budget runs out or the caller cancels: pass it to `fetch` or
-   * whatever the attempt waits on. It is not aborted after a success.
+   * whatever the attempt waits on. It is not aborted after a success. Made when first read.
    */
   readonly signal: AbortSignal;
+  /**
+   * True once the call stopped (budget spent, or cancelled): whatever the attempt gets now comes
+   * too late. The same as `signal.aborted`, without making a signal.
+   */
+  readonly stopped: boolean;
 }
 
 /** One attempt of a call on one endpoint. */
@@ -170,13 +175,18 @@ async function execute<E, T>(
     });
   if (outer?.aborted) throw fail('cancelled');
 
-  const controller = new AbortController();
-  const { signal } = controller;
+  // The call's stop: its reason once the budget ran out or the caller cancelled. The attempts'
+  // AbortSignal is made only when an attempt asks for it (`context.signal`): an AbortController
+  // costs microseconds, which a call whose function never reads it should not pay.
+  const stopped: Stopped = { reason: undefined, is: false, controller: undefined };
   const stoppedBy = (): RetryStopReason => (outer?.aborted ? 'cancelled' : 'budget-spent');
-  // The attempt in flight, to fail at once when the call stops (see `settleOrStop`).
+  // The attempt in flight (or the backoff wait), to end at once when the call stops.
   const inFlight: InFlight = { reject: undefined };
   const stop = (reason: unknown) => {
-    controller.abort(reason);
+    if (stopped.is) return;
+    stopped.is = true;
+    stopped.reason = reason;
+    stopped.controller?.abort(reason);
     inFlight.reject?.(reason);
   };
   const onOuterAbort = () => stop(outer?.reason);
@@ -208,13 +218,17 @@ async function execute<E, T>(
         }
         previous = { endpoint };
         observer?.started(endpoint);
-        const settled = settleOrStop(invoke(call, endpoint, { attempt, signal }), signal, inFlight);
+        const settled = settleOrStop(
+          invoke(call, endpoint, context(attempt, stopped)),
+          stopped,
+          inFlight,
+        );
         return await (observer ? observed(settled, endpoint, observer) : settled);
       } catch (caught) {
         error = caught;
       }
       errors.push(error);
-      if (signal.aborted) throw fail(stoppedBy());
+      if (stopped.is) throw fail(stoppedBy());
       if (!(error instanceof NoEndpointsError) && !shouldRetry(error, attempt)) {
         throw fail('not-retryable');
       }
@@ -222,8 +236,8 @@ async function execute<E, T>(
       const wait = backoff(attempt);
       // The next attempt could not start within the budget: say so now rather than idle until then.
       if (Date.now() + wait >= deadline) throw fail('budget-spent');
-      await sleep(wait, signal);
-      if (signal.aborted) throw fail(stoppedBy());
+      await sleep(wait, inFlight);
+      if (stopped.is) throw fail(stoppedBy());
     }
   } finally {
     clearTimeout(budgetTimer);
@@ -282,9 +296,33 @@ function invoke<E, T>(call: RetryCall<E, T>, endpoint: E, context: RetryContext)
   }
 }
 
-/** Where the call's `stop` finds the attempt in flight. */
+/** Where the call's `stop` finds the attempt in flight, or the wait before the next one. */
 interface InFlight {
   reject: ((reason: unknown) => void) | undefined;
+}
+
+/** Whether, and why, the call stopped; the attempts' controller once one asked for a signal. */
+interface Stopped {
+  is: boolean;
+  reason: unknown;
+  controller: AbortController | undefined;
+}
+
+/** An attempt's context, its `signal` made on first read (aborted already if the call stopped). */
+function context(attempt: number, stopped: Stopped): RetryContext {
+  return {
+    attempt,
+    get stopped(): boolean {
+      return stopped.is;
+    },
+    get signal(): AbortSignal {
+      if (!stopped.controller) {
+        stopped.controller = new AbortController();
+        if (stopped.is) stopped.controller.abort(stopped.reason);
+      }
+      return stopped.controller.signal;
+    },
+  };
 }
 
 /**
@@ -292,10 +330,10 @@ interface InFlight {
  * caller cancelled), whether or not the attempt heeds its signal. The call's `stop` rejects it
  * through `inFlight`: no listener is added to the signal per attempt.
  */
-function settleOrStop<T>(promise: Promise<T>, signal: AbortSignal, inFlight: InFlight): Promise<T> {
-  if (signal.aborted) {
+function settleOrStop<T>(promise: Promise<T>, stopped: Stopped, inFlight: InFlight): Promise<T> {
+  if (stopped.is) {
     promise.catch(() => {});
-    return Promise.reject(signal.reason);
+    return Promise.reject(stopped.reason);
   }
   return new Promise<T>((resolve, reject) => {
     inFlight.reject = reject;
@@ -312,16 +350,16 @@ function settleOrStop<T>(promise: Promise<T>, signal: AbortSignal, inFlight: InF
   });
 }
 
-/** Resolves after `ms`, or as soon as `signal` aborts; leaves no timer or listener behind. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+/** Resolves after `ms`, or as soon as the call stops (through `inFlight`); leaves no timer. */
+function sleep(ms: number, inFlight: InFlight): Promise<void> {
   return new Promise<void>((resolve) => {
     const done = () => {
       clearTimeout(timer);
-      signal.removeEventListener('abort', done);
+      inFlight.reject = undefined;
       resolve();
     };
     const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
+    inFlight.reject = done;
   });
 }
 
