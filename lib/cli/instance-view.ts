@@ -1,5 +1,5 @@
-import type { ReadFormat } from '../sd/formats/instance-format.js';
 import { instanceStatus } from '../sd/formats/instance-status.js';
+import type { ReadFormat } from '../sd/instance-format.js';
 import type { NamedPort, ServiceInstance } from '../sd/service-instance.js';
 
 /** One instance as the CLI prints it (also its JSON shape): no undefined, only null. */

@@ -4,7 +4,6 @@ import { type ConnectingClient, reportSlowConnect, waitForSession } from './firs
 import type { Unsubscribe } from './listeners.js';
 import { whenOnlyZooKeeperRemains } from './process-idle.js';
 import { createProtectedEphemeralSequential, ensurePath } from './protected-nodes.js';
-import type { MultiResult } from './protocol/records.js';
 import {
   type ResolvedZkClientOptions,
   resolveZkClientOptions,
@@ -23,7 +22,7 @@ import type {
   ZkWatcher,
 } from './zk-client.types.js';
 import { type ZkAclEntry, ZkCodes, type ZkStat } from './zk-codes.js';
-import type { ZkCreated } from './zk-handle.js';
+import type { MultiResult, ZkCreated } from './zk-handle.js';
 import { fromMultiResults, toBuffer, toMultiOps } from './zk-multi.js';
 import { ZkRequests } from './zk-requests.js';
 import { serverAddresses, type ZkServerAddress } from './zk-server-address.js';

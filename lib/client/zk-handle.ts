@@ -1,4 +1,3 @@
-import type { MultiOp, MultiResult } from './protocol/records.js';
 import type { ZkAddWatchMode, ZkClientInfo } from './zk-client.types.js';
 import type { ZkAclEntry, ZkStat } from './zk-codes.js';
 
@@ -77,3 +76,45 @@ export interface ZkHandle {
   /** Closes the handle once (its session ends: ephemeral nodes go at once); later calls do nothing. */
   close(): void;
 }
+
+// The records of a `multi`, as every transport takes and gives them.
+
+export interface CreateOp {
+  type: 'create';
+  path: string;
+  data: Buffer;
+  acl: readonly ZkAclEntry[];
+  flags: number;
+  /** For TTL modes: ms after which the node, once childless, is removed. */
+  ttl?: number;
+}
+
+export interface DeleteOp {
+  type: 'delete';
+  path: string;
+  version: number;
+}
+
+export interface SetDataOp {
+  type: 'setData';
+  path: string;
+  data: Buffer;
+  version: number;
+}
+
+export interface CheckOp {
+  type: 'check';
+  path: string;
+  version: number;
+}
+
+/** One operation of a `multi` transaction. */
+export type MultiOp = CreateOp | DeleteOp | SetDataOp | CheckOp;
+
+/** The result of one operation of a `multi`. */
+export type MultiResult =
+  | { type: 'create'; path: string; stat?: ZkStat }
+  | { type: 'delete' }
+  | { type: 'setData'; stat: ZkStat }
+  | { type: 'check' }
+  | { type: 'error'; err: number };

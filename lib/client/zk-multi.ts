@@ -1,11 +1,11 @@
 import { createFlags, ttlFor } from './create-flags.js';
 import { errorFromCode } from './error-codes.js';
 import type { ZkError } from './errors/zk.error.js';
-import type { MultiOp, MultiResult } from './protocol/records.js';
 import { ZkAcls } from './zk-acls.js';
 import type { ZkMultiOp, ZkMultiResult } from './zk-client.types.js';
 import type { ZkAclEntry } from './zk-codes.js';
 import { ZkCodes } from './zk-codes.js';
+import type { MultiOp, MultiResult } from './zk-handle.js';
 
 /**
  * A `multi` transaction failed: nothing of it was applied. `failedIndex` is the operation that

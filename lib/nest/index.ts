@@ -2,7 +2,6 @@
 
 export { getEndpointerToken, InjectEndpointer } from './inject-endpointer.js';
 export { ZkDiscoveryMetrics } from './metrics/zk-discovery.metrics.js';
-export type { ZkDiscoveryMetricsOptions } from './metrics/zk-discovery-metrics.options.js';
 export type { AppRegistrationState, OutOfService } from './registration-availability.js';
 export { getZkClientToken, InjectZkClient } from './zk-discovery.decorators.js';
 export { ZkDiscoveryExceptionFilter } from './zk-discovery.exception-filter.js';
@@ -17,3 +16,4 @@ export type {
   ZkRegistrationOptions,
 } from './zk-discovery.options.js';
 export { ZkDiscoveryService, type ZkSessionStatus } from './zk-discovery.service.js';
+export type { ZkDiscoveryMetricsOptions } from './zk-discovery-metrics.options.js';

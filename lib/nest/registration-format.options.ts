@@ -1,15 +1,11 @@
 import { SPRING_ONLY_FIELDS } from '../sd/formats/curator-registration.js';
 import {
-  INSTANCE_FORMATS,
-  type InstanceFormat,
-  READ_ONLY_FORMATS,
-} from '../sd/formats/instance-format.js';
-import {
   type InstanceTraits,
   metadataTraitsProblem,
   traitsProblem,
 } from '../sd/formats/instance-traits.js';
 import { isValidSpringStatus, metadataProblem } from '../sd/formats/spring.format.js';
+import { INSTANCE_FORMATS, type InstanceFormat, READ_ONLY_FORMATS } from '../sd/instance-format.js';
 import { invalidOption } from './zk-discovery.messages.js';
 import type { ZkRegistrationOptions } from './zk-discovery.options.js';
 

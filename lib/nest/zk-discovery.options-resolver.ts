@@ -9,10 +9,6 @@ import {
 import { validateServiceName, validateZnodePath } from '../sd/service-validation.js';
 import { checkZkEndpointerConfig } from '../sd/zk-endpointer.options.js';
 import {
-  type ResolvedZkDiscoveryMetricsOptions,
-  resolveMetricsOptions,
-} from './metrics/zk-discovery-metrics.options.js';
-import {
   REGISTRATION_FORMAT_DEFAULTS,
   type RegistrationFormat,
   resolveRegistrationFormat,
@@ -25,6 +21,10 @@ import type {
   ZkEndpointerOptions,
   ZkRegistrationOptions,
 } from './zk-discovery.options.js';
+import {
+  type ResolvedZkDiscoveryMetricsOptions,
+  resolveMetricsOptions,
+} from './zk-discovery-metrics.options.js';
 
 export interface ResolvedRegistration
   extends Required<

@@ -6,11 +6,11 @@ import type {
   Type,
 } from '@nestjs/common';
 import type { ZkClientOptions } from '../client/zk-client.options.js';
-import type { InstanceFormat } from '../sd/formats/instance-format.js';
 import type { AdvertisedAddress } from '../sd/formats/registration-in-format.js';
+import type { InstanceFormat } from '../sd/instance-format.js';
 import type { RegistrationHealthOptions } from '../sd/registrar/health-gate.js';
 import type { ZkEndpointerConfig } from '../sd/zk-endpointer.options.js';
-import type { ZkDiscoveryMetricsOptions } from './metrics/zk-discovery-metrics.options.js';
+import type { ZkDiscoveryMetricsOptions } from './zk-discovery-metrics.options.js';
 
 /** When the app registers itself. */
 export type RegistrationMode =

@@ -84,7 +84,6 @@ export {
   Registrar,
   type RegistrarOptions,
   type RegistrationState,
-  type ServiceRegistration,
 } from './registrar/registrar.js';
 export type {
   InstancerSnapshot,
@@ -92,6 +91,7 @@ export type {
   NamedPort,
   ServiceInstance,
 } from './service-instance.js';
+export type { ServiceRegistration } from './service-registration.js';
 export { MAX_NODE_DATA_BYTES, validateZnodePath } from './service-validation.js';
 export {
   type BalancerName,

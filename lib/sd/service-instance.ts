@@ -1,5 +1,5 @@
 import type { Unsubscribe } from '../client/listeners.js';
-import type { ReadFormat } from './formats/instance-format.js';
+import type { ReadFormat } from './instance-format.js';
 
 /**
  * One registered instance of a service, decoded from its znode. The same shape whatever wrote it,

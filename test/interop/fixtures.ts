@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CuratorRegistrationSpec } from '../../lib/sd/formats/curator-registration.js';
-import type { ReadFormat } from '../../lib/sd/formats/instance-format.js';
+import type { ReadFormat } from '../../lib/sd/instance-format.js';
 import type { NamedPort } from '../../lib/sd/service-instance.js';
 
 /** The decoded fields a read fixture expects. */

@@ -4,8 +4,8 @@ import { InvalidServiceError } from '../../lib/sd/errors/invalid-service.error.j
 import { curatorRegistration } from '../../lib/sd/formats/curator-registration.js';
 import { detectInstanceFormat } from '../../lib/sd/formats/detect-instance-format.js';
 import { decodeInstance, instanceDecoder } from '../../lib/sd/formats/instance-decoder.js';
-import { READ_FORMATS } from '../../lib/sd/formats/instance-format.js';
 import { registrationInFormat } from '../../lib/sd/formats/registration-in-format.js';
+import { READ_FORMATS } from '../../lib/sd/instance-format.js';
 import { bytesOf, describedFields, readCases, writeFixtures } from './fixtures.js';
 
 const includeNotUp = instanceDecoder({ includeNotUp: true });

@@ -1,4 +1,4 @@
-import type { ZkServerDiagnosis } from '../zk-server-diagnosis.js';
+import type { ZkServerDiagnosis } from '../zk-server-diagnosis.types.js';
 import { ZkError } from './zk.error.js';
 
 /** Why no session came: the subclass says it too. */

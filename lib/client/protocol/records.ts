@@ -1,6 +1,7 @@
 import { ZkProtocolError } from '../errors/zk-protocol.error.js';
 import type { ZkClientInfo } from '../zk-client.types.js';
 import type { ZkAclEntry, ZkStat } from '../zk-codes.js';
+import type { CheckOp, CreateOp, DeleteOp, MultiOp, MultiResult, SetDataOp } from '../zk-handle.js';
 import type { JuteReader } from './jute-reader.js';
 import type { JuteWriter } from './jute-writer.js';
 import { OpCode } from './protocol.constants.js';
@@ -107,38 +108,6 @@ export function readWatcherEvent(reader: JuteReader): WatcherEvent {
 }
 
 /** A create as `CreateRequest` or `CreateTTLRequest` (with `ttl`). */
-export interface CreateOp {
-  type: 'create';
-  path: string;
-  data: Buffer;
-  acl: readonly ZkAclEntry[];
-  flags: number;
-  /** For TTL modes: ms after which the node, once childless, is removed. */
-  ttl?: number;
-}
-
-export interface DeleteOp {
-  type: 'delete';
-  path: string;
-  version: number;
-}
-
-export interface SetDataOp {
-  type: 'setData';
-  path: string;
-  data: Buffer;
-  version: number;
-}
-
-export interface CheckOp {
-  type: 'check';
-  path: string;
-  version: number;
-}
-
-/** One operation of a `multi` transaction. */
-export type MultiOp = CreateOp | DeleteOp | SetDataOp | CheckOp;
-
 /** The op code a create is sent with: create2 (the stat comes back), container or TTL. */
 export function createOpCode(op: CreateOp, containerFlag: number): number {
   if (op.ttl !== undefined) return OpCode.createTTL;
@@ -193,14 +162,6 @@ export function writeSetWatches2(writer: JuteWriter, request: SetWatches2): void
 function writeUstring(writer: JuteWriter, value: string): void {
   writer.ustring(value);
 }
-
-/** The result of one operation of a `multi`. */
-export type MultiResult =
-  | { type: 'create'; path: string; stat?: ZkStat }
-  | { type: 'delete' }
-  | { type: 'setData'; stat: ZkStat }
-  | { type: 'check' }
-  | { type: 'error'; err: number };
 
 /** `MultiResponse`: `MultiHeader`s, each followed by its result, ended by a `done` header. */
 export function readMultiResponse(reader: JuteReader): MultiResult[] {

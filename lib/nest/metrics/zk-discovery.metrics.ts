@@ -5,8 +5,8 @@ import type { ZkEndpointer } from '../../sd/zk-endpointer.js';
 import { ZK_DISCOVERY_OPTIONS } from '../zk-discovery.constants.js';
 import type { ResolvedZkDiscoveryOptions } from '../zk-discovery.options-resolver.js';
 import { ZkDiscoveryService } from '../zk-discovery.service.js';
+import type { ZkMetricsRegistry } from '../zk-discovery-metrics.options.js';
 import { loadPromClient, type PromClientModule } from './prom-client.js';
-import type { ZkMetricsRegistry } from './zk-discovery-metrics.options.js';
 
 /** Reads a number from one path's endpointer. */
 type Read = (endpointer: ZkEndpointer<unknown>) => number;

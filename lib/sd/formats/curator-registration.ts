@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { InvalidServiceError } from '../errors/invalid-service.error.js';
-import type { ServiceRegistration } from '../registrar/registrar.js';
+import type { ServiceRegistration } from '../service-registration.js';
 import { encodeCuratorInstance } from './curator.format.js';
 import { curatorNodeFormat } from './curator-node.format.js';
 import type { InstanceNodeFormat } from './instance-node-format.js';

@@ -1,4 +1,11 @@
 export {
+  INSTANCE_FORMATS,
+  type InstanceFormat,
+  READ_FORMATS,
+  READ_ONLY_FORMATS,
+  type ReadFormat,
+} from '../instance-format.js';
+export {
   CURATOR_FIELDS,
   type CuratorInstanceData,
   type CuratorPayload,
@@ -24,13 +31,6 @@ export {
 } from './dubbo.format.js';
 export { decodeFinagleMember, isFinagleServersetJson } from './finagle.format.js';
 export { goKitNodeFormat } from './gokit.format.js';
-export {
-  INSTANCE_FORMATS,
-  type InstanceFormat,
-  READ_FORMATS,
-  READ_ONLY_FORMATS,
-  type ReadFormat,
-} from './instance-format.js';
 export type { InstanceNodeAcls, InstanceNodeFormat } from './instance-node-format.js';
 export { instanceStatus, isTakingTraffic } from './instance-status.js';
 export { type InstanceTraits, MAX_WEIGHT } from './instance-traits.js';

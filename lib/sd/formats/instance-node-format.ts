@@ -1,7 +1,7 @@
 import type { ZkClient } from '../../client/zk-client.js';
 import type { ZkMultiOp } from '../../client/zk-client.types.js';
 import type { ZkAclEntry } from '../../client/zk-codes.js';
-import type { InstanceFormat } from './instance-format.js';
+import type { InstanceFormat } from '../instance-format.js';
 
 /** ACLs of the nodes a registration creates; undefined means the client's `acl` option. */
 export interface InstanceNodeAcls {

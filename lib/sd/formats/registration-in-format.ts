@@ -1,7 +1,7 @@
 import { InvalidServiceError } from '../errors/invalid-service.error.js';
-import type { ServiceRegistration } from '../registrar/registrar.js';
+import { INSTANCE_FORMATS, type InstanceFormat, READ_ONLY_FORMATS } from '../instance-format.js';
+import type { ServiceRegistration } from '../service-registration.js';
 import { curatorRegistration } from './curator-registration.js';
-import { INSTANCE_FORMATS, type InstanceFormat, READ_ONLY_FORMATS } from './instance-format.js';
 import type { InstanceNodeFormat } from './instance-node-format.js';
 import type { InstanceTraits } from './instance-traits.js';
 

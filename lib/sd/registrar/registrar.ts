@@ -14,18 +14,9 @@ import {
 import { goKitNodeFormat } from '../formats/gokit.format.js';
 import { instanceDecoder } from '../formats/instance-decoder.js';
 import type { InstanceNodeFormat } from '../formats/instance-node-format.js';
+import type { ServiceRegistration } from '../service-registration.js';
 import { validateNodeData, validateServiceName, validateZnodePath } from '../service-validation.js';
 import { replaceInstanceNode } from './instance-node-replacement.js';
-
-/** go-kit's `zk.Service`: instances of `name` live under `path/name`. */
-export interface ServiceRegistration {
-  /** Parent of the service node, e.g. `/services/hello`. */
-  path: string;
-  /** The service node under `path`, e.g. `abc`: instances are `path/name/_c_<guid>-<seq>`. */
-  name: string;
-  /** The instance's data, conventionally its base URL (`http://10.0.0.5:8080`). */
-  data: Buffer | string;
-}
 
 export interface RegistrarOptions {
   /** @default a logger printing warnings and errors to the console */

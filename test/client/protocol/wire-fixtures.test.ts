@@ -7,7 +7,6 @@ import {
 } from '../../../lib/client/protocol/protocol.constants.js';
 import { ProtocolHandle } from '../../../lib/client/protocol/protocol-handle.js';
 import {
-  type MultiResult,
   readAcl,
   readClientInfo,
   readConnectResponse,
@@ -26,7 +25,12 @@ import {
   ZkSessionStates,
   type ZkStat,
 } from '../../../lib/client/zk-codes.js';
-import type { Complete, ZkHandleEvents, ZkNodeEvent } from '../../../lib/client/zk-handle.js';
+import type {
+  Complete,
+  MultiResult,
+  ZkHandleEvents,
+  ZkNodeEvent,
+} from '../../../lib/client/zk-handle.js';
 import type { ZkLogger } from '../../../lib/client/zk-logger.js';
 import { fromMultiResults, toMultiOps, ZkMultiError } from '../../../lib/client/zk-multi.js';
 import { type FakeConnection, FakeZooKeeper } from './fake-zookeeper.js';
