@@ -1,25 +1,10 @@
-import { type ChildProcess, fork } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { freePorts } from '../../lib/testing/index.js';
-import { nextMessage } from '../support/child-processes.js';
 import { count, ms, ratio, table, verdict } from '../support/format.js';
-import { smoke } from '../support/smoke.js';
-import { median, quantile } from '../support/stats.js';
+import { LOAD, type LoadRun, medianRun, runLoadProcess } from '../support/load-runs.js';
 
-const e2eDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'e2e');
-const CONCURRENCY = 16;
-const WARMUP_MS = smoke(1_500, 200);
-const DURATION_MS = smoke(5_000, 500);
-const RUNS = smoke(3, 1);
+const { concurrency: CONCURRENCY, warmupMs: WARMUP_MS, durationMs: DURATION_MS, runs: RUNS } = LOAD;
 /** The throughput goal: the discovery client against the same client on fixed addresses. */
 const GOAL = 0.95;
-
-interface ClientRun {
-  rps: number;
-  p99: number;
-  errors: number;
-}
 
 /** What the end-to-end case hands over: its ZooKeeper, its hello instances, how to start more. */
 export interface ClientRowsContext {
@@ -60,7 +45,7 @@ export async function clientRows(context: ClientRowsContext): Promise<string> {
       targets: [...hellos],
     },
   ] as const;
-  const runs = new Map<string, ClientRun[]>();
+  const runs = new Map<string, LoadRun[]>();
   for (let run = 1; run <= RUNS; run++) {
     for (const pair of pairs) {
       for (const mode of ['fixed', 'discovery'] as const) {
@@ -76,8 +61,8 @@ export async function clientRows(context: ClientRowsContext): Promise<string> {
   const rows: string[][] = [];
   const verdicts: string[] = [];
   for (const pair of pairs) {
-    const fixed = summary(runs.get(`${pair.kind}:fixed`)!);
-    const discovery = summary(runs.get(`${pair.kind}:discovery`)!);
+    const fixed = medianRun(runs.get(`${pair.kind}:fixed`)!);
+    const discovery = medianRun(runs.get(`${pair.kind}:discovery`)!);
     for (const [label, s] of [
       [pair.fixed, fixed],
       [pair.discovery, discovery],
@@ -112,30 +97,11 @@ export async function clientRows(context: ClientRowsContext): Promise<string> {
   ].join('\n');
 }
 
-function summary(runs: readonly ClientRun[]): ClientRun {
-  return {
-    rps: median(runs.map((r) => r.rps)),
-    p99: median(runs.map((r) => r.p99)),
-    errors: runs.reduce((sum, r) => sum + r.errors, 0),
-  };
-}
-
-async function load(
+function load(
   kind: string,
   mode: string,
   servers: string,
   targets: readonly string[],
-): Promise<ClientRun> {
-  const child: ChildProcess = fork(
-    join(e2eDir, 'client-load-process.js'),
-    [kind, mode, servers, String(CONCURRENCY), String(WARMUP_MS), String(DURATION_MS), ...targets],
-    { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
-  );
-  const result = await nextMessage(child, 'result');
-  const sorted = [...result.latenciesMs].sort((a, b) => a - b);
-  return {
-    rps: result.requests / result.seconds,
-    p99: quantile(sorted, 0.99),
-    errors: result.errors,
-  };
+): Promise<LoadRun> {
+  return runLoadProcess('client-load-process.js', [kind, mode, servers], targets);
 }

@@ -1,26 +1,10 @@
-import { type ChildProcess, fork } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { freePorts } from '../../lib/testing/index.js';
-import { nextMessage } from '../support/child-processes.js';
 import { count, ms, ratio, table, verdict } from '../support/format.js';
-import { smoke } from '../support/smoke.js';
-import { median, quantile } from '../support/stats.js';
+import { LOAD, type LoadRun, medianRun, runLoadProcess } from '../support/load-runs.js';
 
-const e2eDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'e2e');
-const CONCURRENCY = 16;
-const WARMUP_MS = smoke(1_500, 200);
-const DURATION_MS = smoke(5_000, 500);
-const RUNS = smoke(3, 1);
+const { concurrency: CONCURRENCY, warmupMs: WARMUP_MS, durationMs: DURATION_MS, runs: RUNS } = LOAD;
 /** The throughput goal: the zk: client against the same client on fixed addresses. */
 const GOAL = 0.95;
-
-interface GrpcRun {
-  rps: number;
-  p50: number;
-  p99: number;
-  errors: number;
-}
 
 /** What the end-to-end case hands over: its ZooKeeper, and how to start a process of its own. */
 export interface GrpcRowsContext {
@@ -59,16 +43,16 @@ export async function grpcRows(context: GrpcRowsContext): Promise<string> {
   const greeters = await Promise.all(
     ports.map((port) => start('grpc-instance-process.js', [servers, String(port)])),
   );
-  const runs = new Map<string, GrpcRun[]>();
+  const runs = new Map<string, LoadRun[]>();
   for (let run = 1; run <= RUNS; run++) {
     for (const { mode } of MODES) {
       log(`run ${run}/${RUNS}: gRPC, ${mode}`);
       runs.set(mode, [...(runs.get(mode) ?? []), await load(mode, servers, greeters)]);
     }
   }
-  const fixed = summary(runs.get('fixed')!);
+  const fixed = medianRun(runs.get('fixed')!);
   const rows = MODES.map(({ mode, label }) => {
-    const s = summary(runs.get(mode)!);
+    const s = medianRun(runs.get(mode)!);
     return [
       label,
       count(s.rps),
@@ -79,7 +63,7 @@ export async function grpcRows(context: GrpcRowsContext): Promise<string> {
       String(s.errors),
     ];
   });
-  const zk = summary(runs.get('zk')!);
+  const zk = medianRun(runs.get('zk')!);
   const share = zk.rps / fixed.rps;
   return [
     `**gRPC.** A grpc-js Greeter client is its own load generator (its own Node process, ` +
@@ -99,27 +83,6 @@ export async function grpcRows(context: GrpcRowsContext): Promise<string> {
   ].join('\n');
 }
 
-function summary(runs: readonly GrpcRun[]): GrpcRun {
-  return {
-    rps: median(runs.map((r) => r.rps)),
-    p50: median(runs.map((r) => r.p50)),
-    p99: median(runs.map((r) => r.p99)),
-    errors: runs.reduce((sum, r) => sum + r.errors, 0),
-  };
-}
-
-async function load(mode: string, servers: string, targets: readonly string[]): Promise<GrpcRun> {
-  const child: ChildProcess = fork(
-    join(e2eDir, 'grpc-load-process.js'),
-    [mode, servers, String(CONCURRENCY), String(WARMUP_MS), String(DURATION_MS), ...targets],
-    { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
-  );
-  const result = await nextMessage(child, 'result');
-  const sorted = [...result.latenciesMs].sort((a, b) => a - b);
-  return {
-    rps: result.requests / result.seconds,
-    p50: quantile(sorted, 0.5),
-    p99: quantile(sorted, 0.99),
-    errors: result.errors,
-  };
+function load(mode: string, servers: string, targets: readonly string[]): Promise<LoadRun> {
+  return runLoadProcess('grpc-load-process.js', [mode, servers], targets);
 }

@@ -1,26 +1,12 @@
-import { type ChildProcess, fork } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { nextMessage, startE2eProcess, stopProcess } from '../support/child-processes.js';
+import { type ChildProcess } from 'node:child_process';
+import { startE2eProcess, stopProcess } from '../support/child-processes.js';
 import { count, ms, ratio, table } from '../support/format.js';
-import { smoke } from '../support/smoke.js';
-import { median, quantile } from '../support/stats.js';
+import { LOAD, type LoadRun, medianRun, runLoadProcess } from '../support/load-runs.js';
 import type { BenchCase } from './bench-case.js';
 import { clientRows } from './end-to-end-clients.js';
 import { grpcRows } from './end-to-end-grpc.js';
 
-const e2eDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'e2e');
-const CONCURRENCY = 16;
-const WARMUP_MS = smoke(1_500, 200);
-const DURATION_MS = smoke(5_000, 500);
-const RUNS = smoke(3, 1);
-
-interface LoadRun {
-  rps: number;
-  p50: number;
-  p99: number;
-  errors: number;
-}
+const { concurrency: CONCURRENCY, warmupMs: WARMUP_MS, durationMs: DURATION_MS, runs: RUNS } = LOAD;
 
 /**
  * Requests/s and latency through a Nest gateway (sample/02-gateway: `@InjectEndpointer`, round
@@ -64,9 +50,9 @@ export const endToEnd: BenchCase = {
           runs.get(target.label)!.push(await load(target.url));
         }
       }
-      const direct = summary(runs.get(targets[0]!.label)!);
+      const direct = medianRun(runs.get(targets[0]!.label)!);
       const rows = targets.map((target) => {
-        const s = summary(runs.get(target.label)!);
+        const s = medianRun(runs.get(target.label)!);
         return [
           target.label,
           count(s.rps),
@@ -77,9 +63,9 @@ export const endToEnd: BenchCase = {
           String(s.errors),
         ];
       });
-      const fixedSummary = summary(runs.get(targets[1]!.label)!);
-      const byHandSummary = summary(runs.get(targets[2]!.label)!);
-      const discoverySummary = summary(runs.get(targets[3]!.label)!);
+      const fixedSummary = medianRun(runs.get(targets[1]!.label)!);
+      const byHandSummary = medianRun(runs.get(targets[2]!.label)!);
+      const discoverySummary = medianRun(runs.get(targets[3]!.label)!);
       const clients = await clientRows({ servers, hellos, log, start });
       const grpc = await grpcRows({ servers, log, start });
       return [
@@ -118,27 +104,7 @@ export const endToEnd: BenchCase = {
   },
 };
 
-function summary(runs: readonly LoadRun[]): LoadRun {
-  return {
-    rps: median(runs.map((r) => r.rps)),
-    p50: median(runs.map((r) => r.p50)),
-    p99: median(runs.map((r) => r.p99)),
-    errors: runs.reduce((sum, r) => sum + r.errors, 0),
-  };
-}
-
-async function load(url: string): Promise<LoadRun> {
-  const child = fork(
-    join(e2eDir, 'load-process.js'),
-    [url, String(CONCURRENCY), String(WARMUP_MS), String(DURATION_MS)],
-    { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
-  );
-  const result = await nextMessage(child, 'result');
-  const sorted = [...result.latenciesMs].sort((a, b) => a - b);
-  return {
-    rps: result.requests / result.seconds,
-    p50: quantile(sorted, 0.5),
-    p99: quantile(sorted, 0.99),
-    errors: result.errors,
-  };
+/** One run of the HTTP load generator against `url`. */
+function load(url: string): Promise<LoadRun> {
+  return runLoadProcess('load-process.js', [url]);
 }

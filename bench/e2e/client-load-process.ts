@@ -18,7 +18,7 @@ import { ZkDispatcher } from 'nestjs-zk-discovery/fetch';
 import { ZkClientProxy } from 'nestjs-zk-discovery/microservices';
 import { lastValueFrom } from 'rxjs';
 import { Agent, fetch } from 'undici';
-import { tell } from './messages.js';
+import { closedLoop, reportLoad, runLoadGenerator } from './closed-loop.js';
 
 type Call = () => Promise<void>;
 
@@ -122,38 +122,13 @@ async function main(): Promise<void> {
     kind === 'microservices'
       ? await microservicesClient(mode, servers, targets)
       : await fetchClient(mode, servers, targets);
-  const started = performance.now();
-  const measureFrom = started + warmupMs;
-  const measureTo = measureFrom + durationMs;
-  const latencies: number[] = [];
-  let errors = 0;
-  const worker = async () => {
-    while (performance.now() < measureTo) {
-      const sent = performance.now();
-      try {
-        await client.call();
-      } catch {
-        errors++;
-      }
-      const done = performance.now();
-      if (sent >= measureFrom && done <= measureTo) latencies.push(done - sent);
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  await client.close();
-  await tell({
-    type: 'result',
-    requests: latencies.length,
-    errors,
-    seconds: durationMs / 1000,
-    latenciesMs: latencies,
+  const { latencies, errors } = await closedLoop(client.call, {
+    concurrency,
+    warmupMs,
+    durationMs,
   });
+  await client.close();
+  await reportLoad(latencies, errors, durationMs);
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runLoadGenerator(main);

@@ -25,7 +25,7 @@ import {
   HELLO_PROTO,
   type HelloReply,
 } from '../../sample/06-grpc/greeter.contract.js';
-import { tell } from './messages.js';
+import { closedLoop, reportLoad, runLoadGenerator } from './closed-loop.js';
 
 type GreeterClient = {
   SayHello(
@@ -90,40 +90,11 @@ async function main(): Promise<void> {
     );
     if (answered.size < targets.length) await delay(1);
   }
-  const started = performance.now();
-  const measureFrom = started + warmupMs;
-  const measureTo = measureFrom + durationMs;
-  const latencies: number[] = [];
-  let errors = 0;
-  const worker = async () => {
-    while (performance.now() < measureTo) {
-      const sent = performance.now();
-      try {
-        await call();
-      } catch {
-        errors++;
-      }
-      const done = performance.now();
-      if (sent >= measureFrom && done <= measureTo) latencies.push(done - sent);
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  const { latencies, errors } = await closedLoop(call, { concurrency, warmupMs, durationMs });
   greeter.close();
   unregister();
   await zk?.close();
-  await tell({
-    type: 'result',
-    requests: latencies.length,
-    errors,
-    seconds: durationMs / 1000,
-    latenciesMs: latencies,
-  });
+  await reportLoad(latencies, errors, durationMs);
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runLoadGenerator(main);

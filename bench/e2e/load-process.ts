@@ -5,7 +5,7 @@
  * reported.
  */
 import { Agent, request } from 'node:http';
-import { tell } from './messages.js';
+import { closedLoop, reportLoad, runLoadGenerator } from './closed-loop.js';
 
 async function main(): Promise<void> {
   const [url, concurrencyText, warmupText, durationText] = process.argv.slice(2);
@@ -20,51 +20,27 @@ async function main(): Promise<void> {
     throw new Error(`load generator refuses non-loopback target ${target.hostname}`);
   }
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
-  const started = performance.now();
-  const measureFrom = started + warmupMs;
-  const measureTo = measureFrom + durationMs;
-  const latencies: number[] = [];
-  let errors = 0;
+  let failed = 0;
   const once = () =>
     new Promise<void>((resolve) => {
       const req = request(target, { agent, headers: { accept: 'application/json' } }, (res) => {
-        if (res.statusCode !== 200) errors++;
+        if (res.statusCode !== 200) failed++;
         res.resume();
         res.on('end', resolve);
         res.on('error', () => {
-          errors++;
+          failed++;
           resolve();
         });
       });
       req.on('error', () => {
-        errors++;
+        failed++;
         resolve();
       });
       req.end();
     });
-  const worker = async () => {
-    while (performance.now() < measureTo) {
-      const sent = performance.now();
-      await once();
-      const done = performance.now();
-      if (sent >= measureFrom && done <= measureTo) latencies.push(done - sent);
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  const { latencies, errors } = await closedLoop(once, { concurrency, warmupMs, durationMs });
   agent.destroy();
-  await tell({
-    type: 'result',
-    requests: latencies.length,
-    errors,
-    seconds: durationMs / 1000,
-    latenciesMs: latencies,
-  });
+  await reportLoad(latencies, errors + failed, durationMs);
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runLoadGenerator(main);
