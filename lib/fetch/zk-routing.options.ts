@@ -1,28 +1,25 @@
 import { checkTimerMs, consoleLogger, type ZkClient, type ZkLogger } from '../client/index.js';
 import { validateZnodePath, type ZkEndpointerConfig } from '../sd/index.js';
 
-/** How the requests to one host name are sent: its service path, and the endpointer's options. */
-export interface ZkHostOptions {
+/**
+ * How the requests to one host name are sent: its service path, and its endpointer's options
+ * (`ZkEndpointerConfig`'s, with their defaults there); a host's own option overrides the
+ * routing's, which overrides the endpointer's default. `retry` applies to idempotent requests
+ * only, its `timeoutMs` being the budget until the response starts.
+ */
+export interface ZkHostOptions
+  extends Pick<
+    Partial<ZkEndpointerConfig<unknown>>,
+    | 'balancer'
+    | 'retry'
+    | 'outlierDetection'
+    | 'emptySetProtection'
+    | 'zone'
+    | 'port'
+    | 'invalidateOnErrorMs'
+  > {
   /** The service path whose instances serve this host name, e.g. `/services/hello/abc`. Required. */
   path: string;
-  /** `'roundRobin'`, `'random'` or `'leastLoaded'`. @default the routing's, else 'roundRobin' */
-  balancer?: ZkEndpointerConfig<unknown>['balancer'];
-  /**
-   * Retry of an idempotent request: `{ attempts, timeoutMs, backoff, shouldRetry }`, `timeoutMs`
-   * being the budget until the response starts. @default the routing's, else
-   * `{ attempts: 3, timeoutMs: 10000 }`, backoff from 20 ms
-   */
-  retry?: ZkEndpointerConfig<unknown>['retry'];
-  /** Outlier ejection; `false` turns it off. @default the routing's, else on with `OUTLIER_DETECTION_DEFAULTS` */
-  outlierDetection?: ZkEndpointerConfig<unknown>['outlierDetection'];
-  /** Empty-set protection (opt-in). @default the routing's, else false */
-  emptySetProtection?: ZkEndpointerConfig<unknown>['emptySetProtection'];
-  /** Zone-aware picks: the caller's zone, or `{ zone, minHealthyShare }`. @default the routing's, else none */
-  zone?: ZkEndpointerConfig<unknown>['zone'];
-  /** Call the instances on their port of this name (metadata `port.<name>`). @default the main address */
-  port?: string;
-  /** Drop the instances once discovery has failed this long. @default the routing's, else keep them */
-  invalidateOnErrorMs?: number;
   /**
    * How long an attempt waits for the response to start (status and headers); past it the
    * attempt fails, and an idempotent request is sent to another instance. @default the routing's,

@@ -4,8 +4,23 @@ import { checkTimerMs, type ZkClient } from '../client/index.js';
 import type { ZkEndpointerConfig } from '../sd/index.js';
 import { isTransportFailure } from './transport-failure.js';
 
-/** What a `ZkClientProxy` is made with (`new ZkClientProxy(options)`, or `customClass` options). */
-export interface ZkClientProxyOptions {
+/**
+ * What a `ZkClientProxy` is made with (`new ZkClientProxy(options)`, or `customClass` options):
+ * its own options below, and its endpointer's (`ZkEndpointerConfig`'s, with their defaults there;
+ * `retry.timeoutMs` is the whole call's budget, `port` may name e.g. `'tcp'` for an HTTP app that
+ * also serves a microservice).
+ */
+export interface ZkClientProxyOptions
+  extends Pick<
+    Partial<ZkEndpointerConfig<unknown>>,
+    | 'balancer'
+    | 'retry'
+    | 'outlierDetection'
+    | 'emptySetProtection'
+    | 'zone'
+    | 'port'
+    | 'invalidateOnErrorMs'
+  > {
   /**
    * The ZooKeeper client: in Nest, the module's (`@InjectZkClient()`, or `getZkClientToken()` in
    * `inject`). Required.
@@ -42,26 +57,6 @@ export interface ZkClientProxyOptions {
    *   answer (`Connection closed`), no answer within `timeoutMs`
    */
   isTransportFailure?: (error: unknown) => boolean;
-  /** `'roundRobin'`, `'random'` or `'leastLoaded'`. @default 'roundRobin' */
-  balancer?: ZkEndpointerConfig<unknown>['balancer'];
-  /**
-   * Retry of a call: `{ attempts, timeoutMs, backoff, shouldRetry }`; `timeoutMs` is the whole
-   * call's budget. @default `{ attempts: 3, timeoutMs: 10000 }`, backoff from 20 ms
-   */
-  retry?: ZkEndpointerConfig<unknown>['retry'];
-  /** Outlier ejection; `false` turns it off. @default on, with `OUTLIER_DETECTION_DEFAULTS` */
-  outlierDetection?: ZkEndpointerConfig<unknown>['outlierDetection'];
-  /** Empty-set protection (opt-in). @default false */
-  emptySetProtection?: ZkEndpointerConfig<unknown>['emptySetProtection'];
-  /** Zone-aware picks: the caller's zone, or `{ zone, minHealthyShare }`. @default none */
-  zone?: ZkEndpointerConfig<unknown>['zone'];
-  /**
-   * Call each instance on its port of this name (metadata `port.<name>`), e.g. `'tcp'` for an
-   * HTTP app that also serves a microservice. @default undefined: the instance's main address
-   */
-  port?: string;
-  /** Drop the instances once discovery has failed this long. @default keep them */
-  invalidateOnErrorMs?: number;
   /**
    * Where ejections and skipped instances are logged. @default Nest's `Logger` with context
    * `ZkClientProxy`; `false` for none

@@ -58,6 +58,7 @@ export {
 } from './lb/outlier-detection.options.js';
 export { type EjectedInstance, OutlierDetector } from './lb/outlier-detector.js';
 export { random } from './lb/random.balancer.js';
+export { retry } from './lb/retry.js';
 export {
   defaultShouldRetry,
   RETRY_DEFAULTS,
@@ -66,8 +67,7 @@ export {
   type RetryContext,
   type RetryExecutor,
   type RetryOptions,
-  retry,
-} from './lb/retry.js';
+} from './lb/retry.options.js';
 export { roundRobin } from './lb/round-robin.balancer.js';
 export {
   ZONE_PREFERENCE_DEFAULTS,

@@ -7,7 +7,7 @@ import {
   type OutlierDetectionOptions,
   resolveOutlierDetection,
 } from './lb/outlier-detection.options.js';
-import { defaultShouldRetry, type RetryOptions, resolveRetryOptions } from './lb/retry.js';
+import { defaultShouldRetry, type RetryOptions, resolveRetryOptions } from './lb/retry.options.js';
 import { resolveZonePreference, type ZonePreferenceOptions } from './lb/zone-preference.js';
 
 /** The balancers a `ZkEndpointer` (and `@InjectEndpointer`) can be given by name. */

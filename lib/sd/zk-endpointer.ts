@@ -14,7 +14,12 @@ import { leastLoaded } from './lb/least-loaded.balancer.js';
 import { resolveOutlierDetection } from './lb/outlier-detection.options.js';
 import { type EjectedInstance, OutlierDetector } from './lb/outlier-detector.js';
 import { random } from './lb/random.balancer.js';
-import { defaultShouldRetry, type RetryCallOptions, type RetryContext, retry } from './lb/retry.js';
+import { retry } from './lb/retry.js';
+import {
+  defaultShouldRetry,
+  type RetryCallOptions,
+  type RetryContext,
+} from './lb/retry.options.js';
 import { roundRobin } from './lb/round-robin.balancer.js';
 import { ZonePreference, type ZoneRouting } from './lb/zone-preference.js';
 import { checkZkEndpointerConfig, type ZkEndpointerConfig } from './zk-endpointer.options.js';

@@ -5,7 +5,7 @@ import {
   resolveOutlierDetection,
 } from '../../lib/sd/lb/outlier-detection.options.js';
 import { type DetectorClock, OutlierDetector } from '../../lib/sd/lb/outlier-detector.js';
-import { defaultShouldRetry } from '../../lib/sd/lb/retry.js';
+import { defaultShouldRetry } from '../../lib/sd/lb/retry.options.js';
 import type { ServiceInstance } from '../../lib/sd/service-instance.js';
 import { RecordingLogger, testInstance } from '../support/fixed-instance-source.js';
 

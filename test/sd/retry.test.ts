@@ -6,7 +6,8 @@ import { NoEndpointsError } from '../../lib/sd/errors/no-endpoints.error.js';
 import { RetryError } from '../../lib/sd/errors/retry.error.js';
 import type { Balancer } from '../../lib/sd/lb/balancer.js';
 import { random } from '../../lib/sd/lb/random.balancer.js';
-import { defaultShouldRetry, retry } from '../../lib/sd/lb/retry.js';
+import { retry } from '../../lib/sd/lb/retry.js';
+import { defaultShouldRetry } from '../../lib/sd/lb/retry.options.js';
 import { roundRobin } from '../../lib/sd/lb/round-robin.balancer.js';
 
 /** An endpoint source whose endpoints the test sets, counting how often balancers read it. */

@@ -13,7 +13,15 @@ import { type ChildScript, startChildScript } from './child-script.js';
 import { uniqueRoot } from './unique-root.js';
 
 /** The Greeter service of the gRPC tests (`hello.Greeter`). */
-export const HELLO_PROTO = join(import.meta.dirname, 'hello.proto');
+/** The Greeter of sample/06-grpc, which the tests serve too. */
+export const HELLO_PROTO = join(
+  import.meta.dirname,
+  '..',
+  '..',
+  'sample',
+  '06-grpc',
+  'hello.proto',
+);
 
 export interface HelloReply {
   message: string;

@@ -11,18 +11,6 @@ import {
   type Settings,
 } from './retry.options.js';
 
-// The options and the context of a call live in retry.options.ts; this module is the executor.
-export {
-  defaultShouldRetry,
-  RETRY_DEFAULTS,
-  type RetryCall,
-  type RetryCallOptions,
-  type RetryContext,
-  type RetryExecutor,
-  type RetryOptions,
-  resolveRetryOptions,
-} from './retry.options.js';
-
 /** Re-picks through the balancer, looking for an endpoint not tried yet, before scanning the list. */
 const REPICKS = 3;
 

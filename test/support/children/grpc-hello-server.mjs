@@ -7,7 +7,9 @@ import { loadPackageDefinition, Server, ServerCredentials, status } from '@grpc/
 import { loadSync } from '@grpc/proto-loader';
 
 const [name, mode = 'ok', delayMs = '0'] = process.argv.slice(2);
-const definition = loadSync(join(import.meta.dirname, '..', 'hello.proto'));
+const definition = loadSync(
+  join(import.meta.dirname, '..', '..', '..', 'sample', '06-grpc', 'hello.proto'),
+);
 const hello = loadPackageDefinition(definition).hello;
 const server = new Server();
 server.addService(hello.Greeter.service, {
